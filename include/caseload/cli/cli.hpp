@@ -1,0 +1,22 @@
+#pragma once
+// The command line: parse, validate, run, write. Callable with a fake argv
+// from tests. Exit codes: 0 ok, 1 the run failed (e.g. a write error),
+// 2 bad input (usage, scenario file).
+
+#include <iosfwd>
+
+namespace caseload::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;
+inline constexpr int kExitBadInput = 2;
+
+struct Streams {
+    std::ostream& out;  // results
+    std::ostream& err;  // progress, messages, errors
+    bool err_is_terminal = false;  // progress bar only on a terminal
+};
+
+int run(int argc, const char* const* argv, const Streams& io);
+
+}  // namespace caseload::cli

@@ -1,0 +1,69 @@
+#pragma once
+// From replications to what people read: means with intervals, the
+// stability verdict, paired comparisons with a verdict in words.
+
+#include "caseload/experiment/runner.hpp"
+#include "caseload/stats/inference.hpp"
+
+#include <array>
+#include <string>
+#include <vector>
+
+namespace caseload::experiment {
+
+struct MetricSummary {
+    stats::Interval ci;       // mean over replications with its 95% interval
+    double p10 = 0, p90 = 0;  // spread of the replication values
+};
+
+struct Stability {
+    bool unstable = false;
+    stats::Interval growth_per_year;  // waitlist trend after warm-up, families/year
+    int stopped_at_bound = 0;         // replications stopped when the waitlist hit waitlist.max_length
+    std::string reason;               // why it is flagged, in words
+};
+
+struct WarmupCheck {
+    bool looks_short = false;
+    double suggested_extra_days = 0;  // MSER-5 truncation beyond the warm-up
+};
+
+struct WeekSummary {
+    double day = 0;
+    double waitlist_mean = 0, waitlist_p10 = 0, waitlist_p90 = 0;
+    double load_mean = 0, load_p10 = 0, load_p90 = 0;
+};
+
+struct Summary {
+    std::array<MetricSummary, model::kMetricCount> metrics;
+    Stability stability;
+    WarmupCheck warmup;
+    std::vector<WeekSummary> weekly;
+
+    [[nodiscard]] const MetricSummary& operator[](model::Metric m) const {
+        return metrics[static_cast<std::size_t>(m)];
+    }
+};
+
+[[nodiscard]] Summary summarize(const ExperimentResult& r);
+
+// One metric's values over replications, in replication order.
+[[nodiscard]] std::vector<double> values(const ExperimentResult& r, model::Metric m);
+
+enum class Verdict { better, worse, no_clear_difference, not_rated };
+[[nodiscard]] const char* to_string(Verdict v);
+
+struct MetricComparison {
+    model::Metric metric;
+    stats::Interval baseline, scenario;
+    stats::Interval difference;           // paired, scenario - baseline
+    stats::Interval unpaired_difference;  // Welch, for reference
+    double difference_pct = 0;            // difference / baseline mean x 100 (NaN when the baseline is 0)
+    Verdict verdict = Verdict::not_rated;
+};
+
+// Compare `scenario` with `baseline` replication by replication; both must
+// have been run with the same seed for the pairing to mean anything.
+[[nodiscard]] std::vector<MetricComparison> compare(const ExperimentResult& baseline, const ExperimentResult& scenario);
+
+}  // namespace caseload::experiment

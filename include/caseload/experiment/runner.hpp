@@ -1,0 +1,34 @@
+#pragma once
+// Replications on all cores. Each replication is one independent task seeded
+// from (seed, replication, stream); results are stored by replication index,
+// so they are identical whatever the thread count or scheduling.
+
+#include "caseload/model/model.hpp"
+#include "caseload/scenario/scenario.hpp"
+
+#include <functional>
+#include <vector>
+
+namespace caseload::experiment {
+
+struct RunOptions {
+    unsigned threads = 0;  // 0 = all hardware threads
+    // Called on the calling thread about twenty times a second while work runs,
+    // and once at the end: (replications done, replications in all).
+    std::function<void(std::size_t, std::size_t)> on_progress;
+};
+
+struct ExperimentResult {
+    scenario::Scenario scenario;
+    std::vector<model::ReplicationResult> replications;  // index = replication number
+};
+
+// Run `scenario.replications` replications of each scenario. All scenarios
+// use their own seeds; compare gives them the same seed, so replication r of
+// every scenario shares its random streams (common random numbers).
+[[nodiscard]] std::vector<ExperimentResult> run_experiments(const std::vector<scenario::Scenario>& scenarios,
+                                                            const RunOptions& options = {});
+
+[[nodiscard]] unsigned resolve_threads(unsigned requested);
+
+}  // namespace caseload::experiment

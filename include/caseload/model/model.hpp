@@ -1,0 +1,54 @@
+#pragma once
+// The caseload model on the event kernel: referrals, a waitlist, case workers
+// with a caseload cap, assignment and closure.
+//
+// One Model is one replication: it owns its calendar, random streams and
+// state, so replications run on threads without sharing anything.
+
+#include "caseload/model/metrics.hpp"
+#include "caseload/scenario/scenario.hpp"
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+namespace caseload::model {
+
+// Random stream numbers. A stream's number never changes once released:
+// renumbering would change every result for a given seed.
+namespace streams {
+inline constexpr std::uint64_t arrivals = 1;        // referral inter-arrival draws
+inline constexpr std::uint64_t attributes = 2;      // measure type, urgent flag
+inline constexpr std::uint64_t case_length_base = 100;  // + measure-type index
+}  // namespace streams
+
+struct WeeklySample {
+    double day = 0.0;
+    double waitlist = 0.0;
+    double load_per_fte = 0.0;
+};
+
+struct ReplicationResult {
+    std::uint32_t replication = 0;
+    std::array<double, kMetricCount> metrics{};
+    std::vector<WeeklySample> weekly;  // from day 7 to the horizon, every 7 days
+    bool hit_waitlist_bound = false;   // stopped early: waitlist reached waitlist.max_length
+    double ended_at_day = 0.0;
+    std::uint64_t events = 0;
+
+    [[nodiscard]] double operator[](Metric m) const { return metrics[static_cast<std::size_t>(m)]; }
+};
+
+// Optional hook that sees every event as it is executed (for `caseload trace`
+// and tests). Not called when null.
+struct TraceSink {
+    virtual ~TraceSink() = default;
+    virtual void on_event(double day, const char* kind, std::int64_t family, std::int64_t worker,
+                          std::size_t waitlist) = 0;
+};
+
+// Run one replication of `scenario` with the streams of (scenario.seed, replication).
+[[nodiscard]] ReplicationResult simulate(const scenario::Scenario& scenario, std::uint32_t replication,
+                                         TraceSink* trace = nullptr);
+
+}  // namespace caseload::model

@@ -1,0 +1,92 @@
+#pragma once
+// Results on disk. A results folder is built under a temporary name and
+// renamed into place when complete, so a killed run never leaves a folder
+// that looks like results; an existing folder is replaced only with `force`.
+// Every write is checked: a full disk is an OutputError, never a short file.
+
+#include "caseload/experiment/analysis.hpp"
+
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace caseload::report {
+
+class OutputError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// The results folder exists and --force was not given (a usage error).
+class OutputExists : public OutputError {
+public:
+    using OutputError::OutputError;
+};
+
+class ResultsDir {
+public:
+    // Throws OutputError when `dir` exists and `force` is false.
+    ResultsDir(std::filesystem::path dir, bool force);
+    ResultsDir(const ResultsDir&) = delete;
+    ResultsDir& operator=(const ResultsDir&) = delete;
+    ~ResultsDir();  // removes the temporary folder unless committed
+
+    // Write `name` (may contain one level of sub-folder) inside the folder.
+    void write(const std::string& name, const std::string& content);
+    // Move the finished folder into place; returns its final path.
+    std::filesystem::path commit();
+
+    [[nodiscard]] const std::filesystem::path& staging() const { return staging_; }
+
+private:
+    std::filesystem::path dir_;
+    std::filesystem::path staging_;
+    bool force_;
+    bool committed_ = false;
+};
+
+// Write one file in place, checking every write and the final flush.
+void write_file(const std::filesystem::path& file, const std::string& content);
+// Write one file atomically (temporary name, fsync, rename). Refuses to
+// replace anything but a regular file.
+void write_file_atomic(const std::filesystem::path& file, const std::string& content);
+
+// Formatting: shortest text that reads back to the same double; NaN -> NA.
+[[nodiscard]] std::string number(double v);
+// A CSV field, quoted when it holds a comma, quote or line break.
+[[nodiscard]] std::string csv_field(const std::string& s);
+// A number for people: 3 significant digits or so; shares as percentages.
+[[nodiscard]] std::string human(double v, std::string_view unit);
+
+// 64-bit FNV-1a, hex: identifies a resolved scenario in outputs.
+[[nodiscard]] std::string content_hash(const std::string& text);
+
+// The CSV files. Column names are documented in the README.
+[[nodiscard]] std::string summary_csv(const std::vector<experiment::ExperimentResult>& results,
+                                      const std::vector<experiment::Summary>& summaries);
+[[nodiscard]] std::string replications_csv(const std::vector<experiment::ExperimentResult>& results);
+[[nodiscard]] std::string timeseries_csv(const std::vector<experiment::ExperimentResult>& results,
+                                         const std::vector<experiment::Summary>& summaries);
+
+struct Comparison {
+    std::string baseline;  // scenario name
+    std::string scenario;
+    std::vector<experiment::MetricComparison> metrics;
+};
+[[nodiscard]] std::string comparison_csv(const std::vector<Comparison>& comparisons);
+[[nodiscard]] std::string comparison_markdown(const std::vector<experiment::ExperimentResult>& results,
+                                              const std::vector<experiment::Summary>& summaries,
+                                              const std::vector<Comparison>& comparisons);
+
+// Tables for the terminal.
+[[nodiscard]] std::string comparison_text(const std::vector<experiment::ExperimentResult>& results,
+                                          const std::vector<experiment::Summary>& summaries,
+                                          const std::vector<Comparison>& comparisons);
+[[nodiscard]] std::string summary_text(const experiment::ExperimentResult& result, const experiment::Summary& summary);
+
+// Warnings about stability and warm-up, one line each (empty when none).
+[[nodiscard]] std::vector<std::string> warnings(const experiment::ExperimentResult& result,
+                                                const experiment::Summary& summary);
+
+}  // namespace caseload::report

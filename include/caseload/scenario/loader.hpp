@@ -1,0 +1,75 @@
+#pragma once
+// Scenario and compare files: YAML in, validated plain values out. This is
+// the only part of the program that touches yaml-cpp.
+//
+// Every error names file:line:column (1-based), the key path, what was found,
+// what was expected and, for an unknown key, the nearest valid one.
+
+#include "caseload/scenario/scenario.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace caseload::scenario {
+
+struct Location {
+    std::string file;
+    int line = 0;    // 1-based; 0 = unknown
+    int column = 0;  // 1-based; 0 = unknown
+};
+
+class ScenarioError : public std::runtime_error {
+public:
+    ScenarioError(Location where, std::string key_path, std::string message, std::string suggestion = {});
+    [[nodiscard]] const Location& where() const { return where_; }
+    [[nodiscard]] const std::string& key_path() const { return key_path_; }
+    [[nodiscard]] const std::string& message() const { return message_; }
+    [[nodiscard]] const std::string& suggestion() const { return suggestion_; }
+
+private:
+    Location where_;
+    std::string key_path_;
+    std::string message_;
+    std::string suggestion_;
+};
+
+// Load a scenario file (following `extends:`), fill defaults, validate.
+[[nodiscard]] Scenario load_scenario(const std::filesystem::path& file);
+
+// Parse scenario text; `label` names it in messages; `extends:` resolves
+// relative to `base_dir`.
+[[nodiscard]] Scenario parse_scenario(const std::string& text, const std::string& label,
+                                      const std::filesystem::path& base_dir = ".");
+
+// A compare file: a baseline and the scenarios set against it.
+struct CompareSpec {
+    std::string name;
+    std::string source_file;
+    std::filesystem::path baseline;
+    std::vector<std::filesystem::path> scenarios;
+    std::optional<int> replications;       // overrides the scenarios' own
+    std::optional<std::uint64_t> seed;     // overrides the scenarios' own
+};
+
+// True when the file's top level is a `compare:` block.
+[[nodiscard]] bool is_compare_file(const std::filesystem::path& file);
+[[nodiscard]] CompareSpec load_compare(const std::filesystem::path& file);
+
+// The resolved scenario as YAML, every default spelled out; loading it gives
+// back an equal scenario.
+[[nodiscard]] std::string to_yaml(const Scenario& s);
+
+// Levenshtein distance, for "did you mean" suggestions.
+[[nodiscard]] std::size_t edit_distance(const std::string& a, const std::string& b);
+// The candidate nearest to `word`, or empty when none is plausibly meant.
+[[nodiscard]] std::string nearest(const std::string& word, const std::vector<std::string>& candidates);
+
+// Limits that keep a run within a laptop's means.
+inline constexpr int kMaxWorkers = 100000;
+inline constexpr int kMaxReplications = 1000000;
+inline constexpr double kMaxHorizonYears = 1000.0;
+
+}  // namespace caseload::scenario

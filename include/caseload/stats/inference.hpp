@@ -1,0 +1,42 @@
+#pragma once
+// Confidence intervals over replications, paired comparisons and the checks
+// that say when a run has not settled.
+
+#include <cstddef>
+#include <span>
+#include <vector>
+
+namespace caseload::stats {
+
+struct Interval {
+    double mean = 0.0;
+    double low = 0.0;
+    double high = 0.0;
+    double sd = 0.0;        // sample standard deviation of the replications
+    std::size_t n = 0;      // replications that had a value (NaN ones are skipped)
+    [[nodiscard]] double half_width() const { return 0.5 * (high - low); }
+    [[nodiscard]] bool contains(double x) const { return low <= x && x <= high; }
+};
+
+// Two-sided Student-t quantile t_{1-alpha/2, df}.
+[[nodiscard]] double t_quantile(double confidence, double df);
+
+// Mean with its two-sided `confidence` interval (Student t over replications).
+// NaN values are skipped; with fewer than two values the interval is the mean.
+[[nodiscard]] Interval mean_interval(std::span<const double> values, double confidence = 0.95);
+
+// Paired difference b - a, replication by replication (common random numbers).
+[[nodiscard]] Interval paired_difference(std::span<const double> a, std::span<const double> b, double confidence = 0.95);
+
+// Welch's unpaired interval for mean(b) - mean(a), for comparison.
+[[nodiscard]] Interval unpaired_difference(std::span<const double> a, std::span<const double> b, double confidence = 0.95);
+
+// Least-squares slope of y against x.
+[[nodiscard]] double ols_slope(std::span<const double> x, std::span<const double> y);
+
+// MSER-5 truncation point: the number of leading observations (a multiple of
+// 5) whose deletion minimises the standard error of the remaining mean.
+// Searched over the first half of the series, as is customary.
+[[nodiscard]] std::size_t mser5_truncation(std::span<const double> series);
+
+}  // namespace caseload::stats

@@ -1,0 +1,384 @@
+#include "caseload/cli/cli.hpp"
+
+#include "caseload/experiment/analysis.hpp"
+#include "caseload/experiment/runner.hpp"
+#include "caseload/model/model.hpp"
+#include "caseload/report/output.hpp"
+#include "caseload/scenario/loader.hpp"
+#include "progress.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <sstream>
+
+#ifndef CASELOAD_VERSION
+#define CASELOAD_VERSION "0.0.0"
+#endif
+
+namespace caseload::cli {
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kUsage =
+    "caseload — caseload and waitlist simulator for youth protection\n"
+    "\n"
+    "usage: caseload <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  run FILE            run the replications of one scenario; print its summary, write a results folder\n"
+    "  compare FILE...     compare scenarios with a baseline (the first file), or run a compare file;\n"
+    "                      print the comparison table, write a results folder\n"
+    "  validate FILE...    check scenario and compare files without running them\n"
+    "  trace FILE          every event of one replication, as CSV on stdout\n"
+    "\n"
+    "'caseload <command> --help' lists a command's options.\n"
+    "exit codes: 0 ok, 1 the run failed (e.g. cannot write results), 2 bad input\n";
+
+struct UsageError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct Common {
+    std::optional<int> replications;
+    std::optional<std::uint64_t> seed;
+    unsigned threads = 0;
+    std::string out;
+    bool force = false;
+    bool quiet = false;
+};
+
+po::options_description run_options(Common& c) {
+    po::options_description d("options");
+    d.add_options()
+        ("help,h", "show this help")
+        ("replications,r", po::value<int>()->notifier([&](int v) { c.replications = v; }),
+         "replications (overrides the file's 'replications')")
+        ("seed,s", po::value<std::uint64_t>()->notifier([&](std::uint64_t v) { c.seed = v; }),
+         "random seed (overrides the file's 'seed'); same seed, same results on any thread count")
+        ("threads,t", po::value<unsigned>(&c.threads)->default_value(0), "worker threads; 0 = all cores")
+        ("out,o", po::value<std::string>(&c.out), "results folder (default results/<name>-<date-time>)")
+        ("force", po::bool_switch(&c.force), "replace the results folder if it exists")
+        ("quiet,q", po::bool_switch(&c.quiet), "no progress bar, no messages on stderr except errors");
+    return d;
+}
+
+// Parse a subcommand's arguments; returns false when --help was printed.
+bool parse(const std::vector<std::string>& args, const po::options_description& desc, const std::string& positional_name,
+           std::vector<std::string>& positional, const std::string& usage, const Streams& io) {
+    po::options_description all;
+    all.add(desc);
+    all.add_options()(positional_name.c_str(), po::value<std::vector<std::string>>(&positional));
+    po::positional_options_description pos;
+    pos.add(positional_name.c_str(), -1);
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+        if (vm.count("help")) {
+            io.out << usage << "\n" << desc << "\n";
+            return false;
+        }
+        po::notify(vm);
+    } catch (const po::error& e) {
+        throw UsageError(e.what());
+    }
+    return true;
+}
+
+std::string timestamp() {
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &tm);
+    return buf;
+}
+
+std::string slug(const std::string& s) {
+    std::string out;
+    for (char c : s) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+        out += ok ? c : '_';
+    }
+    return out.empty() ? "scenario" : out.substr(0, 60);
+}
+
+fs::path default_out(const std::string& stem) {
+    const fs::path base = fs::path("results") / (slug(stem) + "-" + timestamp());
+    fs::path p = base;
+    for (int k = 2; fs::exists(p); ++k) p = base.string() + "-" + std::to_string(k);
+    return p;
+}
+
+std::string json_string(const std::string& s) {
+    std::string o = "\"";
+    for (unsigned char c : s) {
+        switch (c) {
+            case '"': o += "\\\""; break;
+            case '\\': o += "\\\\"; break;
+            case '\n': o += "\\n"; break;
+            case '\r': o += "\\r"; break;
+            case '\t': o += "\\t"; break;
+            default:
+                if (c < 0x20) {
+                    char b[8];
+                    std::snprintf(b, sizeof b, "\\u%04x", c);
+                    o += b;
+                } else {
+                    o += char(c);
+                }
+        }
+    }
+    return o + "\"";
+}
+
+std::string metadata_json(const std::string& command, const std::vector<experiment::ExperimentResult>& results,
+                          const std::vector<std::string>& yamls, unsigned threads, double wall_seconds) {
+    std::ostringstream o;
+    o << "{\n  \"tool\": \"caseload-sim\",\n  \"version\": " << json_string(CASELOAD_VERSION) << ",\n  \"command\": "
+      << json_string(command) << ",\n  \"threads\": " << threads << ",\n  \"wall_seconds\": " << report::number(wall_seconds)
+      << ",\n  \"scenarios\": [\n";
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        const auto& sc = results[i].scenario;
+        o << "    {\"name\": " << json_string(sc.name) << ", \"file\": " << json_string(sc.source_file)
+          << ", \"seed\": " << sc.seed << ", \"replications\": " << sc.replications
+          << ", \"scenario_hash\": " << json_string(report::content_hash(yamls[i])) << "}"
+          << (i + 1 < results.size() ? "," : "") << "\n";
+    }
+    o << "  ]\n}\n";
+    return o.str();
+}
+
+struct Outcome {
+    std::vector<experiment::ExperimentResult> results;
+    std::vector<experiment::Summary> summaries;
+    double wall_seconds = 0;
+    unsigned threads = 0;
+};
+
+Outcome execute(const std::vector<scenario::Scenario>& scenarios, const Common& c, const Streams& io) {
+    Outcome o;
+    o.threads = experiment::resolve_threads(c.threads);
+    detail::ProgressBar bar(io.err, io.err_is_terminal && !c.quiet);
+    experiment::RunOptions opts;
+    opts.threads = c.threads;
+    opts.on_progress = [&bar](std::size_t done, std::size_t total) { bar.update(done, total); };
+    const auto t0 = std::chrono::steady_clock::now();
+    o.results = experiment::run_experiments(scenarios, opts);
+    o.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    bar.finish();
+    for (const auto& r : o.results) o.summaries.push_back(experiment::summarize(r));
+    return o;
+}
+
+void write_common(report::ResultsDir& dir, const Outcome& o, const std::vector<std::string>& yamls) {
+    dir.write("summary.csv", report::summary_csv(o.results, o.summaries));
+    dir.write("replications.csv", report::replications_csv(o.results));
+    dir.write("timeseries.csv", report::timeseries_csv(o.results, o.summaries));
+    for (std::size_t i = 0; i < o.results.size(); ++i) {
+        const std::string name = o.results.size() == 1 ? "scenario.yaml"
+                                                        : "scenarios/" + std::to_string(i) + "-" +
+                                                              slug(o.results[i].scenario.name) + ".yaml";
+        dir.write(name, yamls[i]);
+    }
+}
+
+void apply_overrides(scenario::Scenario& s, const Common& c) {
+    if (c.replications) {
+        if (*c.replications < 1 || *c.replications > scenario::kMaxReplications)
+            throw UsageError("--replications must be between 1 and " + std::to_string(scenario::kMaxReplications));
+        s.replications = *c.replications;
+    }
+    if (c.seed) s.seed = *c.seed;
+}
+
+int cmd_run(const std::vector<std::string>& args, const Streams& io) {
+    Common c;
+    std::vector<std::string> files;
+    if (!parse(args, run_options(c), "file", files, "usage: caseload run FILE [options]", io)) return kExitOk;
+    if (files.size() != 1) throw UsageError("run takes exactly one scenario file (see caseload run --help)");
+    auto sc = scenario::load_scenario(files[0]);
+    apply_overrides(sc, c);
+    const fs::path out = c.out.empty() ? default_out(sc.name) : fs::path(c.out);
+    report::ResultsDir dir(out, c.force);
+    const Outcome o = execute({sc}, c, io);
+    const std::vector<std::string> yamls{scenario::to_yaml(sc)};
+    write_common(dir, o, yamls);
+    dir.write("metadata.json", metadata_json("run", o.results, yamls, o.threads, o.wall_seconds));
+    const fs::path final_dir = dir.commit();
+    io.out << report::summary_text(o.results[0], o.summaries[0]);
+    if (!c.quiet)
+        io.err << "\n" << sc.replications << " replications in " << report::human(o.wall_seconds, "") << " s on "
+               << o.threads << " threads; results in " << final_dir.string() << "\n";
+    return kExitOk;
+}
+
+int cmd_compare(const std::vector<std::string>& args, const Streams& io) {
+    Common c;
+    std::vector<std::string> files;
+    if (!parse(args, run_options(c), "file", files,
+               "usage: caseload compare BASELINE.yaml SCENARIO.yaml... [options]\n"
+               "       caseload compare COMPARE.yaml [options]\n"
+               "The first scenario is the baseline. All scenarios run with the baseline's seed and number of\n"
+               "replications, paired replication by replication (common random numbers).",
+               io))
+        return kExitOk;
+    std::vector<scenario::Scenario> scenarios;
+    std::string title;
+    if (files.size() == 1 && scenario::is_compare_file(files[0])) {
+        const auto spec = scenario::load_compare(files[0]);
+        scenarios.push_back(scenario::load_scenario(spec.baseline));
+        for (const auto& f : spec.scenarios) scenarios.push_back(scenario::load_scenario(f));
+        if (spec.replications) scenarios[0].replications = *spec.replications;
+        if (spec.seed) scenarios[0].seed = *spec.seed;
+        title = spec.name;
+    } else if (files.size() >= 2) {
+        for (const auto& f : files) scenarios.push_back(scenario::load_scenario(f));
+    } else {
+        throw UsageError("compare needs a compare file, or two or more scenario files (the first is the baseline)");
+    }
+    apply_overrides(scenarios[0], c);
+    for (auto& s : scenarios) {  // common random numbers need the same seed and replications
+        s.seed = scenarios[0].seed;
+        s.replications = scenarios[0].replications;
+    }
+    if (title.empty()) {
+        title = scenarios[0].name;
+        for (std::size_t i = 1; i < scenarios.size(); ++i) title += "-vs-" + scenarios[i].name;
+    }
+    const fs::path out = c.out.empty() ? default_out(title) : fs::path(c.out);
+    report::ResultsDir dir(out, c.force);
+    const Outcome o = execute(scenarios, c, io);
+
+    std::vector<report::Comparison> comparisons;
+    for (std::size_t i = 1; i < o.results.size(); ++i)
+        comparisons.push_back({o.results[0].scenario.name, o.results[i].scenario.name,
+                               experiment::compare(o.results[0], o.results[i])});
+    std::vector<std::string> yamls;
+    for (const auto& s : scenarios) yamls.push_back(scenario::to_yaml(s));
+    write_common(dir, o, yamls);
+    dir.write("comparison.csv", report::comparison_csv(comparisons));
+    dir.write("comparison.md", report::comparison_markdown(o.results, o.summaries, comparisons));
+    dir.write("metadata.json", metadata_json("compare", o.results, yamls, o.threads, o.wall_seconds));
+    const fs::path final_dir = dir.commit();
+    io.out << report::comparison_text(o.results, o.summaries, comparisons);
+    if (!c.quiet) {
+        std::size_t reps = 0;
+        for (const auto& s : scenarios) reps += std::size_t(s.replications);
+        io.err << "\n" << reps << " replications in " << report::human(o.wall_seconds, "") << " s on " << o.threads
+               << " threads; results in " << final_dir.string() << "\n";
+    }
+    return kExitOk;
+}
+
+int cmd_validate(const std::vector<std::string>& args, const Streams& io) {
+    po::options_description d("options");
+    d.add_options()("help,h", "show this help");
+    std::vector<std::string> files;
+    if (!parse(args, d, "file", files, "usage: caseload validate FILE...\nChecks scenario and compare files; exit 2 if any is wrong.", io))
+        return kExitOk;
+    if (files.empty()) throw UsageError("validate needs at least one file");
+    int bad = 0;
+    for (const auto& f : files) {
+        try {
+            if (scenario::is_compare_file(f)) {
+                const auto spec = scenario::load_compare(f);
+                (void)scenario::load_scenario(spec.baseline);
+                for (const auto& s : spec.scenarios) (void)scenario::load_scenario(s);
+                io.out << "ok  " << f << " (compare: " << spec.scenarios.size() + 1 << " scenarios)\n";
+            } else {
+                const auto s = scenario::load_scenario(f);
+                io.out << "ok  " << f << " (" << s.name << ")\n";
+            }
+        } catch (const scenario::ScenarioError& e) {
+            ++bad;
+            io.err << "error: " << e.what() << "\n";
+        }
+    }
+    return bad ? kExitBadInput : kExitOk;
+}
+
+struct CsvTrace : model::TraceSink {
+    explicit CsvTrace(std::ostream& o) : out(o) { out << "day,event,family,worker,waitlist\n"; }
+    void on_event(double day, const char* kind, std::int64_t family, std::int64_t worker, std::size_t waitlist) override {
+        out << report::number(day) << ',' << kind << ',';
+        if (family >= 0) out << family;
+        out << ',';
+        if (worker >= 0) out << worker;
+        out << ',' << waitlist << '\n';
+    }
+    std::ostream& out;
+};
+
+int cmd_trace(const std::vector<std::string>& args, const Streams& io) {
+    Common c;
+    int replication = 0;
+    po::options_description d("options");
+    d.add_options()("help,h", "show this help")(
+        "replication", po::value<int>(&replication)->default_value(0), "which replication (0-based)")(
+        "seed,s", po::value<std::uint64_t>()->notifier([&](std::uint64_t v) { c.seed = v; }), "random seed");
+    std::vector<std::string> files;
+    if (!parse(args, d, "file", files,
+               "usage: caseload trace FILE [--replication N] [--seed S]\nWrites every event of one replication as CSV "
+               "(day,event,family,worker,waitlist) to stdout.",
+               io))
+        return kExitOk;
+    if (files.size() != 1) throw UsageError("trace takes exactly one scenario file");
+    if (replication < 0) throw UsageError("--replication must be 0 or more");
+    auto sc = scenario::load_scenario(files[0]);
+    apply_overrides(sc, c);
+    CsvTrace sink(io.out);
+    (void)model::simulate(sc, std::uint32_t(replication), &sink);
+    return kExitOk;
+}
+
+}  // namespace
+
+int run(int argc, const char* const* argv, const Streams& io) {
+    std::vector<std::string> args(argv + std::min(argc, 1), argv + argc);
+    if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+        (args.empty() ? io.err : io.out) << kUsage;
+        return args.empty() ? kExitBadInput : kExitOk;
+    }
+    if (args[0] == "--version") {
+        io.out << "caseload " << CASELOAD_VERSION << "\n";
+        return kExitOk;
+    }
+    const std::string command = args[0];
+    args.erase(args.begin());
+    try {
+        if (command == "run") return cmd_run(args, io);
+        if (command == "compare") return cmd_compare(args, io);
+        if (command == "validate") return cmd_validate(args, io);
+        if (command == "trace") return cmd_trace(args, io);
+        const std::string sug = scenario::nearest(command, {"run", "compare", "validate", "trace"});
+        io.err << "error: unknown command '" << command << "'" << (sug.empty() ? "" : " (did you mean '" + sug + "'?)")
+               << "\n\n"
+               << kUsage;
+        return kExitBadInput;
+    } catch (const UsageError& e) {
+        io.err << "error: " << e.what() << "\n(see 'caseload " << command << " --help')\n";
+        return kExitBadInput;
+    } catch (const scenario::ScenarioError& e) {
+        io.err << "error: " << e.what() << "\n";
+        return kExitBadInput;
+    } catch (const report::OutputExists& e) {
+        io.err << "error: " << e.what() << "\n";
+        return kExitBadInput;
+    } catch (const report::OutputError& e) {
+        io.err << "error: " << e.what() << "\n";
+        return kExitFailed;
+    } catch (const std::exception& e) {
+        io.err << "error: the run failed: " << e.what() << "\n";
+        return kExitFailed;
+    }
+}
+
+}  // namespace caseload::cli

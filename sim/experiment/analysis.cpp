@@ -1,0 +1,147 @@
+#include "caseload/experiment/analysis.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace caseload::experiment {
+
+namespace {
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// The p-quantile of `v` (linear interpolation between order statistics); NaNs skipped.
+double quantile(std::vector<double> v, double p) {
+    v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return std::isnan(x); }), v.end());
+    if (v.empty()) return kNaN;
+    std::sort(v.begin(), v.end());
+    const double pos = p * double(v.size() - 1);
+    const auto lo = static_cast<std::size_t>(std::floor(pos));
+    const std::size_t hi = std::min(lo + 1, v.size() - 1);
+    return v[lo] + (pos - double(lo)) * (v[hi] - v[lo]);
+}
+// Cut an interval to the range the metric's mean can take.
+stats::Interval clamp(stats::Interval ci, const model::MetricInfo& mi) {
+    if (!std::isnan(ci.low)) ci.low = std::clamp(ci.low, mi.min(), mi.max());
+    if (!std::isnan(ci.high)) ci.high = std::clamp(ci.high, mi.min(), mi.max());
+    return ci;
+}
+}  // namespace
+
+std::vector<double> values(const ExperimentResult& r, model::Metric m) {
+    std::vector<double> out;
+    out.reserve(r.replications.size());
+    for (const auto& rep : r.replications) out.push_back(rep[m]);
+    return out;
+}
+
+Summary summarize(const ExperimentResult& r) {
+    using model::Metric;
+    Summary s;
+    for (const auto& mi : model::kMetrics) {
+        const auto v = values(r, mi.metric);
+        auto& out = s.metrics[static_cast<std::size_t>(mi.metric)];
+        out.ci = clamp(stats::mean_interval(v), mi);
+        out.p10 = quantile(v, 0.10);
+        out.p90 = quantile(v, 0.90);
+    }
+
+    // Weekly series across replications (replications stopped early have
+    // shorter series; each week uses the replications that reached it).
+    std::size_t weeks = 0;
+    for (const auto& rep : r.replications) weeks = std::max(weeks, rep.weekly.size());
+    s.weekly.resize(weeks);
+    std::vector<double> wl, load;
+    for (std::size_t k = 0; k < weeks; ++k) {
+        wl.clear();
+        load.clear();
+        double day = 0;
+        for (const auto& rep : r.replications)
+            if (k < rep.weekly.size()) {
+                wl.push_back(rep.weekly[k].waitlist);
+                load.push_back(rep.weekly[k].load_per_fte);
+                day = rep.weekly[k].day;
+            }
+        auto& w = s.weekly[k];
+        w.day = day;
+        w.waitlist_mean = stats::mean_interval(wl).mean;
+        w.waitlist_p10 = quantile(wl, 0.1);
+        w.waitlist_p90 = quantile(wl, 0.9);
+        w.load_mean = stats::mean_interval(load).mean;
+        w.load_p10 = quantile(load, 0.1);
+        w.load_p90 = quantile(load, 0.9);
+    }
+
+    // Stability: a waitlist that keeps growing has no steady-state mean.
+    auto& st = s.stability;
+    st.growth_per_year = stats::mean_interval(values(r, Metric::waitlist_growth_per_year));
+    for (const auto& rep : r.replications) st.stopped_at_bound += rep.hit_waitlist_bound ? 1 : 0;
+    const double window_years = (r.scenario.horizon_days - r.scenario.warmup_days) / scenario::kDaysPerYear;
+    const double level = std::max(s[Metric::waitlist_mean].ci.mean, 0.0);
+    const double growth_over_window = st.growth_per_year.mean * window_years;
+    if (st.stopped_at_bound > 0) {
+        st.unstable = true;
+        st.reason = std::to_string(st.stopped_at_bound) + " replication(s) stopped when the waitlist reached " +
+                    std::to_string(r.scenario.waitlist.max_length) + " families";
+    } else if (st.growth_per_year.n >= 2 && st.growth_per_year.low > 0 && growth_over_window > 5.0 &&
+               growth_over_window > 0.5 * level) {
+        // Significant upward trend, and over the window it adds at least half
+        // the average level: the queue is not settling around a mean.
+        st.unstable = true;
+        st.reason = "the waitlist keeps growing after warm-up";
+    }
+
+    // Warm-up check: MSER-5 on the mean weekly waitlist and load after the
+    // warm-up; either still drifting means the warm-up looks too short.
+    std::vector<double> wl_after, load_after;
+    for (const auto& w : s.weekly)
+        if (w.day >= r.scenario.warmup_days) {
+            wl_after.push_back(w.waitlist_mean);
+            load_after.push_back(w.load_mean);
+        }
+    if (!st.unstable && wl_after.size() >= 20) {
+        const std::size_t d = std::max(stats::mser5_truncation(wl_after), stats::mser5_truncation(load_after));
+        // Flag when MSER wants to drop more than 5% of the window.
+        if (d > wl_after.size() / 20) {
+            s.warmup.looks_short = true;
+            s.warmup.suggested_extra_days = double(d) * 7.0;
+        }
+    }
+    return s;
+}
+
+const char* to_string(Verdict v) {
+    switch (v) {
+        case Verdict::better: return "better";
+        case Verdict::worse: return "worse";
+        case Verdict::no_clear_difference: return "no clear difference";
+        case Verdict::not_rated: return "-";
+    }
+    return "?";
+}
+
+std::vector<MetricComparison> compare(const ExperimentResult& baseline, const ExperimentResult& scenario) {
+    std::vector<MetricComparison> out;
+    for (const auto& mi : model::kMetrics) {
+        const auto a = values(baseline, mi.metric);
+        const auto b = values(scenario, mi.metric);
+        MetricComparison c;
+        c.metric = mi.metric;
+        c.baseline = clamp(stats::mean_interval(a), mi);
+        c.scenario = clamp(stats::mean_interval(b), mi);
+        c.difference = stats::paired_difference(a, b);
+        c.unpaired_difference = stats::unpaired_difference(a, b);
+        c.difference_pct = c.baseline.mean != 0 ? 100.0 * c.difference.mean / c.baseline.mean : kNaN;
+        if (mi.better == model::Better::neither || c.difference.n < 2 || std::isnan(c.difference.low)) {
+            c.verdict = Verdict::not_rated;
+        } else if (c.difference.low > 0 || c.difference.high < 0) {
+            const bool higher = c.difference.low > 0;
+            c.verdict = (higher == (mi.better == model::Better::higher)) ? Verdict::better : Verdict::worse;
+        } else {
+            c.verdict = Verdict::no_clear_difference;
+        }
+        out.push_back(c);
+    }
+    return out;
+}
+
+}  // namespace caseload::experiment

@@ -1,0 +1,72 @@
+#include "caseload/experiment/runner.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+namespace caseload::experiment {
+
+unsigned resolve_threads(unsigned requested) {
+    if (requested > 0) return requested;
+    const unsigned hw = std::thread::hardware_concurrency();
+    return hw > 0 ? hw : 1;
+}
+
+std::vector<ExperimentResult> run_experiments(const std::vector<scenario::Scenario>& scenarios,
+                                              const RunOptions& options) {
+    std::vector<ExperimentResult> results(scenarios.size());
+    struct Task {
+        std::size_t scenario;
+        std::uint32_t replication;
+    };
+    std::vector<Task> tasks;
+    for (std::size_t s = 0; s < scenarios.size(); ++s) {
+        results[s].scenario = scenarios[s];
+        results[s].replications.resize(static_cast<std::size_t>(scenarios[s].replications));
+        for (int r = 0; r < scenarios[s].replications; ++r) tasks.push_back({s, static_cast<std::uint32_t>(r)});
+    }
+
+    std::atomic<std::size_t> next{0};
+    std::atomic<std::size_t> done{0};
+    std::atomic<bool> failed{false};
+    std::exception_ptr error;
+    std::mutex error_mutex;
+
+    auto worker = [&] {
+        for (;;) {
+            if (failed.load(std::memory_order_relaxed)) return;
+            const std::size_t i = next.fetch_add(1, std::memory_order_relaxed);
+            if (i >= tasks.size()) return;
+            const Task t = tasks[i];
+            try {
+                results[t.scenario].replications[t.replication] = model::simulate(scenarios[t.scenario], t.replication);
+            } catch (...) {
+                std::lock_guard<std::mutex> lock(error_mutex);
+                if (!error) error = std::current_exception();
+                failed = true;
+                return;
+            }
+            done.fetch_add(1, std::memory_order_release);
+        }
+    };
+
+    const unsigned n_threads = std::min<std::size_t>(resolve_threads(options.threads), std::max<std::size_t>(tasks.size(), 1));
+    std::vector<std::thread> pool;
+    pool.reserve(n_threads);
+    for (unsigned i = 0; i < n_threads; ++i) pool.emplace_back(worker);
+
+    if (options.on_progress) {
+        while (done.load(std::memory_order_acquire) < tasks.size() && !failed.load()) {
+            options.on_progress(done.load(std::memory_order_acquire), tasks.size());
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    }
+    for (auto& t : pool) t.join();
+    if (error) std::rethrow_exception(error);
+    if (options.on_progress) options.on_progress(tasks.size(), tasks.size());
+    return results;
+}
+
+}  // namespace caseload::experiment

@@ -1,0 +1,391 @@
+#include "caseload/report/output.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <sstream>
+
+namespace caseload::report {
+
+namespace fs = std::filesystem;
+using experiment::ExperimentResult;
+using experiment::Summary;
+using model::Metric;
+
+namespace {
+
+void write_all(const fs::path& file, const std::string& content) {
+    const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) throw OutputError("cannot create " + file.string() + ": " + std::strerror(errno));
+    const char* p = content.data();
+    std::size_t left = content.size();
+    while (left > 0) {
+        const ssize_t n = ::write(fd, p, left);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            const int e = errno;
+            ::close(fd);
+            throw OutputError("cannot write " + file.string() + ": " + std::strerror(e));
+        }
+        p += n;
+        left -= std::size_t(n);
+    }
+    if (::fsync(fd) != 0 && errno != EINVAL && errno != EROFS) {
+        const int e = errno;
+        ::close(fd);
+        throw OutputError("cannot write " + file.string() + ": " + std::strerror(e));
+    }
+    if (::close(fd) != 0) throw OutputError("cannot write " + file.string() + ": " + std::strerror(errno));
+}
+
+std::string scenario_label(const ExperimentResult& r) { return r.scenario.name; }
+
+// Width in code points, so Dutch or other non-ASCII names line up.
+std::size_t display_width(const std::string& s) {
+    std::size_t len = 0;
+    for (unsigned char c : s) len += (c & 0xC0) != 0x80;
+    return len;
+}
+
+std::string pad(const std::string& s, std::size_t w) {
+    const std::size_t len = display_width(s);
+    return len >= w ? s : s + std::string(w - len, ' ');
+}
+
+std::string signed_human(double v, std::string_view unit) {
+    std::string s = human(v, unit);
+    if (!std::isnan(v) && v > 0) s = "+" + s;
+    return s;
+}
+
+std::string interval_text(const stats::Interval& ci, std::string_view unit, bool sign = false) {
+    if (std::isnan(ci.mean)) return "n/a";
+    auto f = [&](double x) { return sign ? signed_human(x, unit) : human(x, unit); };
+    if (ci.n < 2) return f(ci.mean);
+    return f(ci.mean) + " [" + f(ci.low) + ", " + f(ci.high) + "]";
+}
+
+// A hidden sibling name: ".<name>.<tag>-<pid>". Built by appending: GCC 12
+// warns falsely (-Wrestrict) on "." + std::string.
+fs::path hidden_sibling(const fs::path& p, const char* tag) {
+    std::string name = ".";
+    name += p.filename().string();
+    name += tag;
+    name += std::to_string(::getpid());
+    return p.parent_path() / name;
+}
+
+std::string years_text(double days) {
+    const double y = days / scenario::kDaysPerYear;
+    return number(std::round(y * 100) / 100) + "y";
+}
+
+}  // namespace
+
+void write_file(const fs::path& file, const std::string& content) { write_all(file, content); }
+
+void write_file_atomic(const fs::path& file, const std::string& content) {
+    std::error_code ec0;
+    const auto st = fs::symlink_status(file, ec0);
+    if (fs::exists(st) && !fs::is_regular_file(st))
+        throw OutputError("refusing to replace " + file.string() + ": it is not a regular file");
+    const fs::path tmp = hidden_sibling(file, ".partial-");
+    try {
+        write_all(tmp, content);
+    } catch (...) {
+        std::error_code ec;
+        fs::remove(tmp, ec);
+        throw;
+    }
+    std::error_code ec;
+    fs::rename(tmp, file, ec);
+    if (ec) {
+        fs::remove(tmp, ec);
+        throw OutputError("cannot move " + tmp.string() + " to " + file.string() + ": " + ec.message());
+    }
+}
+
+ResultsDir::ResultsDir(fs::path dir, bool force) : dir_(std::move(dir)), force_(force) {
+    std::error_code ec;
+    if (fs::exists(dir_, ec) && !force_)
+        throw OutputExists(dir_.string() + " exists already; choose another --out, or add --force to replace it");
+    const fs::path parent = dir_.has_parent_path() ? dir_.parent_path() : fs::path(".");
+    fs::create_directories(parent, ec);
+    if (ec) throw OutputError("cannot create " + parent.string() + ": " + ec.message());
+    staging_ = hidden_sibling(parent / dir_.filename(), ".partial-");
+    fs::remove_all(staging_, ec);
+    if (!fs::create_directory(staging_, ec) || ec)
+        throw OutputError("cannot create " + staging_.string() + ": " + (ec ? ec.message() : std::string("exists")));
+}
+
+ResultsDir::~ResultsDir() {
+    if (!committed_) {
+        std::error_code ec;
+        fs::remove_all(staging_, ec);
+    }
+}
+
+void ResultsDir::write(const std::string& name, const std::string& content) {
+    const fs::path file = staging_ / name;
+    std::error_code ec;
+    fs::create_directories(file.parent_path(), ec);
+    if (ec) throw OutputError("cannot create " + file.parent_path().string() + ": " + ec.message());
+    write_all(file, content);
+}
+
+fs::path ResultsDir::commit() {
+    std::error_code ec;
+    fs::path old;
+    if (fs::exists(dir_, ec)) {
+        if (!force_) throw OutputError(dir_.string() + " appeared while the run was going; results kept in " + staging_.string());
+        old = hidden_sibling(dir_, ".old-");
+        fs::rename(dir_, old, ec);
+        if (ec) throw OutputError("cannot move the old " + dir_.string() + " aside: " + ec.message());
+    }
+    fs::rename(staging_, dir_, ec);
+    if (ec) throw OutputError("cannot move results into " + dir_.string() + ": " + ec.message());
+    committed_ = true;
+    if (!old.empty()) fs::remove_all(old, ec);
+    return dir_;
+}
+
+std::string number(double v) {
+    if (std::isnan(v)) return "NA";
+    if (std::isinf(v)) return v > 0 ? "Inf" : "-Inf";
+    if (v == 0) return "0";  // no "-0"
+    char buf[64];
+    auto r = std::to_chars(buf, buf + sizeof buf, v);
+    return std::string(buf, r.ptr);
+}
+
+std::string csv_field(const std::string& s) {
+    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+
+std::string human(double v, std::string_view unit) {
+    if (std::isnan(v)) return "n/a";
+    char buf[64];
+    if (unit == "share") {
+        std::snprintf(buf, sizeof buf, "%.1f%%", 100.0 * v);
+        return buf;
+    }
+    const double a = std::fabs(v);
+    if (a >= 1000)
+        std::snprintf(buf, sizeof buf, "%.0f", v);
+    else if (a >= 100)
+        std::snprintf(buf, sizeof buf, "%.0f", v);
+    else if (a >= 10)
+        std::snprintf(buf, sizeof buf, "%.1f", v);
+    else
+        std::snprintf(buf, sizeof buf, "%.2f", v);
+    std::string s = buf;
+    if (s == "-0" || s == "-0.0" || s == "-0.00") s.erase(0, 1);
+    return s;
+}
+
+std::string content_hash(const std::string& text) {
+    std::uint64_t h = 0xcbf29ce484222325ULL;
+    for (unsigned char c : text) {
+        h ^= c;
+        h *= 0x100000001b3ULL;
+    }
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+    return buf;
+}
+
+std::string summary_csv(const std::vector<ExperimentResult>& results, const std::vector<Summary>& summaries) {
+    std::ostringstream o;
+    o << "metric,mean,ci_low,ci_high,sd,p10,p90,replications,unit,scenario,unstable\n";
+    for (std::size_t s = 0; s < results.size(); ++s) {
+        const auto& sum = summaries[s];
+        for (const auto& mi : model::kMetrics) {
+            const auto& m = sum[mi.metric];
+            o << mi.name << ',' << number(m.ci.mean) << ',' << number(m.ci.low) << ',' << number(m.ci.high) << ','
+              << number(m.ci.sd) << ',' << number(m.p10) << ',' << number(m.p90) << ',' << m.ci.n << ','
+              << csv_field(std::string(mi.unit)) << ',' << csv_field(scenario_label(results[s])) << ','
+              << (sum.stability.unstable ? "true" : "false") << '\n';
+        }
+    }
+    return o.str();
+}
+
+std::string replications_csv(const std::vector<ExperimentResult>& results) {
+    std::ostringstream o;
+    o << "scenario,replication,metric,value\n";
+    for (const auto& r : results)
+        for (const auto& rep : r.replications)
+            for (const auto& mi : model::kMetrics)
+                o << csv_field(scenario_label(r)) << ',' << rep.replication << ',' << mi.name << ',' << number(rep[mi.metric])
+                  << '\n';
+    return o.str();
+}
+
+std::string timeseries_csv(const std::vector<ExperimentResult>& results, const std::vector<Summary>& summaries) {
+    std::ostringstream o;
+    o << "scenario,day,metric,mean,p10,p90\n";
+    for (std::size_t s = 0; s < results.size(); ++s) {
+        const std::string name = csv_field(scenario_label(results[s]));
+        for (const auto& w : summaries[s].weekly) {
+            o << name << ',' << number(w.day) << ",waitlist," << number(w.waitlist_mean) << ',' << number(w.waitlist_p10)
+              << ',' << number(w.waitlist_p90) << '\n';
+            o << name << ',' << number(w.day) << ",load_per_fte," << number(w.load_mean) << ',' << number(w.load_p10)
+              << ',' << number(w.load_p90) << '\n';
+        }
+    }
+    return o.str();
+}
+
+std::string comparison_csv(const std::vector<Comparison>& comparisons) {
+    std::ostringstream o;
+    o << "metric,unit,better,baseline,scenario,baseline_mean,baseline_ci_low,baseline_ci_high,scenario_mean,"
+         "scenario_ci_low,scenario_ci_high,diff_mean,diff_ci_low,diff_ci_high,diff_pct,unpaired_diff_ci_low,"
+         "unpaired_diff_ci_high,verdict\n";
+    for (const auto& c : comparisons)
+        for (const auto& m : c.metrics) {
+            const auto& mi = model::info(m.metric);
+            const char* better = mi.better == model::Better::lower ? "lower" : mi.better == model::Better::higher ? "higher" : "neither";
+            o << mi.name << ',' << csv_field(std::string(mi.unit)) << ',' << better << ',' << csv_field(c.baseline) << ','
+              << csv_field(c.scenario) << ',' << number(m.baseline.mean) << ',' << number(m.baseline.low) << ','
+              << number(m.baseline.high) << ',' << number(m.scenario.mean) << ',' << number(m.scenario.low) << ','
+              << number(m.scenario.high) << ',' << number(m.difference.mean) << ',' << number(m.difference.low) << ','
+              << number(m.difference.high) << ',' << number(m.difference_pct) << ',' << number(m.unpaired_difference.low)
+              << ',' << number(m.unpaired_difference.high) << ',' << csv_field(experiment::to_string(m.verdict)) << '\n';
+        }
+    return o.str();
+}
+
+std::vector<std::string> warnings(const ExperimentResult& r, const Summary& s) {
+    std::vector<std::string> out;
+    if (s.stability.unstable) {
+        out.push_back(r.scenario.name + " is UNSTABLE: " + s.stability.reason + " (about " +
+                      human(s.stability.growth_per_year.mean, "") +
+                      " families a year). Its waitlist and waiting times depend on the horizon; they are not "
+                      "steady-state figures.");
+    }
+    if (s.warmup.looks_short) {
+        out.push_back(r.scenario.name + ": the warm-up looks too short; the waitlist was still drifting for about " +
+                      human(s.warmup.suggested_extra_days, "") +
+                      " days after it (MSER-5). Consider a longer warmup.");
+    }
+    const auto& cens = s[Metric::time_to_help_censored_share].ci.mean;
+    if (!std::isnan(cens) && cens > 0.05) {
+        out.push_back(r.scenario.name + ": " + human(cens, "share") +
+                      " of waits were still open at the horizon; time-to-help figures are lower bounds.");
+    }
+    return out;
+}
+
+namespace {
+
+void describe_runs(std::ostringstream& o, const std::vector<ExperimentResult>& results, bool markdown) {
+    for (const auto& r : results) {
+        const auto& sc = r.scenario;
+        if (markdown) o << "- **" << sc.name << "**";
+        else o << "  " << sc.name;
+        o << " (" << sc.source_file << "): " << sc.workforce.workers << " workers x " << number(sc.workforce.fte)
+          << " FTE, caseload norm " << number(sc.workforce.caseload_norm) << "; horizon " << years_text(sc.horizon_days)
+          << ", warm-up " << years_text(sc.warmup_days) << ", " << sc.replications << " replications, seed " << sc.seed;
+        if (!sc.description.empty()) o << (markdown ? " — " : "\n      ") << sc.description;
+        o << "\n";
+    }
+}
+
+}  // namespace
+
+std::string comparison_text(const std::vector<ExperimentResult>& results, const std::vector<Summary>& summaries,
+                            const std::vector<Comparison>& comparisons) {
+    std::ostringstream o;
+    o << "Scenarios (paired by replication: common random numbers)\n";
+    describe_runs(o, results, false);
+    for (const auto& c : comparisons) {
+        o << "\n" << c.scenario << " vs " << c.baseline << "  — mean [95% interval] over replications\n\n";
+        std::vector<std::array<std::string, 5>> rows;
+        rows.push_back({"metric", c.baseline, c.scenario, "difference", "verdict"});
+        for (const auto& m : c.metrics) {
+            const auto& mi = model::info(m.metric);
+            rows.push_back({std::string(mi.name), interval_text(m.baseline, mi.unit), interval_text(m.scenario, mi.unit),
+                            interval_text(m.difference, mi.unit, true), experiment::to_string(m.verdict)});
+        }
+        std::array<std::size_t, 5> w{};
+        for (const auto& row : rows)
+            for (std::size_t i = 0; i < 5; ++i) w[i] = std::max(w[i], display_width(row[i]));
+        for (const auto& row : rows) {
+            for (std::size_t i = 0; i < 5; ++i) o << pad(row[i], i + 1 < 5 ? w[i] + 2 : 0);
+            o << "\n";
+        }
+    }
+    bool any = false;
+    for (std::size_t s = 0; s < results.size(); ++s)
+        for (const auto& line : warnings(results[s], summaries[s])) {
+            if (!any) o << "\n";
+            any = true;
+            o << "! " << line << "\n";
+        }
+    return o.str();
+}
+
+std::string comparison_markdown(const std::vector<ExperimentResult>& results, const std::vector<Summary>& summaries,
+                                const std::vector<Comparison>& comparisons) {
+    std::ostringstream o;
+    o << "# Comparison\n\n## Scenarios\n\n";
+    describe_runs(o, results, true);
+    o << "\nReplications are paired (common random numbers): replication r of every scenario sees the same "
+         "referrals and case lengths, so the differences are measured more precisely than the levels.\n";
+    for (const auto& c : comparisons) {
+        o << "\n## " << c.scenario << " vs " << c.baseline << "\n\n";
+        o << "| metric | " << c.baseline << " | " << c.scenario << " | difference [95% interval] | verdict |\n";
+        o << "|---|---:|---:|---:|---|\n";
+        for (const auto& m : c.metrics) {
+            const auto& mi = model::info(m.metric);
+            o << "| " << mi.name << " (" << mi.unit << ") | " << interval_text(m.baseline, mi.unit) << " | "
+              << interval_text(m.scenario, mi.unit) << " | " << interval_text(m.difference, mi.unit, true) << " | "
+              << experiment::to_string(m.verdict) << " |\n";
+        }
+    }
+    bool any = false;
+    for (std::size_t s = 0; s < results.size(); ++s)
+        for (const auto& line : warnings(results[s], summaries[s])) {
+            if (!any) o << "\n## Warnings\n\n";
+            any = true;
+            o << "- " << line << "\n";
+        }
+    o << "\n## How to read this\n\n"
+         "Each figure is the mean over replications with its 95% interval in brackets. The difference is "
+         "scenario minus baseline, paired by replication. *better* or *worse* means the interval of the "
+         "difference excludes zero; *no clear difference* means it does not. Metrics without a better "
+         "direction (referrals, closures, load) are not rated.\n";
+    return o.str();
+}
+
+std::string summary_text(const ExperimentResult& r, const Summary& s) {
+    std::ostringstream o;
+    o << "Scenario\n";
+    describe_runs(o, {r}, false);
+    o << "\n";
+    std::vector<std::array<std::string, 3>> rows;
+    rows.push_back({"metric", "mean [95% interval]", "p10 .. p90 of replications"});
+    for (const auto& mi : model::kMetrics) {
+        const auto& m = s[mi.metric];
+        rows.push_back({std::string(mi.name), interval_text(m.ci, mi.unit), human(m.p10, mi.unit) + " .. " + human(m.p90, mi.unit)});
+    }
+    std::array<std::size_t, 3> w{};
+    for (const auto& row : rows)
+        for (std::size_t i = 0; i < 3; ++i) w[i] = std::max(w[i], display_width(row[i]));
+    for (const auto& row : rows) o << pad(row[0], w[0] + 2) << pad(row[1], w[1] + 2) << row[2] << "\n";
+    for (const auto& line : warnings(r, s)) o << "! " << line << "\n";
+    return o.str();
+}
+
+}  // namespace caseload::report

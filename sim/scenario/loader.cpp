@@ -1,0 +1,780 @@
+#include "caseload/scenario/loader.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace caseload::scenario {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string format_error(const Location& w, const std::string& path, const std::string& msg, const std::string& sug) {
+    std::ostringstream o;
+    o << (w.file.empty() ? "<input>" : w.file);
+    if (w.line > 0) o << ':' << w.line << ':' << w.column;
+    o << ": ";
+    if (!path.empty()) o << path << ": ";
+    o << msg;
+    if (!sug.empty()) o << " (did you mean '" << sug << "'?)";
+    return o.str();
+}
+
+}  // namespace
+
+ScenarioError::ScenarioError(Location where, std::string key_path, std::string message, std::string suggestion)
+    : std::runtime_error(format_error(where, key_path, message, suggestion)),
+      where_(std::move(where)),
+      key_path_(std::move(key_path)),
+      message_(std::move(message)),
+      suggestion_(std::move(suggestion)) {}
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+    std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        cur[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+        }
+        std::swap(prev, cur);
+    }
+    return prev[b.size()];
+}
+
+std::string nearest(const std::string& word, const std::vector<std::string>& candidates) {
+    std::string best;
+    std::size_t best_d = std::string::npos;
+    for (const auto& c : candidates) {
+        const std::size_t d = edit_distance(word, c);
+        if (d < best_d) {
+            best_d = d;
+            best = c;
+        }
+    }
+    // Plausible only when the typo is small relative to the word.
+    const std::size_t allowed = std::max<std::size_t>(2, word.size() / 3);
+    return best_d <= allowed ? best : std::string{};
+}
+
+namespace {
+
+std::string join(const std::vector<std::string>& v) {
+    std::string s;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        if (i) s += ", ";
+        s += v[i];
+    }
+    return s;
+}
+
+std::string child_path(const std::string& parent, const std::string& key) {
+    return parent.empty() ? key : parent + "." + key;
+}
+
+// What a node holds, in words, for "found ..." in messages.
+std::string describe(const YAML::Node& n) {
+    if (!n.IsDefined() || n.IsNull()) return "nothing";
+    if (n.IsSequence()) return "a list";
+    if (n.IsMap()) return "a mapping";
+    std::string s = n.Scalar();
+    if (s.size() > 40) s = s.substr(0, 37) + "...";
+    return "'" + s + "'";
+}
+
+std::string format_number(double v) {
+    char buf[64];
+    auto r = std::to_chars(buf, buf + sizeof buf, v);
+    return std::string(buf, r.ptr);
+}
+
+// Parses YAML nodes into Spec values, remembering where each key came from.
+class Parser {
+public:
+    Parser(std::string file, fs::path dir, std::map<std::string, Location>& provenance)
+        : file_(std::move(file)), dir_(std::move(dir)), provenance_(provenance) {}
+
+    [[noreturn]] void fail(const YAML::Node& n, const std::string& path, const std::string& msg,
+                           const std::string& suggestion = {}) const {
+        throw ScenarioError(where(n), path, msg, suggestion);
+    }
+
+    [[nodiscard]] Location where(const YAML::Node& n) const {
+        const YAML::Mark m = n.Mark();
+        if (m.is_null()) return Location{file_, 0, 0};
+        return Location{file_, m.line + 1, m.column + 1};
+    }
+
+    void note(const YAML::Node& n, const std::string& path) { provenance_[path] = where(n); }
+
+    void expect_map(const YAML::Node& n, const std::string& path) const {
+        if (!n.IsMap()) fail(n, path, "expected a mapping (key: value lines), found " + describe(n));
+    }
+
+    // Every key must be one of `allowed`; duplicates are errors too.
+    void check_keys(const YAML::Node& n, const std::string& path, const std::vector<std::string>& allowed) const {
+        expect_map(n, path);
+        std::set<std::string> seen;
+        for (auto it = n.begin(); it != n.end(); ++it) {
+            const YAML::Node k = it->first;  // a copy: it-> yields a temporary proxy
+            if (!k.IsScalar()) fail(k, path, "expected a key name, found " + describe(k));
+            const std::string key = k.Scalar();
+            if (!seen.insert(key).second) fail(k, child_path(path, key), "duplicate key");
+            if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+                const std::string sug = nearest(key, allowed);
+                fail(k, child_path(path, key),
+                     "unknown key '" + key + "'; expected one of: " + join(allowed), sug);
+            }
+        }
+    }
+
+    [[nodiscard]] std::string scalar(const YAML::Node& n, const std::string& path, const std::string& expected) const {
+        if (!n.IsScalar()) fail(n, path, "expected " + expected + ", found " + describe(n));
+        return n.Scalar();
+    }
+
+    [[nodiscard]] double number(const YAML::Node& n, const std::string& path) const {
+        const std::string s = scalar(n, path, "a number");
+        double v = 0;
+        const char* b = s.data();
+        const char* e = s.data() + s.size();
+        if (b != e && *b == '+') ++b;
+        auto r = std::from_chars(b, e, v);
+        if (r.ec != std::errc{} || r.ptr != e || !std::isfinite(v))
+            fail(n, path, "expected a number, found " + describe(n));
+        return v;
+    }
+
+    [[nodiscard]] double number_in(const YAML::Node& n, const std::string& path, double lo, double hi,
+                                   const std::string& what) const {
+        const double v = number(n, path);
+        if (!(v >= lo && v <= hi)) fail(n, path, "expected " + what + ", found " + describe(n));
+        return v;
+    }
+
+    [[nodiscard]] double positive(const YAML::Node& n, const std::string& path) const {
+        const double v = number(n, path);
+        if (!(v > 0)) fail(n, path, "expected a number greater than 0, found " + describe(n));
+        return v;
+    }
+
+    [[nodiscard]] double share(const YAML::Node& n, const std::string& path) const {
+        return number_in(n, path, 0.0, 1.0, "a share between 0 and 1");
+    }
+
+    [[nodiscard]] std::int64_t integer(const YAML::Node& n, const std::string& path, std::int64_t lo, std::int64_t hi,
+                                       const std::string& limit_note = {}) const {
+        const std::string s = scalar(n, path, "a whole number");
+        std::int64_t v = 0;
+        const char* b = s.data();
+        const char* e = s.data() + s.size();
+        if (b != e && *b == '+') ++b;
+        auto r = std::from_chars(b, e, v);
+        if (r.ec == std::errc::result_out_of_range)
+            fail(n, path, "expected a whole number between " + std::to_string(lo) + " and " + std::to_string(hi) +
+                              ", found " + describe(n) + limit_note);
+        if (r.ec != std::errc{} || r.ptr != e) fail(n, path, "expected a whole number, found " + describe(n));
+        if (v < lo || v > hi)
+            fail(n, path, "expected a whole number between " + std::to_string(lo) + " and " + std::to_string(hi) +
+                              ", found " + describe(n) + limit_note);
+        return v;
+    }
+
+    // A duration with a unit: 300d, 6w, 18m, 2y (m = year/12, y = 365.25 days).
+    [[nodiscard]] double duration(const YAML::Node& n, const std::string& path, bool allow_zero = false) const {
+        const std::string s = scalar(n, path, "a duration such as 300d, 6w, 18m or 2y");
+        std::size_t end = s.size();
+        while (end > 0 && s[end - 1] == ' ') --end;
+        if (end == 0) fail(n, path, "expected a duration such as 300d, 6w, 18m or 2y, found " + describe(n));
+        const char unit = s[end - 1];
+        double per = 0;
+        switch (unit) {
+            case 'd': per = 1.0; break;
+            case 'w': per = kDaysPerWeek; break;
+            case 'm': per = kDaysPerMonth; break;
+            case 'y': per = kDaysPerYear; break;
+            default:
+                if ((unit >= '0' && unit <= '9') || unit == '.')
+                    fail(n, path, "expected a duration with a unit (d, w, m or y), e.g. '" + s + "d', found " +
+                                      describe(n));
+                fail(n, path, std::string("unknown duration unit '") + unit + "'; expected d, w, m or y (e.g. 300d)");
+        }
+        std::size_t num_end = end - 1;
+        while (num_end > 0 && s[num_end - 1] == ' ') --num_end;
+        double v = 0;
+        auto r = std::from_chars(s.data(), s.data() + num_end, v);
+        if (num_end == 0 || r.ec != std::errc{} || r.ptr != s.data() + num_end || !std::isfinite(v))
+            fail(n, path, "expected a duration such as 300d, 6w, 18m or 2y, found " + describe(n));
+        const double days = v * per;
+        if (allow_zero ? !(days >= 0) : !(days > 0))
+            fail(n, path, std::string("expected a duration ") + (allow_zero ? "of at least 0" : "greater than 0") +
+                              ", found " + describe(n));
+        return days;
+    }
+
+    [[nodiscard]] kernel::DistributionSpec distribution(const YAML::Node& n, const std::string& path) {
+        expect_map(n, path);
+        const YAML::Node kind_node = n["distribution"];
+        if (!kind_node) fail(n, path, "missing key 'distribution' (exponential, lognormal, gamma, fixed, uniform or empirical)");
+        const std::string kind = scalar(kind_node, child_path(path, "distribution"), "a distribution name");
+        static const std::vector<std::string> kinds = {"exponential", "lognormal", "gamma", "fixed", "uniform", "empirical"};
+        const std::string dpath = child_path(path, "distribution");
+        kernel::DistributionSpec d;
+        if (kind == "exponential") {
+            check_keys(n, path, {"distribution", "mean"});
+            d = kernel::DistributionSpec::exponential(duration(require(n, path, "mean"), child_path(path, "mean")));
+        } else if (kind == "lognormal" || kind == "gamma") {
+            check_keys(n, path, {"distribution", "mean", "cv"});
+            const double mean = duration(require(n, path, "mean"), child_path(path, "mean"));
+            const double cv = positive(require(n, path, "cv"), child_path(path, "cv"));
+            d = kind == "lognormal" ? kernel::DistributionSpec::lognormal(mean, cv) : kernel::DistributionSpec::gamma(mean, cv);
+        } else if (kind == "fixed") {
+            check_keys(n, path, {"distribution", "value"});
+            d = kernel::DistributionSpec::fixed(duration(require(n, path, "value"), child_path(path, "value")));
+        } else if (kind == "uniform") {
+            check_keys(n, path, {"distribution", "min", "max"});
+            const double lo = duration(require(n, path, "min"), child_path(path, "min"), true);
+            const double hi = duration(require(n, path, "max"), child_path(path, "max"));
+            if (hi < lo) fail(n["max"], child_path(path, "max"), "expected max >= min");
+            d = kernel::DistributionSpec::uniform(lo, hi);
+        } else if (kind == "empirical") {
+            check_keys(n, path, {"distribution", "values", "csv", "column", "unit"});
+            if (n["values"] && n["csv"]) fail(n, path, "give either 'values' or 'csv' with 'column', not both");
+            if (n["values"]) {
+                if (n["column"] || n["unit"]) fail(n, path, "'column' and 'unit' go with 'csv', not with 'values'");
+                const YAML::Node vs = n["values"];
+                const std::string vpath = child_path(path, "values");
+                if (!vs.IsSequence() || vs.size() == 0)
+                    fail(vs, vpath, "expected a non-empty list of durations, found " + describe(vs));
+                std::vector<double> values;
+                for (std::size_t i = 0; i < vs.size(); ++i)
+                    values.push_back(duration(vs[i], vpath + "[" + std::to_string(i) + "]", true));
+                d = kernel::DistributionSpec::empirical(std::move(values));
+            } else if (n["csv"]) {
+                d = empirical_csv(n, path);
+            } else {
+                fail(n, path, "an empirical distribution needs 'values' (a list of durations) or 'csv' with 'column'");
+            }
+        } else {
+            fail(kind_node, dpath, "unknown distribution '" + kind + "'; expected one of: " + join(kinds),
+                 nearest(kind, kinds));
+        }
+        note(n, path);
+        return d;
+    }
+
+    [[nodiscard]] YAML::Node require(const YAML::Node& map, const std::string& path, const std::string& key) const {
+        const YAML::Node v = map[key];
+        if (!v) fail(map, path, "missing key '" + key + "'");
+        return v;
+    }
+
+    // Apply one file's keys on top of `s` (which holds defaults or the parent's values).
+    void apply(const YAML::Node& root, Scenario& s) {
+        check_keys(root, "", {"name", "description", "extends", "horizon", "warmup", "replications", "seed",
+                              "referrals", "workforce", "waitlist"});
+        if (auto n = root["name"]) {
+            s.name = scalar(n, "name", "a name");
+            note(n, "name");
+        }
+        if (auto n = root["description"]) {
+            s.description = scalar(n, "description", "a text");
+            note(n, "description");
+        }
+        if (auto n = root["horizon"]) {
+            s.horizon_days = duration(n, "horizon");
+            if (s.horizon_days > kMaxHorizonYears * kDaysPerYear)
+                fail(n, "horizon", "horizon longer than the limit of " + format_number(kMaxHorizonYears) +
+                                       " years; a run that long takes days. Shorten it, or split the study into runs");
+            note(n, "horizon");
+        }
+        if (auto n = root["warmup"]) {
+            s.warmup_days = duration(n, "warmup", true);
+            note(n, "warmup");
+        }
+        if (auto n = root["replications"]) {
+            s.replications = int(integer(n, "replications", 1, kMaxReplications,
+                                         "; the limit keeps one run within a day, use a sweep with --shard for more"));
+            note(n, "replications");
+        }
+        if (auto n = root["seed"]) {
+            s.seed = std::uint64_t(integer(n, "seed", 0, std::numeric_limits<std::int64_t>::max()));
+            note(n, "seed");
+        }
+        if (auto n = root["referrals"]) apply_referrals(n, s.referrals);
+        if (auto n = root["workforce"]) apply_workforce(n, s.workforce);
+        if (auto n = root["waitlist"]) apply_waitlist(n, s.waitlist);
+    }
+
+    void apply_referrals(const YAML::Node& n, ReferralSpec& r) {
+        const std::string path = "referrals";
+        check_keys(n, path, {"rate_per_week", "schedule", "urgent_share", "types"});
+        if (n["rate_per_week"] && n["schedule"])
+            fail(n["schedule"], path + ".schedule", "give either 'rate_per_week' or 'schedule', not both");
+        if (auto v = n["rate_per_week"]) {
+            const double rate = number(v, path + ".rate_per_week");
+            if (!(rate > 0)) fail(v, path + ".rate_per_week", "expected a referral rate greater than 0, found " + describe(v));
+            r.schedule = {RateSegment{0.0, rate}};
+            note(v, path + ".rate");
+        }
+        if (auto v = n["schedule"]) {
+            const std::string sp = path + ".schedule";
+            if (!v.IsSequence() || v.size() == 0)
+                fail(v, sp, "expected a list of {from: duration, rate_per_week: number}, found " + describe(v));
+            std::vector<RateSegment> segs;
+            for (std::size_t i = 0; i < v.size(); ++i) {
+                const std::string ip = sp + "[" + std::to_string(i) + "]";
+                check_keys(v[i], ip, {"from", "rate_per_week"});
+                RateSegment seg;
+                seg.from_day = duration(require(v[i], ip, "from"), ip + ".from", true);
+                seg.rate_per_week = number(require(v[i], ip, "rate_per_week"), ip + ".rate_per_week");
+                if (seg.rate_per_week < 0) fail(v[i]["rate_per_week"], ip + ".rate_per_week", "expected a rate of at least 0");
+                if (i == 0 && seg.from_day != 0.0) fail(v[i]["from"], ip + ".from", "the first segment must start at 0d");
+                if (i > 0 && !(seg.from_day > segs.back().from_day))
+                    fail(v[i]["from"], ip + ".from", "expected segments in increasing order of 'from'");
+                segs.push_back(seg);
+            }
+            r.schedule = std::move(segs);
+            note(v, path + ".rate");
+        }
+        if (auto v = n["urgent_share"]) {
+            r.urgent_share = share(v, path + ".urgent_share");
+            note(v, path + ".urgent_share");
+        }
+        if (auto v = n["types"]) {
+            const std::string tp = path + ".types";
+            expect_map(v, tp);
+            if (v.size() == 0) fail(v, tp, "expected at least one measure type");
+            std::set<std::string> seen;
+            for (auto it = v.begin(); it != v.end(); ++it) {
+                const std::string name = scalar(it->first, tp, "a measure type name");
+                if (!seen.insert(name).second) fail(it->first, tp + "." + name, "duplicate measure type");
+                const std::string ip = tp + "." + name;
+                auto existing = std::find_if(r.types.begin(), r.types.end(), [&](const auto& t) { return t.name == name; });
+                const bool is_new = existing == r.types.end();
+                MeasureTypeSpec t;
+                if (!is_new) t = *existing;
+                t.name = name;
+                const YAML::Node tn = it->second;
+                check_keys(tn, ip, {"share", "length", "weight"});
+                if (is_new) {
+                    (void)require(tn, ip, "share");
+                    (void)require(tn, ip, "length");
+                }
+                if (auto x = tn["share"]) t.share = share(x, ip + ".share");
+                if (auto x = tn["length"]) t.length = distribution(x, ip + ".length");
+                if (auto x = tn["weight"]) t.weight = positive(x, ip + ".weight");
+                note(tn, ip);
+                if (is_new)
+                    r.types.push_back(std::move(t));
+                else
+                    *existing = std::move(t);
+            }
+            note(v, tp);
+        }
+    }
+
+    void apply_workforce(const YAML::Node& n, WorkforceSpec& w) {
+        const std::string path = "workforce";
+        check_keys(n, path, {"workers", "fte", "caseload_norm"});
+        if (auto v = n["workers"]) {
+            w.workers = int(integer(v, path + ".workers", 1, kMaxWorkers,
+                                    "; the limit is a national organisation many times over"));
+            note(v, path + ".workers");
+        }
+        if (auto v = n["fte"]) {
+            w.fte = number_in(v, path + ".fte", 0.05, 1.5, "an FTE between 0.05 and 1.5 (1.0 = 36 hours a week)");
+            note(v, path + ".fte");
+        }
+        if (auto v = n["caseload_norm"]) {
+            w.caseload_norm = number_in(v, path + ".caseload_norm", 0.1, 1000, "a caseload norm greater than 0 (families per FTE)");
+            note(v, path + ".caseload_norm");
+        }
+    }
+
+    void apply_waitlist(const YAML::Node& n, WaitlistSpec& w) {
+        const std::string path = "waitlist";
+        check_keys(n, path, {"discipline", "max_length"});
+        if (auto v = n["discipline"]) {
+            const std::string d = scalar(v, path + ".discipline", "fifo or urgent_first");
+            if (d == "fifo")
+                w.discipline = Discipline::fifo;
+            else if (d == "urgent_first")
+                w.discipline = Discipline::urgent_first;
+            else
+                fail(v, path + ".discipline", "unknown discipline '" + d + "'; expected fifo or urgent_first",
+                     nearest(d, {"fifo", "urgent_first"}));
+            note(v, path + ".discipline");
+        }
+        if (auto v = n["max_length"]) {
+            w.max_length = integer(v, path + ".max_length", 1, 100000000,
+                                   "; each waiting family takes memory, and a waitlist this long means the scenario "
+                                   "is unstable anyway");
+            note(v, path + ".max_length");
+        }
+    }
+
+private:
+    kernel::DistributionSpec empirical_csv(const YAML::Node& n, const std::string& path) {
+        const std::string csv = scalar(n["csv"], path + ".csv", "a CSV file name");
+        const YAML::Node col_node = require(n, path, "column");
+        const std::string column = scalar(col_node, path + ".column", "a column name");
+        double per = 1.0;
+        if (auto u = n["unit"]) {
+            const std::string unit = scalar(u, path + ".unit", "d, w, m or y");
+            if (unit == "d") per = 1.0;
+            else if (unit == "w") per = kDaysPerWeek;
+            else if (unit == "m") per = kDaysPerMonth;
+            else if (unit == "y") per = kDaysPerYear;
+            else fail(u, path + ".unit", "unknown unit '" + unit + "'; expected d, w, m or y");
+        }
+        const fs::path file = dir_ / csv;
+        std::ifstream in(file);
+        if (!in) fail(n["csv"], path + ".csv", "cannot open CSV file '" + file.string() + "'");
+        std::string line;
+        if (!std::getline(in, line)) fail(n["csv"], path + ".csv", "CSV file '" + file.string() + "' is empty");
+        auto split = [](const std::string& l) {
+            std::vector<std::string> cells;
+            std::string cell;
+            std::istringstream ss(l);
+            while (std::getline(ss, cell, ',')) {
+                while (!cell.empty() && (cell.back() == '\r' || cell.back() == ' ')) cell.pop_back();
+                while (!cell.empty() && cell.front() == ' ') cell.erase(cell.begin());
+                if (cell.size() >= 2 && cell.front() == '"' && cell.back() == '"') cell = cell.substr(1, cell.size() - 2);
+                cells.push_back(cell);
+            }
+            return cells;
+        };
+        const auto header = split(line);
+        const auto it = std::find(header.begin(), header.end(), column);
+        if (it == header.end())
+            fail(col_node, path + ".column", "no column '" + column + "' in '" + file.string() + "'; it has: " + join(header),
+                 nearest(column, header));
+        const std::size_t idx = std::size_t(it - header.begin());
+        std::vector<double> values;
+        int lineno = 1;
+        while (std::getline(in, line)) {
+            ++lineno;
+            if (line.empty() || line == "\r") continue;
+            const auto cells = split(line);
+            double v = 0;
+            const std::string cell = idx < cells.size() ? cells[idx] : std::string{};
+            auto r = std::from_chars(cell.data(), cell.data() + cell.size(), v);
+            if (cell.empty() || r.ec != std::errc{} || r.ptr != cell.data() + cell.size() || !std::isfinite(v) || v < 0)
+                throw ScenarioError(Location{file.string(), lineno, 1}, path + ".csv",
+                                    "expected a non-negative number in column '" + column + "', found '" + cell + "'");
+            values.push_back(v * per);
+        }
+        if (values.empty()) fail(n["csv"], path + ".csv", "CSV file '" + file.string() + "' has no values");
+        auto d = kernel::DistributionSpec::empirical(std::move(values));
+        d.source = csv + ":" + column;
+        return d;
+    }
+
+    std::string file_;
+    fs::path dir_;
+    std::map<std::string, Location>& provenance_;
+};
+
+YAML::Node parse_yaml(const std::string& text, const std::string& label) {
+    try {
+        return YAML::Load(text);
+    } catch (const YAML::ParserException& e) {
+        throw ScenarioError(Location{label, e.mark.line + 1, e.mark.column + 1}, "",
+                            "YAML syntax error: " + e.msg);
+    }
+}
+
+std::string read_file(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw ScenarioError(Location{file.string(), 0, 0}, "", "cannot open file (does it exist?)");
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// Text a person could have typed: valid UTF-8 without control characters
+// other than tab, newline and carriage return.
+void check_text(const std::string& text, const std::string& label) {
+    int line = 1, col = 1;
+    for (std::size_t i = 0; i < text.size();) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        std::size_t len = 1;
+        if (c < 0x80) {
+            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+                throw ScenarioError(Location{label, line, col}, "",
+                                    "unexpected control character (byte " + std::to_string(c) +
+                                        "); expected a YAML text file");
+        } else if ((c & 0xE0) == 0xC0 && c >= 0xC2) {
+            len = 2;
+        } else if ((c & 0xF0) == 0xE0) {
+            len = 3;
+        } else if ((c & 0xF8) == 0xF0 && c <= 0xF4) {
+            len = 4;
+        } else {
+            len = 0;
+        }
+        bool ok = len > 0 && i + len <= text.size();
+        for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
+        if (!ok)
+            throw ScenarioError(Location{label, line, col}, "",
+                                "the file is not valid UTF-8 text; save it as UTF-8 (byte " + std::to_string(c) + ")");
+        if (c == '\n') {
+            ++line;
+            col = 1;
+        } else {
+            ++col;
+        }
+        i += len;
+    }
+}
+
+struct Loaded {
+    Scenario scenario;
+    std::map<std::string, Location> provenance;
+};
+
+Loaded load_layer(const std::string& text, const std::string& label, const fs::path& base_dir,
+                  std::vector<std::string>& chain);
+
+Loaded load_file_layer(const fs::path& file, std::vector<std::string>& chain, const YAML::Node* from_node,
+                       const std::string& from_label) {
+    std::error_code ec;
+    const fs::path canon = fs::weakly_canonical(file, ec);
+    const std::string key = ec ? file.string() : canon.string();
+    if (std::find(chain.begin(), chain.end(), key) != chain.end()) {
+        std::string cycle;
+        for (const auto& c : chain) cycle += c + " -> ";
+        cycle += key;
+        const YAML::Mark m = from_node ? from_node->Mark() : YAML::Mark::null_mark();
+        throw ScenarioError(Location{from_label, m.is_null() ? 0 : m.line + 1, m.is_null() ? 0 : m.column + 1},
+                            "extends", "circular 'extends': " + cycle);
+    }
+    if (!fs::exists(file)) {
+        if (from_node) {
+            const YAML::Mark m = from_node->Mark();
+            throw ScenarioError(Location{from_label, m.line + 1, m.column + 1}, "extends",
+                                "cannot find the file '" + file.string() + "' to extend (paths are relative to this file)");
+        }
+        throw ScenarioError(Location{file.string(), 0, 0}, "", "no such file");
+    }
+    if (fs::is_directory(file)) throw ScenarioError(Location{file.string(), 0, 0}, "", "expected a file, found a folder");
+    chain.push_back(key);
+    Loaded l = load_layer(read_file(file), file.string(), file.parent_path(), chain);
+    chain.pop_back();
+    return l;
+}
+
+Loaded load_layer(const std::string& text, const std::string& label, const fs::path& base_dir,
+                  std::vector<std::string>& chain) {
+    check_text(text, label);
+    const YAML::Node root = parse_yaml(text, label);
+    if (!root.IsDefined() || root.IsNull())
+        throw ScenarioError(Location{label, 1, 1}, "",
+                            "the file is empty; expected a scenario with keys such as name, horizon, referrals and workforce");
+    if (!root.IsMap())
+        throw ScenarioError(Location{label, root.Mark().line + 1, root.Mark().column + 1}, "",
+                            "expected a scenario (a mapping of keys such as name, horizon, referrals, workforce), found " +
+                                describe(root));
+    if (root["compare"])
+        throw ScenarioError(Location{label, root["compare"].Mark().line + 1, root["compare"].Mark().column + 1}, "",
+                            "this is a compare file, not a scenario; use 'caseload compare " + label + "'");
+
+    Loaded out;
+    if (auto ext = root["extends"]) {
+        if (!ext.IsScalar())
+            throw ScenarioError(Location{label, ext.Mark().line + 1, ext.Mark().column + 1}, "extends",
+                                "expected a file name, found " + describe(ext));
+        out = load_file_layer(base_dir / ext.Scalar(), chain, &ext, label);
+        out.scenario.description.clear();  // a description speaks for its own file only
+        out.provenance.erase("description");
+    }
+    Parser p(label, base_dir, out.provenance);
+    p.apply(root, out.scenario);
+    if (!root["name"]) {
+        // A what-if is named after its own file, not its parent's.
+        out.scenario.name = fs::path(label).stem().string();
+    }
+    out.scenario.source_file = label;
+    return out;
+}
+
+Location at(const Loaded& l, const std::string& path) {
+    auto it = l.provenance.find(path);
+    return it != l.provenance.end() ? it->second : Location{l.scenario.source_file, 0, 0};
+}
+
+void validate(const Loaded& l) {
+    const Scenario& s = l.scenario;
+    const std::string& file = s.source_file;
+    auto missing = [&](const std::string& path, const std::string& what) {
+        if (!l.provenance.count(path))
+            throw ScenarioError(Location{file, 1, 1}, path, "missing required key '" + path + "' (" + what + ")");
+    };
+    missing("referrals.rate", "referrals.rate_per_week or referrals.schedule");
+    missing("referrals.types", "the measure types with share, length and weight");
+    missing("workforce.workers", "the number of case workers");
+    missing("workforce.caseload_norm", "families per FTE, e.g. 14");
+
+    if (!(s.warmup_days < s.horizon_days))
+        throw ScenarioError(at(l, l.provenance.count("warmup") ? "warmup" : "horizon"), "warmup",
+                            "warm-up (" + format_number(s.warmup_days) + "d) must be shorter than the horizon (" +
+                                format_number(s.horizon_days) + "d)");
+    double total = 0;
+    for (const auto& t : s.referrals.types) total += t.share;
+    if (std::fabs(total - 1.0) > 1e-6)
+        throw ScenarioError(at(l, "referrals.types"), "referrals.types",
+                            "the measure types' shares must sum to 1, they sum to " + format_number(total));
+    const double worker_cap = s.workforce.caseload_norm * s.workforce.fte;
+    for (const auto& t : s.referrals.types)
+        if (t.share > 0 && t.weight > worker_cap + 1e-9)
+            throw ScenarioError(at(l, "referrals.types." + t.name), "referrals.types." + t.name + ".weight",
+                                "weight " + format_number(t.weight) + " exceeds a worker's cap of " +
+                                    format_number(worker_cap) + " (caseload_norm x fte): such a family could never be assigned");
+    bool any_rate = false;
+    for (const auto& seg : s.referrals.schedule) any_rate |= seg.rate_per_week > 0;
+    if (!any_rate)
+        throw ScenarioError(at(l, "referrals.rate"), "referrals", "the referral rate is 0 throughout; expected a rate above 0");
+    // Expected families in the system at once bounds memory; refuse what a laptop cannot hold.
+    const double per_week = std::max_element(s.referrals.schedule.begin(), s.referrals.schedule.end(),
+                                             [](auto& a, auto& b) { return a.rate_per_week < b.rate_per_week; })
+                                ->rate_per_week;
+    const double events = per_week / kDaysPerWeek * s.horizon_days * 2.0;
+    if (events > 2e10)
+        throw ScenarioError(at(l, "referrals.rate"), "referrals",
+                            "about " + format_number(std::round(events / 1e9)) +
+                                " billion events per replication, over the limit of 20 billion; lower the rate or the horizon");
+}
+
+}  // namespace
+
+Scenario parse_scenario(const std::string& text, const std::string& label, const fs::path& base_dir) {
+    std::vector<std::string> chain{label};
+    Loaded l = load_layer(text, label, base_dir, chain);
+    validate(l);
+    return l.scenario;
+}
+
+Scenario load_scenario(const fs::path& file) {
+    std::vector<std::string> chain;
+    Loaded l = load_file_layer(file, chain, nullptr, file.string());
+    validate(l);
+    return l.scenario;
+}
+
+bool is_compare_file(const fs::path& file) {
+    try {
+        const std::string text = read_file(file);
+        check_text(text, file.string());
+        const YAML::Node root = YAML::Load(text);
+        return root.IsMap() && root["compare"];
+    } catch (const std::exception&) {
+        return false;  // the scenario loader will report the problem properly
+    }
+}
+
+CompareSpec load_compare(const fs::path& file) {
+    const std::string label = file.string();
+    const std::string text = read_file(file);
+    check_text(text, label);
+    const YAML::Node root = parse_yaml(text, label);
+    std::map<std::string, Location> prov;
+    Parser p(label, file.parent_path(), prov);
+    p.check_keys(root, "", {"compare"});
+    const YAML::Node c = root["compare"];
+    p.check_keys(c, "compare", {"name", "description", "baseline", "scenarios", "replications", "seed"});
+    CompareSpec spec;
+    spec.source_file = label;
+    spec.name = c["name"] ? p.scalar(c["name"], "compare.name", "a name") : file.stem().string();
+    const YAML::Node b = p.require(c, "compare", "baseline");
+    spec.baseline = file.parent_path() / p.scalar(b, "compare.baseline", "a scenario file name");
+    const YAML::Node list = p.require(c, "compare", "scenarios");
+    if (!list.IsSequence() || list.size() == 0)
+        p.fail(list, "compare.scenarios", "expected a non-empty list of scenario files, found " + describe(list));
+    for (std::size_t i = 0; i < list.size(); ++i)
+        spec.scenarios.push_back(file.parent_path() /
+                                 p.scalar(list[i], "compare.scenarios[" + std::to_string(i) + "]", "a scenario file name"));
+    if (auto r = c["replications"])
+        spec.replications = int(p.integer(r, "compare.replications", 1, kMaxReplications));
+    if (auto s = c["seed"]) spec.seed = std::uint64_t(p.integer(s, "compare.seed", 0, std::numeric_limits<std::int64_t>::max()));
+    return spec;
+}
+
+namespace {
+std::string days(double d) { return format_number(d) + "d"; }
+
+void emit_distribution(YAML::Emitter& e, const kernel::DistributionSpec& d) {
+    using K = kernel::DistributionSpec::Kind;
+    e << YAML::Flow << YAML::BeginMap;
+    e << YAML::Key << "distribution" << YAML::Value << kernel::to_string(d.kind);
+    switch (d.kind) {
+        case K::exponential: e << YAML::Key << "mean" << YAML::Value << days(d.mean); break;
+        case K::lognormal:
+        case K::gamma:
+            e << YAML::Key << "mean" << YAML::Value << days(d.mean);
+            e << YAML::Key << "cv" << YAML::Value << format_number(d.cv);
+            break;
+        case K::fixed: e << YAML::Key << "value" << YAML::Value << days(d.mean); break;
+        case K::uniform:
+            e << YAML::Key << "min" << YAML::Value << days(d.min);
+            e << YAML::Key << "max" << YAML::Value << days(d.max);
+            break;
+        case K::empirical:
+            e << YAML::Key << "values" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+            for (double v : d.values) e << days(v);
+            e << YAML::EndSeq;
+            break;
+    }
+    e << YAML::EndMap;
+}
+}  // namespace
+
+std::string to_yaml(const Scenario& s) {
+    YAML::Emitter e;
+    e << YAML::BeginMap;
+    e << YAML::Key << "name" << YAML::Value << YAML::DoubleQuoted << s.name;
+    e << YAML::Key << "description" << YAML::Value << YAML::DoubleQuoted << s.description;
+    e << YAML::Key << "horizon" << YAML::Value << days(s.horizon_days);
+    e << YAML::Key << "warmup" << YAML::Value << days(s.warmup_days);
+    e << YAML::Key << "replications" << YAML::Value << s.replications;
+    e << YAML::Key << "seed" << YAML::Value << s.seed;
+    e << YAML::Key << "referrals" << YAML::Value << YAML::BeginMap;
+    e << YAML::Key << "schedule" << YAML::Value << YAML::BeginSeq;
+    for (const auto& seg : s.referrals.schedule) {
+        e << YAML::Flow << YAML::BeginMap << YAML::Key << "from" << YAML::Value << days(seg.from_day) << YAML::Key
+          << "rate_per_week" << YAML::Value << format_number(seg.rate_per_week) << YAML::EndMap;
+    }
+    e << YAML::EndSeq;
+    e << YAML::Key << "urgent_share" << YAML::Value << format_number(s.referrals.urgent_share);
+    e << YAML::Key << "types" << YAML::Value << YAML::BeginMap;
+    for (const auto& t : s.referrals.types) {
+        e << YAML::Key << t.name << YAML::Value << YAML::BeginMap;
+        e << YAML::Key << "share" << YAML::Value << format_number(t.share);
+        e << YAML::Key << "length" << YAML::Value;
+        emit_distribution(e, t.length);
+        e << YAML::Key << "weight" << YAML::Value << format_number(t.weight);
+        e << YAML::EndMap;
+    }
+    e << YAML::EndMap << YAML::EndMap;
+    e << YAML::Key << "workforce" << YAML::Value << YAML::BeginMap;
+    e << YAML::Key << "workers" << YAML::Value << s.workforce.workers;
+    e << YAML::Key << "fte" << YAML::Value << format_number(s.workforce.fte);
+    e << YAML::Key << "caseload_norm" << YAML::Value << format_number(s.workforce.caseload_norm);
+    e << YAML::EndMap;
+    e << YAML::Key << "waitlist" << YAML::Value << YAML::BeginMap;
+    e << YAML::Key << "discipline" << YAML::Value << to_string(s.waitlist.discipline);
+    e << YAML::Key << "max_length" << YAML::Value << s.waitlist.max_length;
+    e << YAML::EndMap;
+    e << YAML::EndMap;
+    return std::string(e.c_str()) + "\n";
+}
+
+}  // namespace caseload::scenario

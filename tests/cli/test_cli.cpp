@@ -1,0 +1,125 @@
+#include "caseload/cli/cli.hpp"
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+namespace fs = std::filesystem;
+using caseload::cli::run;
+
+namespace {
+
+struct Result {
+    int code;
+    std::string out, err;
+};
+
+Result cli(std::vector<std::string> args) {
+    args.insert(args.begin(), "caseload");
+    std::vector<const char*> argv;
+    for (auto& a : args) argv.push_back(a.c_str());
+    std::ostringstream out, err;
+    const int code = run(int(argv.size()), argv.data(), {out, err, false});
+    return {code, out.str(), err.str()};
+}
+
+const std::string kScenarios = std::string(CASELOAD_SOURCE_DIR) + "/scenarios/";
+
+fs::path tmp(const std::string& name) {
+    const fs::path p = fs::temp_directory_path() / ("caseload_cli_" + name + "_" + std::to_string(::getpid()));
+    fs::remove_all(p);
+    return p;
+}
+
+}  // namespace
+
+TEST_CASE("cli: help and unknown commands") {
+    auto r = cli({"--help"});
+    CHECK(r.code == 0);
+    CHECK(r.out.find("compare") != std::string::npos);
+    r = cli({"compre"});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("did you mean 'compare'") != std::string::npos);
+    r = cli({"run", "--help"});
+    CHECK(r.code == 0);
+    CHECK(r.out.find("--replications") != std::string::npos);
+    r = cli({"run", "--bogus", "x.yaml"});
+    CHECK(r.code == 2);
+    r = cli({});
+    CHECK(r.code == 2);
+}
+
+TEST_CASE("cli: validate") {
+    auto r = cli({"validate", kScenarios + "baseline.yaml", kScenarios + "caseload10.yaml"});
+    CHECK(r.code == 0);
+    CHECK(r.out.find("ok") != std::string::npos);
+    const fs::path bad = tmp("bad") += ".yaml";
+    std::ofstream(bad) << "name: x\nhorizon: 10y\nworkforce: {workers: 3, caseload_nrom: 4}\n";
+    r = cli({"validate", bad.string()});
+    CHECK(r.code == 2);
+    CHECK(r.err.find(bad.string() + ":3:25:") != std::string::npos);
+    CHECK(r.err.find("did you mean 'caseload_norm'") != std::string::npos);
+    fs::remove(bad);
+}
+
+TEST_CASE("cli: run writes a results folder and refuses to overwrite it") {
+    const fs::path out = tmp("run");
+    auto r = cli({"run", kScenarios + "baseline.yaml", "-r", "3", "--out", out.string(), "--quiet"});
+    REQUIRE(r.code == 0);
+    for (const char* f : {"summary.csv", "replications.csv", "timeseries.csv", "scenario.yaml", "metadata.json"})
+        CHECK(fs::exists(out / f));
+    CHECK(r.out.find("waitlist_mean") != std::string::npos);
+    const auto stamp = fs::last_write_time(out / "summary.csv");
+    r = cli({"run", kScenarios + "baseline.yaml", "-r", "3", "--out", out.string(), "--quiet"});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("--force") != std::string::npos);
+    CHECK(fs::last_write_time(out / "summary.csv") == stamp);
+    fs::remove_all(out);
+}
+
+TEST_CASE("cli: compare two files, paired, with a verdict; bad input creates no folder") {
+    const fs::path out = tmp("compare");
+    auto r = cli({"compare", kScenarios + "baseline.yaml", kScenarios + "caseload10.yaml", "-r", "4", "--out",
+                  out.string(), "--quiet"});
+    REQUIRE(r.code == 0);
+    CHECK(fs::exists(out / "comparison.csv"));
+    CHECK(fs::exists(out / "comparison.md"));
+    CHECK(r.out.find("verdict") != std::string::npos);
+    CHECK(r.out.find("worse") != std::string::npos);
+    fs::remove_all(out);
+
+    const fs::path out2 = tmp("compare_bad");
+    r = cli({"compare", kScenarios + "baseline.yaml", "missing.yaml", "--out", out2.string()});
+    CHECK(r.code == 2);
+    CHECK_FALSE(fs::exists(out2));
+}
+
+TEST_CASE("cli: the seed on the command line changes results; the same seed repeats them") {
+    const fs::path a = tmp("seed_a"), b = tmp("seed_b"), c = tmp("seed_c");
+    const std::string f = kScenarios + "caseload10.yaml";
+    REQUIRE(cli({"run", f, "-r", "2", "-s", "1", "--out", a.string(), "-q"}).code == 0);
+    REQUIRE(cli({"run", f, "-r", "2", "-s", "1", "-t", "1", "--out", b.string(), "-q"}).code == 0);
+    REQUIRE(cli({"run", f, "-r", "2", "-s", "2", "--out", c.string(), "-q"}).code == 0);
+    auto slurp = [](const fs::path& p) {
+        std::ifstream in(p);
+        std::stringstream s;
+        s << in.rdbuf();
+        return s.str();
+    };
+    CHECK(slurp(a / "replications.csv") == slurp(b / "replications.csv"));
+    CHECK(slurp(a / "replications.csv") != slurp(c / "replications.csv"));
+    for (const auto& p : {a, b, c}) fs::remove_all(p);
+}
+
+TEST_CASE("cli: trace prints every event as CSV") {
+    auto r = cli({"trace", kScenarios + "baseline.yaml", "--replication", "1"});
+    CHECK(r.code == 0);
+    CHECK(r.out.rfind("day,event,family,worker,waitlist\n", 0) == 0);
+    CHECK(r.out.find(",referral,") != std::string::npos);
+    CHECK(r.out.find(",closure,") != std::string::npos);
+}

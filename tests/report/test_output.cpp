@@ -1,0 +1,106 @@
+#include "caseload/report/output.hpp"
+#include "../helpers.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+using namespace caseload;
+namespace fs = std::filesystem;
+
+namespace {
+fs::path fresh_dir(const std::string& name) {
+    const fs::path p = fs::temp_directory_path() / ("caseload_test_" + name + "_" + std::to_string(::getpid()));
+    fs::remove_all(p);
+    return p;
+}
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+}  // namespace
+
+TEST_CASE("results folder: built aside, moved into place, never over an existing one") {
+    const fs::path root = fresh_dir("dir");
+    const fs::path out = root / "run";
+    {
+        report::ResultsDir d(out, false);
+        d.write("a.csv", "x\n1\n");
+        CHECK_FALSE(fs::exists(out));  // nothing visible before commit
+        CHECK(d.commit() == out);
+    }
+    CHECK(slurp(out / "a.csv") == "x\n1\n");
+    CHECK_THROWS_AS(report::ResultsDir(out, false), report::OutputExists);
+    {
+        report::ResultsDir d(out, true);
+        d.write("b.csv", "y\n");
+        d.commit();
+    }
+    CHECK(fs::exists(out / "b.csv"));
+    CHECK_FALSE(fs::exists(out / "a.csv"));  // replaced, not merged
+    {
+        report::ResultsDir d(root / "abandoned", false);
+        d.write("c.csv", "z\n");
+        // destroyed without commit: as if the run failed
+    }
+    CHECK_FALSE(fs::exists(root / "abandoned"));
+    for (const auto& e : fs::directory_iterator(root))
+        CHECK(e.path().filename().string().find("partial") == std::string::npos);
+    fs::remove_all(root);
+}
+
+TEST_CASE("a full disk is an error, not a short file") {
+    if (!fs::exists("/dev/full")) {
+        MESSAGE("skipped: this machine has no /dev/full");
+        return;
+    }
+    CHECK_THROWS_AS(report::write_file("/dev/full", std::string(1 << 16, 'x')), report::OutputError);
+    // and the atomic writer never replaces a device or other special file
+    CHECK_THROWS_AS(report::write_file_atomic("/dev/full", "x"), report::OutputError);
+    CHECK(fs::is_character_file("/dev/full"));
+}
+
+TEST_CASE("numbers: shortest round-trip text, NA for missing") {
+    CHECK(report::number(0.1) == "0.1");
+    CHECK(std::stod(report::number(1.0 / 3.0)) == 1.0 / 3.0);
+    CHECK(report::number(std::nan("")) == "NA");
+    CHECK(report::number(-0.0) == "0");
+    CHECK(report::csv_field("a,b") == "\"a,b\"");
+    CHECK(report::csv_field("say \"hi\"") == "\"say \"\"hi\"\"\"");
+    CHECK(report::csv_field("plain") == "plain");
+    CHECK(report::human(0.4567, "share") == "45.7%");
+    CHECK(report::human(1234.4, "days") == "1234");
+    CHECK(report::human(12.34, "days") == "12.3");
+}
+
+TEST_CASE("CSV outputs: documented columns, and the comparison table shows the CSV's numbers") {
+    const auto base = test::mmc(4, 2, 0.8, 10, 2000, 100, 6, 3);
+    auto alt = base;
+    alt.name = "more, staff";  // a comma in a name must be quoted
+    alt.workforce.workers = 5;
+    const auto res = experiment::run_experiments({base, alt});
+    std::vector<experiment::Summary> sums{experiment::summarize(res[0]), experiment::summarize(res[1])};
+    const std::string summary = report::summary_csv(res, sums);
+    CHECK(summary.rfind("metric,mean,ci_low,ci_high,", 0) == 0);
+    CHECK(summary.find("\"more, staff\"") != std::string::npos);
+    // one row per metric and scenario, plus the header
+    CHECK(std::count(summary.begin(), summary.end(), '\n') == 1 + 2 * long(model::kMetricCount));
+    const std::string reps = report::replications_csv(res);
+    CHECK(std::count(reps.begin(), reps.end(), '\n') == 1 + 2 * 6 * long(model::kMetricCount));
+
+    std::vector<report::Comparison> cmp{{base.name, alt.name, experiment::compare(res[0], res[1])}};
+    const std::string csv = report::comparison_csv(cmp);
+    const std::string text = report::comparison_text(res, sums, cmp);
+    const std::string md = report::comparison_markdown(res, sums, cmp);
+    const auto& wait = cmp[0].metrics[static_cast<std::size_t>(model::Metric::time_to_help_mean_days)];
+    // The CSV carries the exact value; the tables its rounded form.
+    CHECK(csv.find(report::number(wait.difference.mean)) != std::string::npos);
+    CHECK(text.find(report::human(wait.difference.mean, "days")) != std::string::npos);
+    CHECK(md.find(report::human(wait.baseline.mean, "days")) != std::string::npos);
+    CHECK(text.find(experiment::to_string(wait.verdict)) != std::string::npos);
+}
