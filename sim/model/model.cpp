@@ -92,12 +92,14 @@ public:
     }
 
     ReplicationResult execute() {
+        referral_timer_ = calendar_.add_timer(kReferral, kPrioReferral);
+        sample_timer_ = calendar_.add_timer(kSample, kPrioSample);
         schedule_next_referral(0.0);
         if (warmup_ > 0.0)
             calendar_.schedule(warmup_, kWarmupEnd, 0, kPrioWarmup);
         else
             reset_statistics(0.0);
-        if (kSampleEvery < horizon_) calendar_.schedule(kSampleEvery, kSample, 0, kPrioSample);
+        if (kSampleEvery < horizon_) calendar_.set_timer(sample_timer_, kSampleEvery);
 
         kernel::Event ev;
         while (calendar_.pop_before(horizon_, ev)) {
@@ -129,7 +131,7 @@ private:
 
     void schedule_next_referral(Time t) {
         const Time next = arrivals_.next_after(t, unit_exp_(arrival_rng_));
-        if (next < horizon_) calendar_.schedule(next, kReferral, 0, kPrioReferral);
+        if (next < horizon_) calendar_.set_timer(referral_timer_, next);
     }
 
     std::int64_t on_referral() {
@@ -186,7 +188,7 @@ private:
 
     void on_sample() {
         result_.weekly.push_back({now_, double(waiting_), total_load_ / total_fte_});
-        if (now_ + kSampleEvery < horizon_) calendar_.schedule(now_ + kSampleEvery, kSample, 0, kPrioSample);
+        if (now_ + kSampleEvery < horizon_) calendar_.set_timer(sample_timer_, now_ + kSampleEvery);
     }
 
     void reset_statistics(Time t) {
@@ -219,10 +221,10 @@ private:
         double best_room = -std::numeric_limits<double>::infinity();
         for (std::size_t w = 0; w < cap_.size(); ++w) {
             const double r = cap_[w] - load_[w];
-            if (r > best_room) {
-                best_room = r;
-                best = w;
-            }
+            // select, not branch: which worker wins is unpredictable
+            const bool more = r > best_room;
+            best = more ? w : best;
+            best_room = more ? r : best_room;
         }
         return best;
     }
@@ -357,6 +359,8 @@ private:
     Time now_ = 0.0;
     ReplicationResult result_;
     kernel::Calendar calendar_;
+    kernel::TimerId referral_timer_ = 0;
+    kernel::TimerId sample_timer_ = 0;
 
     kernel::PiecewiseRate arrivals_;
     kernel::Engine arrival_rng_;

@@ -153,3 +153,39 @@ TEST_CASE("calendar: no heap allocation per event once the calendar has grown") 
     }
     CHECK(g_allocations.load() == before);
 }
+
+TEST_CASE("calendar: timers interleave with heap events by the same ordering rule") {
+    Calendar c;
+    const auto t1 = c.add_timer(1, 1, 100);
+    const auto t2 = c.add_timer(2, 0, 200);
+    c.schedule(5.0, 0, 1, 1);
+    c.set_timer(t1, 5.0);    // same time and priority as target 1, set later: after it
+    c.set_timer(t2, 5.0);    // priority 0: before both
+    c.schedule(3.0, 0, 2);
+    CHECK(c.size() == 4);
+    CHECK(c.next_time() == 3.0);
+    CHECK(drain(c) == std::vector<std::uint32_t>{2, 200, 1, 100});
+    CHECK_FALSE(c.timer_pending(t1));
+    // A timer fires once per set, and can be moved or cleared.
+    c.set_timer(t1, 9.0);
+    c.set_timer(t1, 7.0);
+    CHECK(c.size() == 1);
+    Event e;
+    REQUIRE(c.pop_before(100, e));
+    CHECK(e.time == 7.0);
+    CHECK(e.kind == 1);
+    CHECK_FALSE(c.pop_before(100, e));
+    c.set_timer(t2, 1.0);
+    c.clear_timer(t2);
+    CHECK(c.empty());
+    CHECK_FALSE(c.pop_before(100, e));
+}
+
+TEST_CASE("calendar: a timer at exactly `until` does not fire") {
+    Calendar c;
+    const auto t = c.add_timer(1);
+    c.set_timer(t, 10.0);
+    Event e;
+    CHECK_FALSE(c.pop_before(10.0, e));
+    CHECK(c.pop_before(10.5, e));
+}

@@ -55,10 +55,16 @@ public:
 
 private:
     [[nodiscard]] std::size_t segment_index(Time t) const {
-        std::size_t i = 0;
+        // Simulation time only moves forward: start from the last answer.
+        std::size_t i = t >= last_from_ ? last_index_ : 0;
         while (i + 1 < segments_.size() && segments_[i + 1].from <= t) ++i;
+        last_index_ = i;
+        last_from_ = segments_.empty() ? 0.0 : segments_[i].from;
         return i;
     }
+
+    mutable std::size_t last_index_ = 0;  // a cache: the segment of the last query
+    mutable Time last_from_ = 0.0;
 
     std::vector<Segment> segments_;
 };
