@@ -243,6 +243,7 @@ private:
     }
 
     void record_wait(double days, bool urgent, bool censored) {
+        if (!censored) helped_hist_.add(days);
         wait_hist_.add(days);
         wait_stats_.add(days);
         if (urgent) urgent_wait_stats_.add(days);
@@ -319,6 +320,7 @@ private:
         const double window = end - warmup_;
         if (!(window > 0.0)) {
             m.fill(kNaN);
+            result_.helped_within_weeks.fill(kNaN);
             return;
         }
         // Families still waiting: their waits are censored at `end`.
@@ -348,6 +350,11 @@ private:
         set(Metric::still_waiting_end, double(censored_));
         set(Metric::time_to_help_censored_share, n > 0 ? double(censored_) / n : kNaN);
         set(Metric::load_per_fte_mean, load_avg_.mean(end));
+        // Helped within k weeks, over all families of the cohort (a censored
+        // wait has not been helped).
+        const double helped = double(helped_hist_.count());
+        for (std::size_t k = 0; k < kHelpedWeeks; ++k)
+            result_.helped_within_weeks[k] = n > 0 ? helped_hist_.cdf(7.0 * double(k)) * helped / n : kNaN;
         set(Metric::referrals_per_year, double(referrals_in_window_) / years);
         set(Metric::closures_per_year, double(closures_in_window_) / years);
     }
@@ -388,7 +395,8 @@ private:
 
     stats::TimeAverage waitlist_avg_;
     stats::TimeAverage load_avg_;
-    stats::WaitHistogram wait_hist_;
+    stats::WaitHistogram wait_hist_;     // all waits, censored ones at their length so far
+    stats::WaitHistogram helped_hist_;   // completed waits only
     stats::RunningStats wait_stats_;
     stats::RunningStats urgent_wait_stats_;
     std::uint64_t waited_ = 0, censored_ = 0, helped_within_ = 0, outcome_known_ = 0;

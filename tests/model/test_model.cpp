@@ -198,3 +198,14 @@ TEST_CASE("weekly series: one sample a week, from day 7") {
     CHECK(r.weekly.front().day == 7.0);
     CHECK(r.weekly.back().day == 693.0);
 }
+
+TEST_CASE("the time-to-help distribution: helped within k weeks") {
+    const auto sc = test::mmc(3, 2, 0.9, 20, 20000, 500, 1, 9);
+    const auto r = model::simulate(sc, 0);
+    const auto& h = r.helped_within_weeks;
+    CHECK(h[0] == doctest::Approx(1.0 - r[Metric::waited_share]).epsilon(1e-9));
+    CHECK(h[4] == doctest::Approx(r[Metric::helped_within_4w_share]).epsilon(0.01));
+    for (std::size_t k = 1; k < model::kHelpedWeeks; ++k) CHECK(h[k] >= h[k - 1]);
+    CHECK(h.back() <= 1.0);
+    CHECK(h.back() > 0.99);
+}

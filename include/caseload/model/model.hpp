@@ -28,10 +28,17 @@ struct WeeklySample {
     double load_per_fte = 0.0;
 };
 
+// Weeks covered by ReplicationResult::helped_within_weeks (0..104: two years).
+inline constexpr std::size_t kHelpedWeeks = 105;
+
 struct ReplicationResult {
     std::uint32_t replication = 0;
     std::array<double, kMetricCount> metrics{};
     std::vector<WeeklySample> weekly;  // from day 7 to the horizon, every 7 days
+    // Share of the families referred after warm-up helped within k weeks
+    // (k = 0..104), censored waits counted as not helped: the time-to-help
+    // distribution. NaN when no family was referred after warm-up.
+    std::array<double, kHelpedWeeks> helped_within_weeks{};
     bool hit_waitlist_bound = false;   // stopped early: waitlist reached waitlist.max_length
     double ended_at_day = 0.0;
     std::uint64_t events = 0;

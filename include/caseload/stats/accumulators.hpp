@@ -124,6 +124,22 @@ public:
         }
         return upper_edge();
     }
+    // Share of observations <= x (interpolated within a bin). NaN when empty.
+    [[nodiscard]] double cdf(double x) const {
+        if (total_ == 0) return std::numeric_limits<double>::quiet_NaN();
+        if (x < 0.0) return 0.0;
+        double cum = double(zeros_);
+        for (std::size_t i = 0; i < counts_.size(); ++i) {
+            const double lo = edge(i), hi = edge(i + 1);
+            if (x >= hi) {
+                cum += double(counts_[i]);
+                continue;
+            }
+            if (x > lo) cum += double(counts_[i]) * (x - lo) / (hi - lo);
+            return cum / double(total_);
+        }
+        return cum / double(total_);  // x beyond the last bin: overflow not counted
+    }
     [[nodiscard]] bool quantile_is_exact(double p) const {
         return double(total_ - overflow_) >= p * double(total_);
     }
