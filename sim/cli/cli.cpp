@@ -306,13 +306,14 @@ int cmd_validate(const std::vector<std::string>& args, const Streams& io) {
 }
 
 struct CsvTrace : model::TraceSink {
-    explicit CsvTrace(std::ostream& o) : out(o) { out << "day,event,family,worker,waitlist\n"; }
-    void on_event(double day, const char* kind, std::int64_t family, std::int64_t worker, std::size_t waitlist) override {
+    explicit CsvTrace(std::ostream& o) : out(o) { out << "day,event,family,worker,waitlist,with_worker,closed\n"; }
+    void on_event(double day, const char* kind, std::int64_t family, std::int64_t worker, std::size_t waitlist,
+                  std::size_t with_worker, std::uint64_t closed) override {
         out << report::number(day) << ',' << kind << ',';
         if (family >= 0) out << family;
         out << ',';
         if (worker >= 0) out << worker;
-        out << ',' << waitlist << '\n';
+        out << ',' << waitlist << ',' << with_worker << ',' << closed << '\n';
     }
     std::ostream& out;
 };
@@ -326,8 +327,9 @@ int cmd_trace(const std::vector<std::string>& args, const Streams& io) {
         "seed,s", po::value<std::uint64_t>()->notifier([&](std::uint64_t v) { c.seed = v; }), "random seed");
     std::vector<std::string> files;
     if (!parse(args, d, "file", files,
-               "usage: caseload trace FILE [--replication N] [--seed S]\nWrites every event of one replication as CSV "
-               "(day,event,family,worker,waitlist) to stdout.",
+               "usage: caseload trace FILE [--replication N] [--seed S]\nWrites every event of one replication as CSV to "
+               "stdout: day,event,family,worker,waitlist,with_worker,closed (family and worker empty when the event "
+               "concerns none; with_worker = families with a worker; closed = cases closed so far).",
                io))
         return kExitOk;
     if (files.size() != 1) throw UsageError("trace takes exactly one scenario file");

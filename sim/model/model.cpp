@@ -10,6 +10,24 @@
 #include <cmath>
 #include <limits>
 
+// The caseload model. Formulas (documented in the README too):
+//
+//   cap of a worker      = caseload_norm x fte x ramp fraction; 0 while sick or vacant
+//   intensity of a case  = reference_caseload / the worker's caseload_norm
+//   work speed           = intensity ^ length_strength          (loop 1; 0 = off)
+//   repeat probability   = probability x intensity ^ -repeat_strength   (loop 2)
+//   pressure of a worker = (load / fte + waitlist_pressure_weight x waiting / FTE in post)
+//                          / reference_caseload
+//   attrition hazard     = per_year x first-year multiplier x exp(e_a (pressure - 1))  (loop 3)
+//   sick-leave onset     = episodes_per_year x exp(e_s (pressure - 1))
+//
+// A case's length is drawn at referral as work at the reference caseload; a
+// worker gets through it at `speed`, so it closes work/speed days after
+// assignment. Hazards are exact for piecewise-constant rates: each worker
+// holds a unit-exponential budget that the integrated hazard uses up; the
+// rates are re-evaluated at the weekly tick (pressure between ticks is the
+// value at the tick).
+
 namespace caseload::model {
 namespace {
 
@@ -18,41 +36,101 @@ using scenario::Scenario;
 
 constexpr double kEps = 1e-9;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr double kSampleEvery = 7.0;      // days between time-series samples
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kWeek = 7.0;               // days between ticks and time-series samples
 constexpr double kHelpedWithinDays = 28.0;  // "helped within 4 weeks"
+constexpr double kYear = scenario::kDaysPerYear;
 
-enum EventKind : std::uint16_t { kReferral, kClosure, kWarmupEnd, kSample };
+enum EventKind : std::uint16_t {
+    kReferral,
+    kRepeatReferral,
+    kClosure,
+    kWarmupEnd,
+    kTick,
+    kDeparture,
+    kHire,
+    kSickOnset,
+    kRecovery,
+    kLongSick,
+    kCareFound,
+    kCareEnd,
+    kEscalate,
+    kReview,
+};
 const char* kind_name(std::uint16_t k) {
-    switch (k) {
-        case kReferral: return "referral";
-        case kClosure: return "closure";
-        case kWarmupEnd: return "warmup_end";
-        case kSample: return "sample";
-    }
-    return "?";
+    static const char* names[] = {"referral", "repeat_referral", "closure", "warmup_end", "tick",
+                                  "departure", "hire", "sick", "recovery", "long_sick",
+                                  "care_found", "care_end", "escalate", "review"};
+    return k < sizeof names / sizeof names[0] ? names[k] : "?";
 }
 
-// Same-instant order: a closure frees room before a referral asks for it; the
-// warm-up reset and the weekly sample see the state after both.
-constexpr std::uint8_t kPrioClosure = 0;
-constexpr std::uint8_t kPrioReferral = 1;
-constexpr std::uint8_t kPrioWarmup = 2;
-constexpr std::uint8_t kPrioSample = 3;
+// Same-instant order: what frees room or places first, then what takes it
+// away, then arrivals, then the warm-up reset and the weekly tick.
+constexpr std::uint8_t kPrioRelease = 0;
+constexpr std::uint8_t kPrioLoss = 1;
+constexpr std::uint8_t kPrioArrival = 2;
+constexpr std::uint8_t kPrioWarmup = 3;
+constexpr std::uint8_t kPrioTick = 4;
 
 constexpr std::int32_t kNoWorker = -1;
 
+// Waitlist classes, served in this order.
+constexpr std::size_t kClassUrgent = 0;
+constexpr std::size_t kClassHandover = 1;
+constexpr std::size_t kClassNormal = 2;
+constexpr std::size_t kClasses = 3;
+
 struct Family {
     Time referred_at = 0.0;
-    double work_days = 0.0;  // case length at the reference caseload
+    double work = 0.0;        // remaining work, in days at the reference caseload (while waiting)
+    double speed = 1.0;       // work per day with the current worker
+    Time closure_at = 0.0;    // while assigned
+    Time unassigned_since = 0.0;
+    double days_without_worker = 0.0;
     double weight = 1.0;
     std::uint64_t queue_seq = 0;  // order of joining the waitlist
+    std::uint32_t token = 0;      // identifies this case (family slots are reused)
+    std::uint32_t queue_token = 0;
     kernel::EventHandle closure;
+    kernel::EventHandle care_event;
+    kernel::EventHandle escalate_event;
     std::int32_t worker = kNoWorker;
     std::uint16_t type = 0;
+    std::uint16_t worker_changes = 0;
     bool urgent = false;
     bool in_cohort = false;  // referred after warm-up: counts for time-to-help
     bool helped = false;     // has had a first assignment
     bool active = false;
+    bool needs_care = false;
+    bool care_waiting = false;  // in the queue for a provider place
+    bool placed = false;
+};
+
+struct QueueEntry {
+    std::uint32_t family;
+    std::uint32_t token;  // the family's queue_token when it joined
+};
+
+// A hazard clock: fires when the integrated rate uses up a unit-exponential budget.
+struct Clock {
+    double budget = 0.0;
+    double used = 0.0;
+    double rate = 0.0;  // per day
+    Time last = 0.0;
+    kernel::EventHandle event;
+};
+
+struct Worker {
+    double fte = 1.0;
+    double norm = 14.0;
+    Time hired_at = -1e9;  // initial staff are past their first year
+    double ramp = 1.0;     // fraction of the full cap
+    bool in_post = true;
+    bool sick = false;
+    Clock attrition;
+    Clock sickness;
+    kernel::EventHandle recovery;
+    kernel::EventHandle long_sick;
 };
 
 class Run {
@@ -63,59 +141,114 @@ public:
         std::vector<kernel::PiecewiseRate::Segment> segs;
         for (const auto& s : sc.referrals.schedule) segs.push_back({s.from_day, s.rate_per_week / scenario::kDaysPerWeek});
         arrivals_ = kernel::PiecewiseRate(std::move(segs));
-        arrival_rng_ = kernel::make_engine(sc.seed, replication, streams::arrivals);
-        attribute_rng_ = kernel::make_engine(sc.seed, replication, streams::attributes);
+        auto engine = [&](std::uint64_t stream) { return kernel::make_engine(sc.seed, replication, stream); };
+        arrival_rng_ = engine(streams::arrivals);
+        attribute_rng_ = engine(streams::attributes);
+        flags_rng_ = engine(streams::flags);
 
         double cum = 0.0;
-        double first_weight = sc.referrals.types.empty() ? 1.0 : sc.referrals.types.front().weight;
         for (std::size_t i = 0; i < sc.referrals.types.size(); ++i) {
             const auto& t = sc.referrals.types[i];
             cum += t.share;
             type_cdf_.push_back(cum);
             length_.emplace_back(t.length);
-            length_rng_.push_back(kernel::make_engine(sc.seed, replication, streams::case_length_base + i));
+            length_rng_.push_back(engine(streams::case_length_base + i));
             weights_.push_back(t.weight);
-            if (t.weight != first_weight) mixed_weights_ = true;
         }
         if (!type_cdf_.empty()) type_cdf_.back() = 1.0;  // guard against rounding in the shares
+        for (double w : weights_) mixed_weights_ |= w != weights_.front();
+        mixed_weights_ |= sc.placement.share > 0 && sc.placement.weight_multiplier != 1.0;
 
-        classes_ = sc.waitlist.discipline == scenario::Discipline::urgent_first ? 2 : 1;
-        queues_.resize(classes_ * sc.referrals.types.size());
+        const auto& wf = sc.workforce;
+        sick_on_ = wf.sick_leave.episodes_per_year > 0;
+        attrition_on_ = wf.attrition.per_year > 0;
+        care_on_ = sc.care.need_share > 0;
+        repeat_on_ = sc.repeat.probability > 0;
+        ramp_on_ = wf.hiring.ramp_days > 0 && wf.hiring.start_fraction < 1.0;
+        if (sick_on_) {
+            sick_rng_ = engine(streams::sickness);
+            sick_length_rng_ = engine(streams::sick_length);
+            sick_length_ = kernel::Distribution(wf.sick_leave.length);
+        }
+        if (attrition_on_) {
+            attrition_rng_ = engine(streams::attrition);
+            hiring_rng_ = engine(streams::hiring);
+            hiring_delay_ = kernel::Distribution(wf.hiring.delay);
+        }
+        if (care_on_) {
+            care_rng_ = engine(streams::care);
+            care_search_ = kernel::Distribution(sc.care.search);
+            care_stay_ = kernel::Distribution(sc.care.stay);
+        }
+        if (repeat_on_) {
+            repeat_rng_ = engine(streams::repeat);
+            repeat_attribute_rng_ = engine(streams::repeat_attributes);
+            repeat_delay_ = kernel::Distribution(sc.repeat.delay);
+            for (std::size_t i = 0; i < sc.referrals.types.size(); ++i)
+                repeat_length_rng_.push_back(engine(streams::repeat_case_length_base + i));
+        }
+        if (sc.triage.review_every_days) triage_rng_ = engine(streams::triage);
 
-        const std::size_t n = static_cast<std::size_t>(sc.workforce.workers);
-        cap_.assign(n, sc.workforce.caseload_norm * sc.workforce.fte);
+        queues_.resize(kClasses * sc.referrals.types.size());
+
+        const std::size_t n = static_cast<std::size_t>(wf.workers);
+        workers_.assign(n, Worker{});
+        for (auto& w : workers_) {
+            w.fte = wf.fte;
+            w.norm = wf.caseload_norm;
+        }
+        cap_.assign(n, 0.0);
         load_.assign(n, 0.0);
-        total_fte_ = sc.workforce.workers * sc.workforce.fte;
+        for (std::size_t w = 0; w < n; ++w) set_cap(w);
+        funded_fte_ = wf.workers * wf.fte;
+        fte_in_post_ = funded_fte_;
+        headcount_ = double(n);
         families_.reserve(static_cast<std::size_t>(sc.total_cap() * 1.5) + 64);
         calendar_.reserve(static_cast<std::size_t>(sc.total_cap()) + 64);
-        result_.weekly.reserve(static_cast<std::size_t>(horizon_ / kSampleEvery) + 1);
+        result_.weekly.reserve(static_cast<std::size_t>(horizon_ / kWeek) + 1);
     }
 
     ReplicationResult execute() {
-        referral_timer_ = calendar_.add_timer(kReferral, kPrioReferral);
-        sample_timer_ = calendar_.add_timer(kSample, kPrioSample);
+        referral_timer_ = calendar_.add_timer(kReferral, kPrioArrival);
+        tick_timer_ = calendar_.add_timer(kTick, kPrioTick);
         schedule_next_referral(0.0);
+        for (std::size_t w = 0; w < workers_.size(); ++w) start_clocks(w);
+        if (sc_.triage.review_every_days) {
+            review_timer_ = calendar_.add_timer(kReview, kPrioTick);
+            if (*sc_.triage.review_every_days < horizon_) calendar_.set_timer(review_timer_, *sc_.triage.review_every_days);
+        }
         if (warmup_ > 0.0)
             calendar_.schedule(warmup_, kWarmupEnd, 0, kPrioWarmup);
         else
-            reset_statistics(0.0);
-        if (kSampleEvery < horizon_) calendar_.set_timer(sample_timer_, kSampleEvery);
+            reset_statistics();
+        if (kWeek < horizon_) calendar_.set_timer(tick_timer_, kWeek);
 
         kernel::Event ev;
         while (calendar_.pop_before(horizon_, ev)) {
             now_ = ev.time;
             ++result_.events;
-            std::int64_t worker = kNoWorker;
+            subject_family_ = -1;
+            subject_worker_ = -1;
             switch (ev.kind) {
-                case kReferral: worker = on_referral(); break;
-                case kClosure: worker = on_closure(ev.target); break;
-                case kWarmupEnd: reset_statistics(now_); break;
-                case kSample: on_sample(); break;
+                case kReferral: on_referral(false); break;
+                case kRepeatReferral: on_referral(true); break;
+                case kClosure: on_closure(ev.target); break;
+                case kWarmupEnd: reset_statistics(); break;
+                case kTick: on_tick(); break;
+                case kDeparture: on_departure(ev.target); break;
+                case kHire: on_hire(ev.target); break;
+                case kSickOnset: on_sick(ev.target); break;
+                case kRecovery: on_recovery(ev.target); break;
+                case kLongSick: on_long_sick(ev.target); break;
+                case kCareFound: on_care_found(ev.target); break;
+                case kCareEnd: on_care_end(); break;
+                case kEscalate: on_escalate(ev.target); break;
+                case kReview: on_review(); break;
                 default: break;
             }
             if (trace_)
-                trace_->on_event(now_, kind_name(ev.kind), ev.kind == kClosure ? std::int64_t(ev.target) : last_family_,
-                                 worker, waiting_);
+                trace_->on_event(now_, kind_name(ev.kind), subject_family_, subject_worker_, waiting_, with_worker_,
+                                 closed_total_);
             if (waiting_ >= static_cast<std::size_t>(sc_.waitlist.max_length)) {
                 result_.hit_waitlist_bound = true;
                 break;
@@ -127,77 +260,438 @@ public:
     }
 
 private:
-    // ---- events -------------------------------------------------------------
+    [[nodiscard]] bool in_window() const { return now_ >= warmup_; }
+
+    // ---- referrals and cases ---------------------------------------------------
 
     void schedule_next_referral(Time t) {
         const Time next = arrivals_.next_after(t, unit_exp_(arrival_rng_));
         if (next < horizon_) calendar_.set_timer(referral_timer_, next);
     }
 
-    std::int64_t on_referral() {
-        schedule_next_referral(now_);
-        if (now_ >= warmup_) ++referrals_in_window_;
-
+    void on_referral(bool repeat) {
+        if (!repeat) schedule_next_referral(now_);
+        if (in_window()) {
+            ++referrals_in_window_;
+            if (repeat) ++repeats_in_window_;
+        }
+        // Repeat referrals draw from their own streams, so switching repeats
+        // on or off leaves every new referral's numbers untouched.
+        kernel::Engine& attr = repeat ? repeat_attribute_rng_ : attribute_rng_;
+        kernel::Engine& flags = repeat ? repeat_attribute_rng_ : flags_rng_;
         const std::uint32_t id = new_family();
         Family& f = families_[id];
-        last_family_ = id;
-        const double u_type = kernel::uniform01(attribute_rng_);
-        const double u_urgent = kernel::uniform01(attribute_rng_);
+        subject_family_ = id;
+        const double u_type = kernel::uniform01(attr);
+        const double u_urgent = kernel::uniform01(attr);
         std::uint16_t type = 0;
         while (type + 1u < type_cdf_.size() && u_type >= type_cdf_[type]) ++type;
         f.type = type;
         f.urgent = u_urgent < sc_.referrals.urgent_share;
-        f.work_days = length_[type](length_rng_[type]);
+        f.work = length_[type](repeat ? repeat_length_rng_[type] : length_rng_[type]);
         f.weight = weights_[type];
+        if (care_on_ || sc_.placement.share > 0) {
+            const double u_care = kernel::uniform01(flags);
+            const double u_place = kernel::uniform01(flags);
+            f.needs_care = u_care < sc_.care.need_share;
+            f.placed = u_place < sc_.placement.share;
+            if (f.placed) {
+                f.work *= sc_.placement.length_multiplier;
+                f.weight *= sc_.placement.weight_multiplier;
+                if (in_window()) ++placed_in_window_;
+            }
+        }
         f.referred_at = now_;
-        f.in_cohort = now_ >= warmup_;
+        f.unassigned_since = now_;
+        f.in_cohort = in_window();
+        if (sc_.triage.escalate_after_days && !f.urgent)
+            f.escalate_event = calendar_.schedule(now_ + *sc_.triage.escalate_after_days, kEscalate, id, kPrioArrival);
 
-        std::int64_t assigned = kNoWorker;
         if (waiting_ == 0) {
             const std::size_t w = most_room();
             if (!cap_.empty() && room(w) + kEps >= f.weight) {
                 assign(id, w);
-                assigned = std::int64_t(w);
             } else {
-                enqueue(id);
+                enqueue(id, kClassNormal);
             }
         } else {
             // Families are waiting, so no worker had room for any of them; a
             // lighter newcomer may still fit somewhere.
-            enqueue(id);
+            enqueue(id, kClassNormal);
             if (mixed_weights_) assign_while_room();
         }
         waitlist_avg_.update(now_, double(waiting_));
-        return assigned;
     }
 
-    std::int64_t on_closure(std::uint32_t id) {
+    // Intensity of work under worker w's norm (1 at the reference caseload).
+    [[nodiscard]] double intensity(std::size_t w) const { return sc_.effects.reference_caseload / workers_[w].norm; }
+
+    void assign(std::uint32_t id, std::size_t w) {
         Family& f = families_[id];
+        f.worker = static_cast<std::int32_t>(w);
+        change_load(w, f.weight);
+        ++with_worker_;
+        f.days_without_worker += now_ - f.unassigned_since;
+        f.speed = sc_.effects.length_strength > 0 ? std::pow(intensity(w), sc_.effects.length_strength) : 1.0;
+        f.closure_at = now_ + f.work / f.speed;
+        f.closure = calendar_.schedule(f.closure_at, kClosure, id, kPrioRelease);
+        if (!f.helped) {
+            f.helped = true;
+            calendar_.cancel(f.escalate_event);
+            if (f.in_cohort) record_wait(now_ - f.referred_at, f.urgent, false);
+            if (f.needs_care)
+                f.care_event = calendar_.schedule(now_ + care_search_(care_rng_), kCareFound, id, kPrioArrival);
+        }
+    }
+
+    void on_closure(std::uint32_t id) {
+        Family& f = families_[id];
+        subject_family_ = id;
         const auto w = static_cast<std::size_t>(f.worker);
-        load_[w] -= f.weight;
-        total_load_ -= f.weight;
-        if (now_ >= warmup_) ++closures_in_window_;
+        subject_worker_ = std::int64_t(w);
+        change_load(w, -f.weight);
+        --with_worker_;
+        ++closed_total_;
+        if (in_window()) {
+            ++closures_in_window_;
+            case_length_.add(now_ - f.referred_at);
+            worker_changes_.add(double(f.worker_changes));
+            days_without_worker_.add(f.days_without_worker);
+        }
+        if (f.needs_care) {
+            calendar_.cancel(f.care_event);  // a search still going ends with the case
+            f.care_waiting = false;          // a queued request goes stale
+        }
+        if (repeat_on_) {
+            // Two draws at every closure, whatever the outcome, so the stream
+            // stays aligned between scenarios.
+            const double u = kernel::uniform01(repeat_rng_);
+            const double delay = repeat_delay_(repeat_rng_);
+            const double p = sc_.effects.repeat_strength > 0
+                                 ? sc_.repeat.probability * std::pow(intensity(w), -sc_.effects.repeat_strength)
+                                 : sc_.repeat.probability;
+            if (u < p) {
+                if (in_window()) ++repeats_triggered_in_window_;
+                if (now_ + delay < horizon_) calendar_.schedule(now_ + delay, kRepeatReferral, 0, kPrioArrival);
+            }
+        }
         f.active = false;
         free_.push_back(id);
-        last_family_ = id;
         fill_worker(w);
-        load_avg_.update(now_, total_load_ / total_fte_);
         waitlist_avg_.update(now_, double(waiting_));
-        return std::int64_t(w);
     }
 
-    void on_sample() {
-        result_.weekly.push_back({now_, double(waiting_), total_load_ / total_fte_});
-        if (now_ + kSampleEvery < horizon_) calendar_.set_timer(sample_timer_, now_ + kSampleEvery);
+    // ---- the weekly tick: samples, hazards, ramp-up ------------------------------
+
+    void on_tick() {
+        result_.weekly.push_back({now_, double(waiting_), total_load_ / std::max(fte_in_post_, kEps), fte_in_post_,
+                                  funded_fte_ - fte_in_post_, sick_fte_});
+        if (now_ + kWeek < horizon_) calendar_.set_timer(tick_timer_, now_ + kWeek);
+        if (!(attrition_on_ || sick_on_ || ramp_on_)) return;
+        bool more_room = false;
+        for (std::size_t w = 0; w < workers_.size(); ++w) {
+            Worker& k = workers_[w];
+            if (!k.in_post) continue;
+            if (attrition_on_) update_clock(k.attrition, attrition_rate(w), kDeparture, w);
+            if (sick_on_ && !k.sick) update_clock(k.sickness, sick_rate(w), kSickOnset, w);
+            if (ramp_on_ && k.ramp < 1.0) {
+                const auto& h = sc_.workforce.hiring;
+                k.ramp = std::min(1.0, h.start_fraction + (1.0 - h.start_fraction) * (now_ - k.hired_at) / h.ramp_days);
+                set_cap(w);
+                more_room = true;
+            }
+        }
+        if (more_room) assign_while_room();
+        waitlist_avg_.update(now_, double(waiting_));
     }
 
-    void reset_statistics(Time t) {
-        waitlist_avg_.reset(t, double(waiting_));
-        load_avg_.reset(t, total_load_ / total_fte_);
-        referrals_in_window_ = closures_in_window_ = 0;
+    [[nodiscard]] double pressure(std::size_t w) const {
+        const Worker& k = workers_[w];
+        double per_fte = load_[w] / k.fte;
+        if (sc_.effects.waitlist_pressure_weight > 0 && fte_in_post_ > 0)
+            per_fte += sc_.effects.waitlist_pressure_weight * double(waiting_) / fte_in_post_;
+        return per_fte / sc_.effects.reference_caseload;
     }
 
-    // ---- families and workers ----------------------------------------------
+    [[nodiscard]] double attrition_rate(std::size_t w) const {
+        const auto& a = sc_.workforce.attrition;
+        double rate = a.per_year / kYear;
+        if (now_ - workers_[w].hired_at < kYear) rate *= a.first_year_multiplier;
+        if (a.pressure_elasticity != 0) rate *= std::exp(a.pressure_elasticity * (pressure(w) - 1.0));
+        return rate;
+    }
+
+    [[nodiscard]] double sick_rate(std::size_t w) const {
+        const auto& s = sc_.workforce.sick_leave;
+        double rate = s.episodes_per_year / kYear;
+        if (s.pressure_elasticity != 0) rate *= std::exp(s.pressure_elasticity * (pressure(w) - 1.0));
+        return rate;
+    }
+
+    void start_clock(Clock& c, kernel::Engine& rng, double rate, std::uint16_t kind, std::size_t w) {
+        c.budget = unit_exp_(rng);
+        c.used = 0.0;
+        c.last = now_;
+        c.rate = rate;
+        c.event = rate > 0 ? calendar_.schedule(now_ + c.budget / rate, kind, std::uint32_t(w), kPrioLoss)
+                           : kernel::EventHandle{};
+    }
+
+    void update_clock(Clock& c, double rate, std::uint16_t kind, std::size_t w) {
+        c.used += c.rate * (now_ - c.last);
+        c.last = now_;
+        if (rate == c.rate) return;
+        c.rate = rate;
+        calendar_.cancel(c.event);
+        c.event = rate > 0 ? calendar_.schedule(now_ + std::max(c.budget - c.used, 0.0) / rate, kind, std::uint32_t(w),
+                                                kPrioLoss)
+                           : kernel::EventHandle{};
+    }
+
+    void start_clocks(std::size_t w) {
+        if (attrition_on_) start_clock(workers_[w].attrition, attrition_rng_, attrition_rate(w), kDeparture, w);
+        if (sick_on_) start_clock(workers_[w].sickness, sick_rng_, sick_rate(w), kSickOnset, w);
+    }
+
+    // ---- workforce ---------------------------------------------------------------
+
+    void set_cap(std::size_t w) {
+        const Worker& k = workers_[w];
+        const double cap = (k.in_post && !k.sick) ? k.norm * k.fte * k.ramp : 0.0;
+        total_cap_ += cap - cap_[w];
+        cap_[w] = cap;
+        capacity_avg_.update(now_, total_cap_);
+    }
+
+    void change_load(std::size_t w, double delta) {
+        load_[w] += delta;
+        total_load_ += delta;
+        load_avg_.update(now_, total_load_);
+    }
+
+    void on_departure(std::uint32_t w) {
+        subject_worker_ = w;
+        Worker& k = workers_[w];
+        if (in_window()) ++departures_in_window_;
+        if (k.sick) {
+            calendar_.cancel(k.recovery);
+            calendar_.cancel(k.long_sick);
+            change_sick(-k.fte);
+            k.sick = false;
+        }
+        calendar_.cancel(k.sickness.event);
+        k.in_post = false;
+        set_cap(w);
+        change_in_post(-k.fte, -1.0);
+        hand_back(w);
+        const double delay = hiring_delay_(hiring_rng_);
+        if (now_ + delay < horizon_) calendar_.schedule(now_ + delay, kHire, w, kPrioRelease);
+        waitlist_avg_.update(now_, double(waiting_));
+    }
+
+    void on_hire(std::uint32_t w) {
+        subject_worker_ = w;
+        Worker& k = workers_[w];
+        k.in_post = true;
+        k.sick = false;
+        k.hired_at = now_;
+        k.ramp = ramp_on_ ? sc_.workforce.hiring.start_fraction : 1.0;
+        change_in_post(k.fte, 1.0);
+        set_cap(w);
+        start_clocks(w);
+        fill_worker(w);
+        waitlist_avg_.update(now_, double(waiting_));
+    }
+
+    void on_sick(std::uint32_t w) {
+        subject_worker_ = w;
+        Worker& k = workers_[w];
+        k.sick = true;
+        set_cap(w);
+        change_sick(k.fte);
+        const double length = sick_length_(sick_length_rng_);
+        k.recovery = calendar_.schedule(now_ + length, kRecovery, w, kPrioRelease);
+        const double long_after = sc_.workforce.sick_leave.long_after_days;
+        if (length > long_after) k.long_sick = calendar_.schedule(now_ + long_after, kLongSick, w, kPrioLoss);
+    }
+
+    void on_long_sick(std::uint32_t w) {
+        subject_worker_ = w;
+        hand_back(w);
+        waitlist_avg_.update(now_, double(waiting_));
+    }
+
+    void on_recovery(std::uint32_t w) {
+        subject_worker_ = w;
+        Worker& k = workers_[w];
+        k.sick = false;
+        change_sick(-k.fte);
+        set_cap(w);
+        start_clock(k.sickness, sick_rng_, sick_rate(w), kSickOnset, w);
+        fill_worker(w);
+        waitlist_avg_.update(now_, double(waiting_));
+    }
+
+    void change_in_post(double fte, double heads) {
+        fte_in_post_ += fte;
+        headcount_ += heads;
+        fte_avg_.update(now_, fte_in_post_);
+        headcount_avg_.update(now_, headcount_);
+    }
+
+    void change_sick(double fte) {
+        sick_fte_ += fte;
+        sick_avg_.update(now_, sick_fte_);
+    }
+
+    // Worker w's families go back to the waitlist: each keeps its remaining
+    // work, adds the handover penalty and counts a change of worker.
+    void hand_back(std::size_t w) {
+        for (std::uint32_t id = 0; id < families_.size(); ++id) {
+            Family& f = families_[id];
+            if (!f.active || f.worker != std::int32_t(w)) continue;
+            calendar_.cancel(f.closure);
+            f.work = std::max(f.closure_at - now_, 0.0) * f.speed + sc_.handover.penalty_days;
+            change_load(w, -f.weight);
+            --with_worker_;
+            f.worker = kNoWorker;
+            f.unassigned_since = now_;
+            ++f.worker_changes;
+            enqueue(id, sc_.handover.ahead_of_new ? kClassHandover : kClassNormal);
+        }
+        assign_while_room();
+    }
+
+    // ---- specialist care -----------------------------------------------------------
+
+    void on_care_found(std::uint32_t id) {
+        subject_family_ = id;
+        Family& f = families_[id];
+        if (!sc_.care.places || places_in_use_ < *sc_.care.places) {
+            start_care(id);
+        } else {
+            f.care_waiting = true;
+            care_queue_.push({id, f.token});
+        }
+    }
+
+    void start_care(std::uint32_t id) {
+        Family& f = families_[id];
+        f.care_waiting = false;
+        ++places_in_use_;
+        calendar_.schedule(now_ + care_stay_(care_rng_), kCareEnd, 0, kPrioRelease);
+        const double delay = now_ - f.referred_at;
+        if (f.in_cohort) time_to_care_.add(delay);
+        const double late = delay - sc_.care.late_after_days;
+        if (sc_.care.late_extension > 0 && late > 0) {
+            const double extra = sc_.care.late_extension * late;  // days of work
+            if (f.worker != kNoWorker) {
+                calendar_.cancel(f.closure);
+                f.closure_at += extra / f.speed;
+                f.closure = calendar_.schedule(f.closure_at, kClosure, id, kPrioRelease);
+            } else {
+                f.work += extra;
+            }
+        }
+    }
+
+    void on_care_end() {
+        --places_in_use_;
+        while (!care_queue_.empty() && (!sc_.care.places || places_in_use_ < *sc_.care.places)) {
+            const QueueEntry e = care_queue_.pop();
+            const Family& f = families_[e.family];
+            if (f.active && f.token == e.token && f.care_waiting) start_care(e.family);
+        }
+    }
+
+    // ---- triage ----------------------------------------------------------------------
+
+    void on_escalate(std::uint32_t id) {
+        subject_family_ = id;
+        escalate(id);
+    }
+
+    void on_review() {
+        const double every = *sc_.triage.review_every_days;
+        if (now_ + every < horizon_) calendar_.set_timer(review_timer_, now_ + every);
+        scratch_.clear();
+        for (std::size_t q = 0; q < queues_.size(); ++q)
+            queues_[q].for_each([&](const QueueEntry& e) {
+                if (valid(e) && !families_[e.family].urgent) scratch_.push_back(e.family);
+            });
+        for (std::uint32_t id : scratch_)
+            if (kernel::uniform01(triage_rng_) < sc_.triage.review_probability) escalate(id);
+    }
+
+    void escalate(std::uint32_t id) {
+        Family& f = families_[id];
+        if (f.urgent || f.worker != kNoWorker || !f.active) return;
+        f.urgent = true;
+        if (in_window()) ++escalations_in_window_;
+        if (sc_.waitlist.discipline == scenario::Discipline::urgent_first) {
+            --waiting_;
+            enqueue(id, kClassUrgent);  // the old entry goes stale
+        }
+    }
+
+    // ---- waitlist ---------------------------------------------------------------------
+
+    [[nodiscard]] bool valid(const QueueEntry& e) const {
+        const Family& f = families_[e.family];
+        return f.active && f.worker == kNoWorker && f.queue_token == e.token;
+    }
+
+    void enqueue(std::uint32_t id, std::size_t cls) {
+        Family& f = families_[id];
+        if (f.urgent && sc_.waitlist.discipline == scenario::Discipline::urgent_first) cls = kClassUrgent;
+        f.queue_seq = queue_seq_++;
+        ++f.queue_token;
+        queues_[cls * length_.size() + f.type].push({id, f.queue_token});
+        ++waiting_;
+    }
+
+    // The queue whose head comes first (class, then time of joining) among
+    // heads that fit in `room`; -1 if none fits. Drops stale heads.
+    [[nodiscard]] std::int64_t best_fitting(double room) {
+        std::int64_t best_queue = -1;
+        std::uint64_t best_seq = std::numeric_limits<std::uint64_t>::max();
+        const std::size_t per_class = length_.size();
+        for (std::size_t q = 0; q < queues_.size(); ++q) {
+            auto& queue = queues_[q];
+            while (!queue.empty() && !valid(queue.front())) queue.pop();
+            if (queue.empty()) continue;
+            if (best_queue >= 0 && q / per_class != std::size_t(best_queue) / per_class) break;  // lower class
+            const Family& f = families_[queue.front().family];
+            if (f.weight > room + kEps) continue;
+            if (f.queue_seq < best_seq) {
+                best_seq = f.queue_seq;
+                best_queue = std::int64_t(q);
+            }
+        }
+        return best_queue;
+    }
+
+    std::uint32_t dequeue(std::int64_t q) {
+        --waiting_;
+        return queues_[std::size_t(q)].pop().family;
+    }
+
+    void fill_worker(std::size_t w) {
+        while (waiting_ > 0) {
+            const std::int64_t q = best_fitting(room(w));
+            if (q < 0) return;
+            assign(dequeue(q), w);
+        }
+    }
+
+    void assign_while_room() {
+        while (waiting_ > 0 && !cap_.empty()) {
+            const std::size_t w = most_room();
+            const std::int64_t q = best_fitting(room(w));
+            if (q < 0) return;
+            assign(dequeue(q), w);
+        }
+    }
 
     std::uint32_t new_family() {
         std::uint32_t id;
@@ -210,6 +704,7 @@ private:
             families_.emplace_back();
         }
         families_[id].active = true;
+        families_[id].token = ++token_counter_;
         return id;
     }
 
@@ -218,7 +713,7 @@ private:
     // The worker with the most room; ties go to the lowest index.
     [[nodiscard]] std::size_t most_room() const {
         std::size_t best = 0;
-        double best_room = -std::numeric_limits<double>::infinity();
+        double best_room = -kInf;
         for (std::size_t w = 0; w < cap_.size(); ++w) {
             const double r = cap_[w] - load_[w];
             // select, not branch: which worker wins is unpredictable
@@ -229,18 +724,7 @@ private:
         return best;
     }
 
-    void assign(std::uint32_t id, std::size_t w) {
-        Family& f = families_[id];
-        f.worker = static_cast<std::int32_t>(w);
-        load_[w] += f.weight;
-        total_load_ += f.weight;
-        if (!f.helped) {
-            f.helped = true;
-            if (f.in_cohort) record_wait(now_ - f.referred_at, f.urgent, false);
-        }
-        f.closure = calendar_.schedule(now_ + f.work_days, kClosure, id, kPrioClosure);
-        load_avg_.update(now_, total_load_ / total_fte_);
-    }
+    // ---- statistics -----------------------------------------------------------------------
 
     void record_wait(double days, bool urgent, bool censored) {
         if (!censored) helped_hist_.add(days);
@@ -257,61 +741,16 @@ private:
         if (days > 0.0) ++waited_;
     }
 
-    // ---- waitlist -------------------------------------------------------------
-
-    [[nodiscard]] std::size_t queue_of(const Family& f) const {
-        const std::size_t cls = (classes_ == 2 && !f.urgent) ? 1 : 0;
-        return cls * length_.size() + f.type;
+    void reset_statistics() {
+        waitlist_avg_.reset(now_, double(waiting_));
+        load_avg_.reset(now_, total_load_);
+        fte_avg_.reset(now_, fte_in_post_);
+        headcount_avg_.reset(now_, headcount_);
+        sick_avg_.reset(now_, sick_fte_);
+        capacity_avg_.reset(now_, total_cap_);
+        referrals_in_window_ = closures_in_window_ = repeats_in_window_ = repeats_triggered_in_window_ = 0;
+        placed_in_window_ = departures_in_window_ = escalations_in_window_ = 0;
     }
-
-    void enqueue(std::uint32_t id) {
-        Family& f = families_[id];
-        f.queue_seq = queue_seq_++;
-        queues_[queue_of(f)].push(id);
-        ++waiting_;
-    }
-
-    // The waiting family that comes first (class, then time of joining) among
-    // those that fit in `room`; -1 if none fits.
-    [[nodiscard]] std::int64_t best_fitting(double room) const {
-        std::int64_t best_queue = -1;
-        std::uint64_t best_seq = std::numeric_limits<std::uint64_t>::max();
-        const std::size_t per_class = length_.size();
-        for (std::size_t q = 0; q < queues_.size(); ++q) {
-            if (queues_[q].empty()) continue;
-            if (best_queue >= 0 && q / per_class != std::size_t(best_queue) / per_class) break;  // lower class
-            const Family& f = families_[queues_[q].front()];
-            if (f.weight > room + kEps) continue;
-            if (f.queue_seq < best_seq) {
-                best_seq = f.queue_seq;
-                best_queue = std::int64_t(q);
-            }
-        }
-        return best_queue;
-    }
-
-    void fill_worker(std::size_t w) {
-        while (waiting_ > 0) {
-            const std::int64_t q = best_fitting(room(w));
-            if (q < 0) return;
-            const std::uint32_t id = queues_[std::size_t(q)].pop();
-            --waiting_;
-            assign(id, w);
-        }
-    }
-
-    void assign_while_room() {
-        while (waiting_ > 0 && !cap_.empty()) {
-            const std::size_t w = most_room();
-            const std::int64_t q = best_fitting(room(w));
-            if (q < 0) return;
-            const std::uint32_t id = queues_[std::size_t(q)].pop();
-            --waiting_;
-            assign(id, w);
-        }
-    }
-
-    // ---- results --------------------------------------------------------------
 
     void finish(Time end) {
         auto& m = result_.metrics;
@@ -323,11 +762,12 @@ private:
             result_.helped_within_weeks.fill(kNaN);
             return;
         }
-        // Families still waiting: their waits are censored at `end`.
+        // Families never helped and still waiting: their waits are censored at `end`.
         for (const Family& f : families_)
-            if (f.active && f.worker == kNoWorker && f.in_cohort) record_wait(end - f.referred_at, f.urgent, true);
+            if (f.active && f.worker == kNoWorker && f.in_cohort && !f.helped)
+                record_wait(end - f.referred_at, f.urgent, true);
 
-        const double years = window / scenario::kDaysPerYear;
+        const double years = window / kYear;
         set(Metric::waitlist_mean, waitlist_avg_.mean(end));
         set(Metric::waitlist_end, double(waiting_));
         set(Metric::waitlist_max, waitlist_avg_.max());
@@ -338,7 +778,7 @@ private:
                 x.push_back(s.day);
                 y.push_back(s.waitlist);
             }
-        set(Metric::waitlist_growth_per_year, stats::ols_slope(x, y) * scenario::kDaysPerYear);
+        set(Metric::waitlist_growth_per_year, stats::ols_slope(x, y) * kYear);
 
         const double n = double(wait_stats_.count());
         set(Metric::time_to_help_mean_days, wait_stats_.mean());
@@ -349,14 +789,35 @@ private:
         set(Metric::helped_within_4w_share, outcome_known_ > 0 ? double(helped_within_) / double(outcome_known_) : kNaN);
         set(Metric::still_waiting_end, double(censored_));
         set(Metric::time_to_help_censored_share, n > 0 ? double(censored_) / n : kNaN);
-        set(Metric::load_per_fte_mean, load_avg_.mean(end));
-        // Helped within k weeks, over all families of the cohort (a censored
-        // wait has not been helped).
+        const double fte = fte_avg_.mean(end);
+        set(Metric::load_per_fte_mean, fte > 0 ? load_avg_.mean(end) / fte : kNaN);
         const double helped = double(helped_hist_.count());
-        for (std::size_t k = 0; k < kHelpedWeeks; ++k)
-            result_.helped_within_weeks[k] = n > 0 ? helped_hist_.cdf(7.0 * double(k)) * helped / n : kNaN;
+        std::array<double, kHelpedWeeks> days{};
+        for (std::size_t k = 0; k < kHelpedWeeks; ++k) days[k] = 7.0 * double(k);
+        helped_hist_.cdf_many(days.data(), days.size(), [&](std::size_t k, double share) {
+            result_.helped_within_weeks[k] = n > 0 ? (helped > 0 ? share * helped / n : 0.0) : kNaN;
+        });
         set(Metric::referrals_per_year, double(referrals_in_window_) / years);
         set(Metric::closures_per_year, double(closures_in_window_) / years);
+
+        set(Metric::case_length_mean_days, case_length_.mean());
+        set(Metric::worker_changes_per_case, worker_changes_.mean());
+        set(Metric::days_without_worker_mean, days_without_worker_.mean());
+        set(Metric::time_to_care_mean_days, time_to_care_.mean());
+        set(Metric::repeat_referral_rate,
+            closures_in_window_ > 0 ? double(repeats_triggered_in_window_) / double(closures_in_window_) : kNaN);
+        set(Metric::placed_share,
+            referrals_in_window_ > 0 ? double(placed_in_window_) / double(referrals_in_window_) : kNaN);
+        set(Metric::escalations_per_year, double(escalations_in_window_) / years);
+        set(Metric::fte_in_post_mean, fte);
+        set(Metric::vacancies_mean, funded_fte_ - fte);
+        const double heads = headcount_avg_.mean(end);
+        set(Metric::turnover_per_year, heads > 0 ? double(departures_in_window_) / years / heads : kNaN);
+        set(Metric::departures_per_year, double(departures_in_window_) / years);
+        set(Metric::absenteeism_share, fte > 0 ? sick_avg_.mean(end) / fte : kNaN);
+        const double cost = sc_.workforce.cost_per_fte_year * fte;
+        set(Metric::staff_cost_per_year, cost);
+        set(Metric::cost_per_closed_case, closures_in_window_ > 0 ? cost * years / double(closures_in_window_) : kNaN);
     }
 
     const Scenario& sc_;
@@ -367,40 +828,58 @@ private:
     ReplicationResult result_;
     kernel::Calendar calendar_;
     kernel::TimerId referral_timer_ = 0;
-    kernel::TimerId sample_timer_ = 0;
+    kernel::TimerId tick_timer_ = 0;
+    kernel::TimerId review_timer_ = 0;
+    std::int64_t subject_family_ = -1;
+    std::int64_t subject_worker_ = -1;
+
+    bool sick_on_ = false, attrition_on_ = false, care_on_ = false, repeat_on_ = false, ramp_on_ = false;
 
     kernel::PiecewiseRate arrivals_;
-    kernel::Engine arrival_rng_;
-    kernel::Engine attribute_rng_;
+    kernel::Engine arrival_rng_, attribute_rng_, flags_rng_;
+    kernel::Engine sick_rng_, sick_length_rng_, attrition_rng_, hiring_rng_, care_rng_, repeat_rng_,
+        repeat_attribute_rng_, triage_rng_;
     boost::random::exponential_distribution<double> unit_exp_{1.0};
     std::vector<double> type_cdf_;
     std::vector<kernel::Distribution> length_;
-    std::vector<kernel::Engine> length_rng_;
+    std::vector<kernel::Engine> length_rng_, repeat_length_rng_;
     std::vector<double> weights_;
     bool mixed_weights_ = false;
+    kernel::Distribution sick_length_, hiring_delay_, care_search_, care_stay_, repeat_delay_;
 
     std::vector<Family> families_;
     std::vector<std::uint32_t> free_;
-    std::int64_t last_family_ = -1;
+    std::uint32_t token_counter_ = 0;
+    std::size_t with_worker_ = 0;
+    std::uint64_t closed_total_ = 0;
 
-    std::size_t classes_ = 1;
-    std::vector<detail::Fifo<std::uint32_t>> queues_;  // [class][type]
+    std::vector<detail::Fifo<QueueEntry>> queues_;  // [class][type]
     std::size_t waiting_ = 0;
     std::uint64_t queue_seq_ = 0;
+    std::vector<std::uint32_t> scratch_;
 
-    std::vector<double> cap_;
-    std::vector<double> load_;
+    detail::Fifo<QueueEntry> care_queue_;
+    std::int64_t places_in_use_ = 0;
+
+    std::vector<Worker> workers_;
+    std::vector<double> cap_;   // what each worker may carry now
+    std::vector<double> load_;  // what each worker carries
     double total_load_ = 0.0;
-    double total_fte_ = 1.0;
+    double total_cap_ = 0.0;
+    double funded_fte_ = 0.0;
+    double fte_in_post_ = 0.0;
+    double headcount_ = 0.0;
+    double sick_fte_ = 0.0;
 
-    stats::TimeAverage waitlist_avg_;
-    stats::TimeAverage load_avg_;
-    stats::WaitHistogram wait_hist_;     // all waits, censored ones at their length so far
-    stats::WaitHistogram helped_hist_;   // completed waits only
-    stats::RunningStats wait_stats_;
-    stats::RunningStats urgent_wait_stats_;
+    stats::TimeAverage waitlist_avg_, load_avg_, fte_avg_, headcount_avg_, sick_avg_, capacity_avg_;
+    stats::WaitHistogram wait_hist_;    // all waits, censored ones at their length so far
+    stats::WaitHistogram helped_hist_;  // completed waits only
+    stats::Mean wait_stats_, urgent_wait_stats_;
+    stats::Mean case_length_, worker_changes_, days_without_worker_, time_to_care_;
     std::uint64_t waited_ = 0, censored_ = 0, helped_within_ = 0, outcome_known_ = 0;
-    std::uint64_t referrals_in_window_ = 0, closures_in_window_ = 0;
+    std::uint64_t referrals_in_window_ = 0, closures_in_window_ = 0, repeats_in_window_ = 0,
+                  repeats_triggered_in_window_ = 0, placed_in_window_ = 0, departures_in_window_ = 0,
+                  escalations_in_window_ = 0;
 };
 
 }  // namespace

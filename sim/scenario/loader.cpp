@@ -238,7 +238,7 @@ public:
             d = kind == "lognormal" ? kernel::DistributionSpec::lognormal(mean, cv) : kernel::DistributionSpec::gamma(mean, cv);
         } else if (kind == "fixed") {
             check_keys(n, path, {"distribution", "value"});
-            d = kernel::DistributionSpec::fixed(duration(require(n, path, "value"), child_path(path, "value")));
+            d = kernel::DistributionSpec::fixed(duration(require(n, path, "value"), child_path(path, "value"), true));
         } else if (kind == "uniform") {
             check_keys(n, path, {"distribution", "min", "max"});
             const double lo = duration(require(n, path, "min"), child_path(path, "min"), true);
@@ -280,7 +280,8 @@ public:
     // Apply one file's keys on top of `s` (which holds defaults or the parent's values).
     void apply(const YAML::Node& root, Scenario& s) {
         check_keys(root, "", {"name", "description", "extends", "horizon", "warmup", "replications", "seed",
-                              "referrals", "workforce", "waitlist"});
+                              "referrals", "workforce", "waitlist", "handover", "effects", "care", "placement",
+                              "repeat", "triage"});
         if (auto n = root["name"]) {
             s.name = scalar(n, "name", "a name");
             note(n, "name");
@@ -312,6 +313,103 @@ public:
         if (auto n = root["referrals"]) apply_referrals(n, s.referrals);
         if (auto n = root["workforce"]) apply_workforce(n, s.workforce);
         if (auto n = root["waitlist"]) apply_waitlist(n, s.waitlist);
+        if (auto n = root["handover"]) apply_handover(n, s.handover);
+        if (auto n = root["effects"]) apply_effects(n, s.effects);
+        if (auto n = root["care"]) apply_care(n, s.care);
+        if (auto n = root["placement"]) apply_placement(n, s.placement);
+        if (auto n = root["repeat"]) apply_repeat(n, s.repeat);
+        if (auto n = root["triage"]) apply_triage(n, s.triage);
+    }
+
+    // Helpers for the optional sections: set `field` when `key` is present.
+    template <class F>
+    void field(const YAML::Node& n, const std::string& path, const char* key, F&& parse) {
+        if (auto v = n[key]) {
+            parse(v, child_path(path, key));
+            note(v, child_path(path, key));
+        }
+    }
+
+    void apply_sick_leave(const YAML::Node& n, SickLeaveSpec& s, const std::string& path) {
+        check_keys(n, path, {"episodes_per_year", "length", "long_after", "pressure_elasticity"});
+        field(n, path, "episodes_per_year", [&](const auto& v, const auto& p) { s.episodes_per_year = number_in(v, p, 0, 52, "episodes per worker-year between 0 and 52"); });
+        field(n, path, "length", [&](const auto& v, const auto& p) { s.length = distribution(v, p); });
+        field(n, path, "long_after", [&](const auto& v, const auto& p) { s.long_after_days = duration(v, p); });
+        field(n, path, "pressure_elasticity", [&](const auto& v, const auto& p) { s.pressure_elasticity = number_in(v, p, -10, 10, "an elasticity between -10 and 10"); });
+    }
+
+    void apply_attrition(const YAML::Node& n, AttritionSpec& a, const std::string& path) {
+        check_keys(n, path, {"per_year", "pressure_elasticity", "first_year_multiplier"});
+        field(n, path, "per_year", [&](const auto& v, const auto& p) { a.per_year = number_in(v, p, 0, 10, "a hazard per worker-year between 0 and 10 (0.15 = 15% a year)"); });
+        field(n, path, "pressure_elasticity", [&](const auto& v, const auto& p) { a.pressure_elasticity = number_in(v, p, -10, 10, "an elasticity between -10 and 10"); });
+        field(n, path, "first_year_multiplier", [&](const auto& v, const auto& p) { a.first_year_multiplier = number_in(v, p, 0, 100, "a multiplier between 0 and 100"); });
+    }
+
+    void apply_hiring(const YAML::Node& n, HiringSpec& h, const std::string& path) {
+        check_keys(n, path, {"delay", "ramp_up", "start_fraction"});
+        field(n, path, "delay", [&](const auto& v, const auto& p) { h.delay = distribution(v, p); });
+        field(n, path, "ramp_up", [&](const auto& v, const auto& p) { h.ramp_days = duration(v, p, true); });
+        field(n, path, "start_fraction", [&](const auto& v, const auto& p) { h.start_fraction = share(v, p); });
+    }
+
+    void apply_handover(const YAML::Node& n, HandoverSpec& h) {
+        const std::string path = "handover";
+        check_keys(n, path, {"penalty", "priority"});
+        field(n, path, "penalty", [&](const auto& v, const auto& p) { h.penalty_days = duration(v, p, true); });
+        field(n, path, "priority", [&](const auto& v, const auto& p) {
+            const std::string x = scalar(v, p, "ahead or behind");
+            if (x == "ahead") h.ahead_of_new = true;
+            else if (x == "behind") h.ahead_of_new = false;
+            else fail(v, p, "expected 'ahead' (before new referrals) or 'behind', found " + describe(v), nearest(x, {"ahead", "behind"}));
+        });
+    }
+
+    void apply_effects(const YAML::Node& n, EffectsSpec& e) {
+        const std::string path = "effects";
+        check_keys(n, path, {"reference_caseload", "length_strength", "repeat_strength", "waitlist_pressure_weight"});
+        field(n, path, "reference_caseload", [&](const auto& v, const auto& p) { e.reference_caseload = number_in(v, p, 0.1, 1000, "a caseload greater than 0"); });
+        field(n, path, "length_strength", [&](const auto& v, const auto& p) { e.length_strength = number_in(v, p, 0, 5, "a strength between 0 (off) and 5"); });
+        field(n, path, "repeat_strength", [&](const auto& v, const auto& p) { e.repeat_strength = number_in(v, p, 0, 5, "a strength between 0 (off) and 5"); });
+        field(n, path, "waitlist_pressure_weight", [&](const auto& v, const auto& p) { e.waitlist_pressure_weight = number_in(v, p, 0, 10, "a weight between 0 (off) and 10"); });
+    }
+
+    void apply_care(const YAML::Node& n, CareSpec& c) {
+        const std::string path = "care";
+        check_keys(n, path, {"need_share", "search", "places", "stay", "late_after", "late_extension"});
+        field(n, path, "need_share", [&](const auto& v, const auto& p) { c.need_share = share(v, p); });
+        field(n, path, "search", [&](const auto& v, const auto& p) { c.search = distribution(v, p); });
+        field(n, path, "places", [&](const auto& v, const auto& p) {
+            if (v.IsScalar() && v.Scalar() == "unlimited") c.places.reset();
+            else c.places = integer(v, p, 0, 10000000);
+        });
+        field(n, path, "stay", [&](const auto& v, const auto& p) { c.stay = distribution(v, p); });
+        field(n, path, "late_after", [&](const auto& v, const auto& p) { c.late_after_days = duration(v, p, true); });
+        field(n, path, "late_extension", [&](const auto& v, const auto& p) { c.late_extension = number_in(v, p, 0, 10, "days of extra work per day of delay, between 0 and 10"); });
+    }
+
+    void apply_placement(const YAML::Node& n, PlacementSpec& pl) {
+        const std::string path = "placement";
+        check_keys(n, path, {"share", "length_multiplier", "weight_multiplier"});
+        field(n, path, "share", [&](const auto& v, const auto& p) { pl.share = share(v, p); });
+        field(n, path, "length_multiplier", [&](const auto& v, const auto& p) { pl.length_multiplier = number_in(v, p, 0.01, 100, "a multiplier greater than 0"); });
+        field(n, path, "weight_multiplier", [&](const auto& v, const auto& p) { pl.weight_multiplier = number_in(v, p, 0.01, 100, "a multiplier greater than 0"); });
+    }
+
+    void apply_repeat(const YAML::Node& n, RepeatSpec& r) {
+        const std::string path = "repeat";
+        check_keys(n, path, {"probability", "delay"});
+        field(n, path, "probability", [&](const auto& v, const auto& p) {
+            r.probability = number_in(v, p, 0, 0.95, "a probability between 0 and 0.95 (1 would refer every family forever)");
+        });
+        field(n, path, "delay", [&](const auto& v, const auto& p) { r.delay = distribution(v, p); });
+    }
+
+    void apply_triage(const YAML::Node& n, TriageSpec& t) {
+        const std::string path = "triage";
+        check_keys(n, path, {"escalate_after", "review_every", "review_probability"});
+        field(n, path, "escalate_after", [&](const auto& v, const auto& p) { t.escalate_after_days = duration(v, p); });
+        field(n, path, "review_every", [&](const auto& v, const auto& p) { t.review_every_days = duration(v, p); });
+        field(n, path, "review_probability", [&](const auto& v, const auto& p) { t.review_probability = share(v, p); });
     }
 
     void apply_referrals(const YAML::Node& n, ReferralSpec& r) {
@@ -384,7 +482,11 @@ public:
 
     void apply_workforce(const YAML::Node& n, WorkforceSpec& w) {
         const std::string path = "workforce";
-        check_keys(n, path, {"workers", "fte", "caseload_norm"});
+        check_keys(n, path, {"workers", "fte", "caseload_norm", "cost_per_fte_year", "sick_leave", "attrition", "hiring"});
+        field(n, path, "cost_per_fte_year", [&](const auto& v, const auto& p) { w.cost_per_fte_year = number_in(v, p, 0, 1e7, "euro per FTE-year, at least 0"); });
+        if (auto v = n["sick_leave"]) apply_sick_leave(v, w.sick_leave, path + ".sick_leave");
+        if (auto v = n["attrition"]) apply_attrition(v, w.attrition, path + ".attrition");
+        if (auto v = n["hiring"]) apply_hiring(v, w.hiring, path + ".hiring");
         if (auto v = n["workers"]) {
             w.workers = int(integer(v, path + ".workers", 1, kMaxWorkers,
                                     "; the limit is a national organisation many times over"));
@@ -639,6 +741,9 @@ void validate(const Loaded& l) {
             throw ScenarioError(at(l, "referrals.types." + t.name), "referrals.types." + t.name + ".weight",
                                 "weight " + format_number(t.weight) + " exceeds a worker's cap of " +
                                     format_number(worker_cap) + " (caseload_norm x fte): such a family could never be assigned");
+    if (s.triage.review_probability > 0 && !s.triage.review_every_days)
+        throw ScenarioError(at(l, "triage.review_probability"), "triage.review_probability",
+                            "a review probability needs triage.review_every (how often waiting families are reviewed)");
     bool any_rate = false;
     for (const auto& seg : s.referrals.schedule) any_rate |= seg.rate_per_week > 0;
     if (!any_rate)
@@ -764,14 +869,74 @@ std::string to_yaml(const Scenario& s) {
         e << YAML::EndMap;
     }
     e << YAML::EndMap << YAML::EndMap;
+    auto num = [&](const char* key, double v) { e << YAML::Key << key << YAML::Value << format_number(v); };
+    auto dur = [&](const char* key, double v) { e << YAML::Key << key << YAML::Value << days(v); };
+    auto dist = [&](const char* key, const kernel::DistributionSpec& d) {
+        e << YAML::Key << key << YAML::Value;
+        emit_distribution(e, d);
+    };
+    const auto& w = s.workforce;
     e << YAML::Key << "workforce" << YAML::Value << YAML::BeginMap;
-    e << YAML::Key << "workers" << YAML::Value << s.workforce.workers;
-    e << YAML::Key << "fte" << YAML::Value << format_number(s.workforce.fte);
-    e << YAML::Key << "caseload_norm" << YAML::Value << format_number(s.workforce.caseload_norm);
+    e << YAML::Key << "workers" << YAML::Value << w.workers;
+    num("fte", w.fte);
+    num("caseload_norm", w.caseload_norm);
+    num("cost_per_fte_year", w.cost_per_fte_year);
+    e << YAML::Key << "sick_leave" << YAML::Value << YAML::BeginMap;
+    num("episodes_per_year", w.sick_leave.episodes_per_year);
+    dist("length", w.sick_leave.length);
+    dur("long_after", w.sick_leave.long_after_days);
+    num("pressure_elasticity", w.sick_leave.pressure_elasticity);
+    e << YAML::EndMap;
+    e << YAML::Key << "attrition" << YAML::Value << YAML::BeginMap;
+    num("per_year", w.attrition.per_year);
+    num("pressure_elasticity", w.attrition.pressure_elasticity);
+    num("first_year_multiplier", w.attrition.first_year_multiplier);
+    e << YAML::EndMap;
+    e << YAML::Key << "hiring" << YAML::Value << YAML::BeginMap;
+    dist("delay", w.hiring.delay);
+    dur("ramp_up", w.hiring.ramp_days);
+    num("start_fraction", w.hiring.start_fraction);
+    e << YAML::EndMap;
     e << YAML::EndMap;
     e << YAML::Key << "waitlist" << YAML::Value << YAML::BeginMap;
     e << YAML::Key << "discipline" << YAML::Value << to_string(s.waitlist.discipline);
     e << YAML::Key << "max_length" << YAML::Value << s.waitlist.max_length;
+    e << YAML::EndMap;
+    e << YAML::Key << "handover" << YAML::Value << YAML::BeginMap;
+    dur("penalty", s.handover.penalty_days);
+    e << YAML::Key << "priority" << YAML::Value << (s.handover.ahead_of_new ? "ahead" : "behind");
+    e << YAML::EndMap;
+    e << YAML::Key << "effects" << YAML::Value << YAML::BeginMap;
+    num("reference_caseload", s.effects.reference_caseload);
+    num("length_strength", s.effects.length_strength);
+    num("repeat_strength", s.effects.repeat_strength);
+    num("waitlist_pressure_weight", s.effects.waitlist_pressure_weight);
+    e << YAML::EndMap;
+    e << YAML::Key << "care" << YAML::Value << YAML::BeginMap;
+    num("need_share", s.care.need_share);
+    dist("search", s.care.search);
+    e << YAML::Key << "places" << YAML::Value;
+    if (s.care.places)
+        e << *s.care.places;
+    else
+        e << "unlimited";
+    dist("stay", s.care.stay);
+    dur("late_after", s.care.late_after_days);
+    num("late_extension", s.care.late_extension);
+    e << YAML::EndMap;
+    e << YAML::Key << "placement" << YAML::Value << YAML::BeginMap;
+    num("share", s.placement.share);
+    num("length_multiplier", s.placement.length_multiplier);
+    num("weight_multiplier", s.placement.weight_multiplier);
+    e << YAML::EndMap;
+    e << YAML::Key << "repeat" << YAML::Value << YAML::BeginMap;
+    num("probability", s.repeat.probability);
+    dist("delay", s.repeat.delay);
+    e << YAML::EndMap;
+    e << YAML::Key << "triage" << YAML::Value << YAML::BeginMap;
+    if (s.triage.escalate_after_days) dur("escalate_after", *s.triage.escalate_after_days);
+    if (s.triage.review_every_days) dur("review_every", *s.triage.review_every_days);
+    num("review_probability", s.triage.review_probability);
     e << YAML::EndMap;
     e << YAML::EndMap;
     return std::string(e.c_str()) + "\n";

@@ -119,7 +119,7 @@ TEST_CASE("cli: the seed on the command line changes results; the same seed repe
 TEST_CASE("cli: trace prints every event as CSV") {
     auto r = cli({"trace", kScenarios + "baseline.yaml", "--replication", "1"});
     CHECK(r.code == 0);
-    CHECK(r.out.rfind("day,event,family,worker,waitlist\n", 0) == 0);
+    CHECK(r.out.rfind("day,event,family,worker,waitlist,with_worker,closed\n", 0) == 0);
     CHECK(r.out.find(",referral,") != std::string::npos);
     CHECK(r.out.find(",closure,") != std::string::npos);
 }

@@ -20,11 +20,13 @@ struct Recorder : model::TraceSink {
         double day;
         std::string kind;
         std::int64_t family, worker;
-        std::size_t waitlist;
+        std::size_t waitlist, with_worker;
+        std::uint64_t closed;
     };
     std::vector<Row> rows;
-    void on_event(double day, const char* kind, std::int64_t family, std::int64_t worker, std::size_t waitlist) override {
-        rows.push_back({day, kind, family, worker, waitlist});
+    void on_event(double day, const char* kind, std::int64_t family, std::int64_t worker, std::size_t waitlist,
+                  std::size_t with_worker, std::uint64_t closed) override {
+        rows.push_back({day, kind, family, worker, waitlist, with_worker, closed});
     }
 };
 

@@ -137,3 +137,22 @@ TEST_CASE("Erlang C against known values") {
     CHECK(mmc_mean_wait(2, 1.0) == doctest::Approx(1.0 / 3.0));  // Wq = Lq / lambda, lambda = 1
     CHECK(std::isinf(mmc_mean_queue(3, 3.0)));
 }
+
+TEST_CASE("wait histogram: cdf in one pass equals cdf point by point") {
+    WaitHistogram h;
+    caseload::kernel::Engine e(8);
+    boost::random::exponential_distribution<double> ex(1.0 / 200.0);
+    for (int i = 0; i < 20000; ++i) h.add(caseload::kernel::uniform01(e) < 0.3 ? 0.0 : ex(e));
+    const std::vector<double> xs{-1.0, 0.0, 0.2, 7.0, 100.0, 729.9, 730.0, 731.0, 5000.0, 1e6};
+    h.cdf_many(xs.data(), xs.size(), [&](std::size_t i, double c) { CHECK(c == doctest::Approx(h.cdf(xs[i])).epsilon(1e-12)); });
+    CHECK(h.cdf(0.0) == doctest::Approx(0.3).epsilon(0.03));
+    CHECK(h.cdf(200.0 * std::log(2.0)) == doctest::Approx(0.3 + 0.7 * 0.5).epsilon(0.03));
+}
+
+TEST_CASE("mean accumulator") {
+    Mean m;
+    CHECK(std::isnan(m.mean()));
+    for (double x : {1.0, 2.0, 6.0}) m.add(x);
+    CHECK(m.mean() == 3.0);
+    CHECK(m.count() == 3);
+}

@@ -29,10 +29,13 @@ namespace caseload::kernel {
 
 using Time = double;  // days since the start of the run
 
+// A scheduled event's name: its insertion sequence (36 bits) and slot (24
+// bits) in one word, so model records that keep handles stay small.
 struct EventHandle {
-    std::uint32_t slot = std::numeric_limits<std::uint32_t>::max();
-    std::uint64_t sequence = 0;
-    [[nodiscard]] bool valid() const { return slot != std::numeric_limits<std::uint32_t>::max(); }
+    std::uint64_t id = std::numeric_limits<std::uint64_t>::max();
+    [[nodiscard]] bool valid() const { return id != std::numeric_limits<std::uint64_t>::max(); }
+    [[nodiscard]] std::uint32_t slot() const { return static_cast<std::uint32_t>(id & 0xFFFFFFu); }
+    [[nodiscard]] std::uint64_t sequence() const { return id >> 24; }
 };
 
 struct Event {
@@ -84,7 +87,7 @@ public:
         heap_.push_back(Entry{time, key});
         sift_up(heap_.size() - 1);
         ++live_;
-        return EventHandle{slot, seq};
+        return EventHandle{(seq << 24) | slot};
     }
 
     // Remove a pending event. Returns false when the handle is stale (the event
@@ -92,14 +95,15 @@ public:
     // dropped when it reaches the top (lazy deletion).
     bool cancel(EventHandle h) {
         if (!pending(h)) return false;
-        release(h.slot);
+        release(h.slot());
         --live_;
         drop_stale_top();
         return true;
     }
 
     [[nodiscard]] bool pending(EventHandle h) const {
-        return h.valid() && h.slot < slots_.size() && slots_[h.slot].live && slots_[h.slot].sequence == h.sequence;
+        return h.valid() && h.slot() < slots_.size() && slots_[h.slot()].live &&
+               slots_[h.slot()].sequence == h.sequence();
     }
 
     // A timer for events of `kind` and `priority` (unset until set_timer).

@@ -19,13 +19,26 @@ namespace caseload::model {
 namespace streams {
 inline constexpr std::uint64_t arrivals = 1;        // referral inter-arrival draws
 inline constexpr std::uint64_t attributes = 2;      // measure type, urgent flag
-inline constexpr std::uint64_t case_length_base = 100;  // + measure-type index
+inline constexpr std::uint64_t sickness = 3;        // sick-leave onsets
+inline constexpr std::uint64_t sick_length = 4;     // sick-leave lengths
+inline constexpr std::uint64_t attrition = 5;       // departures
+inline constexpr std::uint64_t hiring = 6;          // recruitment delays
+inline constexpr std::uint64_t care = 7;            // care searches and stays
+inline constexpr std::uint64_t repeat = 8;          // repeat decision and delay, at closure
+inline constexpr std::uint64_t repeat_attributes = 9;  // type, urgency and flags of repeat referrals
+inline constexpr std::uint64_t triage = 10;         // risk reviews
+inline constexpr std::uint64_t flags = 12;          // care need and placement of new referrals
+inline constexpr std::uint64_t case_length_base = 100;         // + measure-type index
+inline constexpr std::uint64_t repeat_case_length_base = 300;  // + measure-type index
 }  // namespace streams
 
 struct WeeklySample {
     double day = 0.0;
     double waitlist = 0.0;
-    double load_per_fte = 0.0;
+    double load_per_fte = 0.0;   // weighted families per FTE in post
+    double fte_in_post = 0.0;
+    double vacancies = 0.0;      // funded FTE not in post
+    double absent_fte = 0.0;     // FTE on sick leave
 };
 
 // Weeks covered by ReplicationResult::helped_within_weeks (0..104: two years).
@@ -50,8 +63,11 @@ struct ReplicationResult {
 // and tests). Not called when null.
 struct TraceSink {
     virtual ~TraceSink() = default;
+    // After each event: its time and kind, the family and worker it concerns
+    // (-1 when none), the waitlist length, the families with a worker, and the
+    // cases closed so far.
     virtual void on_event(double day, const char* kind, std::int64_t family, std::int64_t worker,
-                          std::size_t waitlist) = 0;
+                          std::size_t waitlist, std::size_t with_worker, std::uint64_t closed) = 0;
 };
 
 // Run one replication of `scenario` with the streams of (scenario.seed, replication).

@@ -36,10 +36,98 @@ struct ReferralSpec {
     std::vector<MeasureTypeSpec> types;
 };
 
+// Sick leave: episodes start at a rate per worker-year while a worker is
+// present; a short absence stops new assignments, a long one (past
+// `long_after_days`) hands the worker's families back to the waitlist.
+struct SickLeaveSpec {
+    double episodes_per_year = 0.0;  // 0 = no sick leave
+    kernel::DistributionSpec length = kernel::DistributionSpec::lognormal(14.0, 2.0);  // days
+    double long_after_days = 42.0;
+    // Loop "pressure -> sick leave": the onset rate is multiplied by
+    // exp(pressure_elasticity x (pressure - 1)); 0 = no effect.
+    double pressure_elasticity = 0.0;
+};
+
+// Attrition: each worker in post leaves at a hazard per year, multiplied by
+// first_year_multiplier in the first year after hiring and by
+// exp(pressure_elasticity x (pressure - 1)) (loop "pressure -> attrition").
+struct AttritionSpec {
+    double per_year = 0.0;  // 0 = nobody leaves
+    double pressure_elasticity = 0.0;
+    double first_year_multiplier = 1.0;
+};
+
+// Hiring: a vacancy opens on each departure and fills after `delay`; the new
+// worker's cap starts at `start_fraction` and ramps linearly to full over
+// `ramp_days` (applied in weekly steps).
+struct HiringSpec {
+    kernel::DistributionSpec delay = kernel::DistributionSpec::lognormal(120.0, 0.5);  // days
+    double ramp_days = 0.0;
+    double start_fraction = 1.0;
+};
+
 struct WorkforceSpec {
-    int workers = 1;               // case-carrying headcount
+    int workers = 1;               // funded case-carrying positions, all filled at the start
     double fte = 1.0;              // FTE per worker (1.0 = 36 hours a week)
     double caseload_norm = 14.0;   // weighted families per FTE; cap = norm x FTE
+    double cost_per_fte_year = 0.0;  // euro per FTE-year in post (sick included); 0 = no cost figures
+    SickLeaveSpec sick_leave;
+    AttritionSpec attrition;
+    HiringSpec hiring;
+};
+
+// Re-assignment of families whose worker left or is away long.
+struct HandoverSpec {
+    double penalty_days = 0.0;  // extra work a new worker needs to take a case over
+    bool ahead_of_new = false;  // re-assigned families go before new referrals
+};
+
+// The workload loops. Intensity of a case = reference_caseload / the worker's
+// norm (more hours per family under a lower norm); pressure of a worker =
+// (load per FTE + waitlist_pressure_weight x families waiting per FTE in post)
+// / reference_caseload.
+struct EffectsSpec {
+    double reference_caseload = 14.0;  // norm at which the case-length distributions hold
+    // Loop 1, intensity -> case length: work goes at speed intensity^length_strength.
+    double length_strength = 0.0;
+    // Loop 2, intensity -> repeat referrals: probability x intensity^(-repeat_strength).
+    double repeat_strength = 0.0;
+    // Waiting families weigh on the workers' pressure (loop 3's input).
+    double waitlist_pressure_weight = 0.0;
+};
+
+// Specialist care: found after a search at first assignment, then a place
+// from a limited pool (FIFO wait when full). A start later than
+// `late_after_days` after referral adds `late_extension` days of work per
+// day of delay beyond it.
+struct CareSpec {
+    double need_share = 0.0;  // 0 = no family needs care
+    kernel::DistributionSpec search = kernel::DistributionSpec::fixed(42.0);
+    std::optional<std::int64_t> places;  // provider places; none = unlimited
+    kernel::DistributionSpec stay = kernel::DistributionSpec::lognormal(365.25, 0.5);
+    double late_after_days = 91.3125;
+    double late_extension = 0.0;
+};
+
+// Out-of-home placement: a longer case and a heavier caseload weight.
+struct PlacementSpec {
+    double share = 0.0;
+    double length_multiplier = 1.0;
+    double weight_multiplier = 1.0;
+};
+
+// Repeat referral after closure.
+struct RepeatSpec {
+    double probability = 0.0;
+    kernel::DistributionSpec delay = kernel::DistributionSpec::exponential(365.25);
+};
+
+// Waitlist triage: a waiting family escalates to urgent after a threshold,
+// or at periodic risk reviews with a probability per review.
+struct TriageSpec {
+    std::optional<double> escalate_after_days;
+    std::optional<double> review_every_days;
+    double review_probability = 0.0;
 };
 
 enum class Discipline { fifo, urgent_first };
@@ -63,6 +151,12 @@ struct Scenario {
     ReferralSpec referrals;
     WorkforceSpec workforce;
     WaitlistSpec waitlist;
+    HandoverSpec handover;
+    EffectsSpec effects;
+    CareSpec care;
+    PlacementSpec placement;
+    RepeatSpec repeat;
+    TriageSpec triage;
 
     [[nodiscard]] double total_cap() const { return workforce.workers * workforce.fte * workforce.caseload_norm; }
     // Offered load in weighted families (referral rate x mean length x weight),

@@ -36,6 +36,22 @@ private:
     double max_ = -std::numeric_limits<double>::infinity();
 };
 
+// A plain mean (sum and count): the cheap accumulator for per-replication
+// means on the hot path, where RunningStats' division per value would cost.
+class Mean {
+public:
+    void add(double x) {
+        sum_ += x;
+        ++n_;
+    }
+    [[nodiscard]] std::uint64_t count() const { return n_; }
+    [[nodiscard]] double mean() const { return n_ ? sum_ / double(n_) : std::numeric_limits<double>::quiet_NaN(); }
+
+private:
+    double sum_ = 0.0;
+    std::uint64_t n_ = 0;
+};
+
 // Time average of a piecewise-constant quantity (a queue length, a load).
 class TimeAverage {
 public:
@@ -139,6 +155,29 @@ public:
             return cum / double(total_);
         }
         return cum / double(total_);  // x beyond the last bin: overflow not counted
+    }
+    // cdf(x) at each of `xs` (ascending), in one pass over the bins.
+    template <class Out>
+    void cdf_many(const double* xs, std::size_t n, Out&& out) const {
+        std::size_t i = 0;
+        double cum = double(zeros_);
+        std::size_t bin = 0;
+        for (; i < n; ++i) {
+            const double x = xs[i];
+            if (total_ == 0) {
+                out(i, std::numeric_limits<double>::quiet_NaN());
+                continue;
+            }
+            if (x < 0.0) {
+                out(i, 0.0);
+                continue;
+            }
+            while (bin < counts_.size() && x >= edge(bin + 1)) cum += double(counts_[bin++]);
+            double c = cum;
+            if (bin < counts_.size() && x > edge(bin))
+                c += double(counts_[bin]) * (x - edge(bin)) / (edge(bin + 1) - edge(bin));
+            out(i, c / double(total_));
+        }
     }
     [[nodiscard]] bool quantile_is_exact(double p) const {
         return double(total_ - overflow_) >= p * double(total_);
