@@ -50,26 +50,39 @@ Summary summarize(const ExperimentResult& r) {
     std::size_t weeks = 0;
     for (const auto& rep : r.replications) weeks = std::max(weeks, rep.weekly.size());
     s.weekly.resize(weeks);
-    std::vector<double> wl, load;
+    std::vector<double> wl, load, fte, vac, absent;
+    auto band = [](const std::vector<double>& v, double& mean, double& p10, double& p90) {
+        mean = stats::mean_interval(v).mean;
+        p10 = quantile(v, 0.1);
+        p90 = quantile(v, 0.9);
+    };
     for (std::size_t k = 0; k < weeks; ++k) {
         wl.clear();
         load.clear();
+        fte.clear();
+        vac.clear();
+        absent.clear();
         double day = 0;
         for (const auto& rep : r.replications)
             if (k < rep.weekly.size()) {
-                wl.push_back(rep.weekly[k].waitlist);
-                load.push_back(rep.weekly[k].load_per_fte);
-                day = rep.weekly[k].day;
+                const auto& x = rep.weekly[k];
+                wl.push_back(x.waitlist);
+                load.push_back(x.load_per_fte);
+                fte.push_back(x.fte_in_post);
+                vac.push_back(x.vacancies);
+                absent.push_back(x.absent_fte);
+                day = x.day;
             }
         auto& w = s.weekly[k];
         w.day = day;
-        w.waitlist_mean = stats::mean_interval(wl).mean;
-        w.waitlist_p10 = quantile(wl, 0.1);
-        w.waitlist_p90 = quantile(wl, 0.9);
-        w.load_mean = stats::mean_interval(load).mean;
-        w.load_p10 = quantile(load, 0.1);
-        w.load_p90 = quantile(load, 0.9);
+        band(wl, w.waitlist_mean, w.waitlist_p10, w.waitlist_p90);
+        band(load, w.load_mean, w.load_p10, w.load_p90);
+        band(fte, w.fte_mean, w.fte_p10, w.fte_p90);
+        band(vac, w.vacancies_mean, w.vacancies_p10, w.vacancies_p90);
+        band(absent, w.absent_mean, w.absent_p10, w.absent_p90);
     }
+    const auto& wf = r.scenario.workforce;
+    s.workforce_dynamics = wf.sick_leave.episodes_per_year > 0 || wf.attrition.per_year > 0;
 
     // Stability: a waitlist that keeps growing has no steady-state mean.
     auto& st = s.stability;

@@ -810,6 +810,7 @@ private:
             referrals_in_window_ > 0 ? double(placed_in_window_) / double(referrals_in_window_) : kNaN);
         set(Metric::escalations_per_year, double(escalations_in_window_) / years);
         set(Metric::fte_in_post_mean, fte);
+        set(Metric::capacity_mean, capacity_avg_.mean(end));
         set(Metric::vacancies_mean, funded_fte_ - fte);
         const double heads = headcount_avg_.mean(end);
         set(Metric::turnover_per_year, heads > 0 ? double(departures_in_window_) / years / heads : kNaN);

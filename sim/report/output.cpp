@@ -242,6 +242,14 @@ std::string timeseries_csv(const std::vector<ExperimentResult>& results, const s
               << ',' << number(w.waitlist_p90) << '\n';
             o << name << ',' << number(w.day) << ",load_per_fte," << number(w.load_mean) << ',' << number(w.load_p10)
               << ',' << number(w.load_p90) << '\n';
+            if (summaries[s].workforce_dynamics) {
+                o << name << ',' << number(w.day) << ",fte_in_post," << number(w.fte_mean) << ','
+                  << number(w.fte_p10) << ',' << number(w.fte_p90) << '\n';
+                o << name << ',' << number(w.day) << ",vacancies," << number(w.vacancies_mean) << ','
+                  << number(w.vacancies_p10) << ',' << number(w.vacancies_p90) << '\n';
+                o << name << ',' << number(w.day) << ",absent_fte," << number(w.absent_mean) << ','
+                  << number(w.absent_p10) << ',' << number(w.absent_p90) << '\n';
+            }
         }
     }
     return o.str();

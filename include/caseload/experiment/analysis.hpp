@@ -32,10 +32,15 @@ struct WeekSummary {
     double day = 0;
     double waitlist_mean = 0, waitlist_p10 = 0, waitlist_p90 = 0;
     double load_mean = 0, load_p10 = 0, load_p90 = 0;
+    // Workforce series (mean, 10th and 90th percentile over replications).
+    double fte_mean = 0, fte_p10 = 0, fte_p90 = 0;
+    double vacancies_mean = 0, vacancies_p10 = 0, vacancies_p90 = 0;
+    double absent_mean = 0, absent_p10 = 0, absent_p90 = 0;
 };
 
 struct Summary {
     std::array<MetricSummary, model::kMetricCount> metrics;
+    bool workforce_dynamics = false;  // sick leave or attrition on: the workforce series vary
     Stability stability;
     WarmupCheck warmup;
     std::vector<WeekSummary> weekly;
