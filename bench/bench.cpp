@@ -1,7 +1,10 @@
-// Benchmark: the M/M/c scenario of the backbone (c = 25 workers x norm 14 =
-// 350, rho ~ 0.94, 20 years). Prints events per second on one thread and
-// replications per second on all threads. Speed is measured here, never in a
-// unit test.
+// Benchmark. Speed is measured here, never in a unit test.
+//  1. The backbone's M/M/c scenario (c = 25 workers x norm 14 = 350,
+//     rho ~ 0.94, 20 years): events per second on one thread, replications
+//     per second on all threads.
+//  2. The calibrated baseline (scenarios/baseline.yaml, full model) over 10
+//     years: events per replication, events per second on one thread, and the
+//     wall time of 1,000 replications on all threads.
 //
 //   build/release/caseload_bench [replications] [threads] [trials]
 
@@ -91,5 +94,17 @@ int main(int argc, char** argv) {
         std::printf("speed-up %.2f on %u threads, parallel efficiency %.0f%% (best times)\n", t1 / tn, threads,
                     100.0 * t1 / tn / threads);
     }
+
+    auto base = scenario::load_scenario(std::string(CASELOAD_SOURCE_DIR) + "/scenarios/baseline.yaml");
+    base.horizon_days = 10 * scenario::kDaysPerYear;
+    base.warmup_days = 2 * scenario::kDaysPerYear;
+    const int base_reps = std::max(reps / 4, 10);
+    std::printf("\nscenario: calibrated baseline (full model), %d workers, horizon 10y\n", base.workforce.workers);
+    const Trial warm = trial(base, base_reps, 1);
+    std::printf("events per replication: %.0f\n", double(warm.events) / base_reps);
+    double b1 = 0, bn = 0;
+    report("serial", base, base_reps, 1, trials, &b1);
+    report("parallel", base, 1000, threads, std::max(1, trials / 2), &bn);
+    std::printf("1,000 replications on %u threads: %.2f s (best)\n", threads, bn);
     return 0;
 }

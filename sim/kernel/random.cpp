@@ -94,6 +94,47 @@ const char* to_string(DistributionSpec::Kind k) {
     return "?";
 }
 
+double Distribution::residual(Engine& e) {
+    using K = DistributionSpec::Kind;
+    double biased = value_;
+    switch (kind_) {
+        case K::exponential: return exponential_(e);  // memoryless: the residual is the same exponential
+        case K::lognormal: {
+            // Length-biasing a lognormal shifts the underlying normal's mean by sigma^2.
+            const double sigma = lognormal_.s();
+            biased = boost::random::lognormal_distribution<double>(lognormal_.m() + sigma * sigma, sigma)(e);
+            break;
+        }
+        case K::gamma:
+            // Length-biasing a gamma adds one to its shape.
+            biased = boost::random::gamma_distribution<double>(gamma_.alpha() + 1.0, gamma_.beta())(e);
+            break;
+        case K::fixed: break;
+        case K::uniform: {
+            // Density proportional to x on [a, b]: inverse CDF sqrt(a^2 + u (b^2 - a^2)).
+            const double a = uniform_.a(), b = uniform_.b();
+            biased = std::sqrt(a * a + uniform01(e) * (b * b - a * a));
+            break;
+        }
+        case K::empirical: {
+            // Pick a value with probability proportional to it.
+            double total = 0;
+            for (double v : values_) total += v;
+            double u = uniform01(e) * total;
+            biased = values_.back();
+            for (double v : values_) {
+                if (u < v) {
+                    biased = v;
+                    break;
+                }
+                u -= v;
+            }
+            break;
+        }
+    }
+    return uniform01(e) * biased;
+}
+
 Distribution::Distribution(const DistributionSpec& spec) : kind_(spec.kind), value_(spec.mean) {
     using K = DistributionSpec::Kind;
     switch (spec.kind) {

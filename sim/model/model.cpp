@@ -26,7 +26,7 @@
 // assignment. Hazards are exact for piecewise-constant rates: each worker
 // holds a unit-exponential budget that the integrated hazard uses up; the
 // rates are re-evaluated at the weekly tick (pressure between ticks is the
-// value at the tick).
+// value at the tick). A clock's work is done at the ticks (see run_segment).
 
 namespace caseload::model {
 namespace {
@@ -73,6 +73,7 @@ constexpr std::uint8_t kPrioWarmup = 3;
 constexpr std::uint8_t kPrioTick = 4;
 
 constexpr std::int32_t kNoWorker = -1;
+constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
 
 // Waitlist classes, served in this order.
 constexpr std::size_t kClassUrgent = 0;
@@ -95,6 +96,8 @@ struct Family {
     kernel::EventHandle care_event;
     kernel::EventHandle escalate_event;
     std::int32_t worker = kNoWorker;
+    std::uint32_t prev = kNone;  // the worker's families: a doubly linked list through the records
+    std::uint32_t next = kNone;
     std::uint16_t type = 0;
     std::uint16_t worker_changes = 0;
     bool urgent = false;
@@ -115,8 +118,7 @@ struct QueueEntry {
 struct Clock {
     double budget = 0.0;
     double used = 0.0;
-    double rate = 0.0;  // per day
-    Time last = 0.0;
+    double rate = 0.0;  // per day, in the current segment
     kernel::EventHandle event;
 };
 
@@ -127,6 +129,7 @@ struct Worker {
     double ramp = 1.0;     // fraction of the full cap
     bool in_post = true;
     bool sick = false;
+    std::uint32_t first_family = kNone;  // head of the list of this worker's families
     Clock attrition;
     Clock sickness;
     kernel::EventHandle recovery;
@@ -212,6 +215,7 @@ public:
         referral_timer_ = calendar_.add_timer(kReferral, kPrioArrival);
         tick_timer_ = calendar_.add_timer(kTick, kPrioTick);
         schedule_next_referral(0.0);
+        if (sc_.initial.caseload_share > 0) fill_initial();
         for (std::size_t w = 0; w < workers_.size(); ++w) start_clocks(w);
         if (sc_.triage.review_every_days) {
             review_timer_ = calendar_.add_timer(kReview, kPrioTick);
@@ -222,6 +226,7 @@ public:
         else
             reset_statistics();
         if (kWeek < horizon_) calendar_.set_timer(tick_timer_, kWeek);
+        next_tick_ = kWeek;
 
         kernel::Event ev;
         while (calendar_.pop_before(horizon_, ev)) {
@@ -323,12 +328,63 @@ private:
         waitlist_avg_.update(now_, double(waiting_));
     }
 
+    // Families in care at time 0: each worker filled to a share of the cap.
+    // Types are drawn length-biased (long cases are over-represented in a
+    // caseload), remaining work from the equilibrium residual length, and
+    // the time already spent from a second draw (in equilibrium the age has
+    // the residual's distribution). They count toward closures
+    // but not toward time to help, which needs a referral in the window.
+    void fill_initial() {
+        kernel::Engine rng = kernel::make_engine(sc_.seed, result_.replication, streams::initial);
+        std::vector<double> stock_cdf;
+        double total = 0;
+        for (const auto& t : sc_.referrals.types) stock_cdf.push_back(total += t.share * t.length.theoretical_mean());
+        std::vector<kernel::Distribution> lengths(length_);
+        for (std::size_t w = 0; w < workers_.size(); ++w) {
+            const double target = sc_.initial.caseload_share * cap_[w];
+            for (;;) {
+                const double u = kernel::uniform01(rng) * total;
+                std::uint16_t type = 0;
+                while (type + 1u < stock_cdf.size() && u >= stock_cdf[type]) ++type;
+                if (load_[w] + weights_[type] > target + kEps) break;
+                const std::uint32_t id = new_family();
+                Family& f = families_[id];
+                f.type = type;
+                f.weight = weights_[type];
+                f.helped = true;
+                f.work = lengths[type].residual(rng);
+                f.referred_at = -lengths[type].residual(rng);  // age: distributed as the residual
+                f.unassigned_since = 0.0;
+                assign(id, w);
+            }
+        }
+    }
+
     // Intensity of work under worker w's norm (1 at the reference caseload).
     [[nodiscard]] double intensity(std::size_t w) const { return sc_.effects.reference_caseload / workers_[w].norm; }
+
+    void link(std::uint32_t id, std::size_t w) {
+        Family& f = families_[id];
+        f.prev = kNone;
+        f.next = workers_[w].first_family;
+        if (f.next != kNone) families_[f.next].prev = id;
+        workers_[w].first_family = id;
+    }
+
+    void unlink(std::uint32_t id, std::size_t w) {
+        Family& f = families_[id];
+        if (f.prev != kNone)
+            families_[f.prev].next = f.next;
+        else
+            workers_[w].first_family = f.next;
+        if (f.next != kNone) families_[f.next].prev = f.prev;
+        f.prev = f.next = kNone;
+    }
 
     void assign(std::uint32_t id, std::size_t w) {
         Family& f = families_[id];
         f.worker = static_cast<std::int32_t>(w);
+        link(id, w);
         change_load(w, f.weight);
         ++with_worker_;
         f.days_without_worker += now_ - f.unassigned_since;
@@ -349,6 +405,7 @@ private:
         subject_family_ = id;
         const auto w = static_cast<std::size_t>(f.worker);
         subject_worker_ = std::int64_t(w);
+        unlink(id, w);
         change_load(w, -f.weight);
         --with_worker_;
         ++closed_total_;
@@ -386,14 +443,16 @@ private:
     void on_tick() {
         result_.weekly.push_back({now_, double(waiting_), total_load_ / std::max(fte_in_post_, kEps), fte_in_post_,
                                   funded_fte_ - fte_in_post_, sick_fte_});
-        if (now_ + kWeek < horizon_) calendar_.set_timer(tick_timer_, now_ + kWeek);
+        next_tick_ = now_ + kWeek;
+        if (next_tick_ < horizon_) calendar_.set_timer(tick_timer_, next_tick_);
         if (!(attrition_on_ || sick_on_ || ramp_on_)) return;
         bool more_room = false;
         for (std::size_t w = 0; w < workers_.size(); ++w) {
             Worker& k = workers_[w];
             if (!k.in_post) continue;
-            if (attrition_on_) update_clock(k.attrition, attrition_rate(w), kDeparture, w);
-            if (sick_on_ && !k.sick) update_clock(k.sickness, sick_rate(w), kSickOnset, w);
+            const double p = pressure(w);
+            if (attrition_on_) run_segment(k.attrition, attrition_rate(w, p), kDeparture, w);
+            if (sick_on_ && !k.sick) run_segment(k.sickness, sick_rate(p), kSickOnset, w);
             if (ramp_on_ && k.ramp < 1.0) {
                 const auto& h = sc_.workforce.hiring;
                 k.ramp = std::min(1.0, h.start_fraction + (1.0 - h.start_fraction) * (now_ - k.hired_at) / h.ramp_days);
@@ -413,44 +472,49 @@ private:
         return per_fte / sc_.effects.reference_caseload;
     }
 
-    [[nodiscard]] double attrition_rate(std::size_t w) const {
+    [[nodiscard]] double attrition_rate(std::size_t w, double pressure) const {
         const auto& a = sc_.workforce.attrition;
         double rate = a.per_year / kYear;
         if (now_ - workers_[w].hired_at < kYear) rate *= a.first_year_multiplier;
-        if (a.pressure_elasticity != 0) rate *= std::exp(a.pressure_elasticity * (pressure(w) - 1.0));
+        if (a.pressure_elasticity != 0) rate *= std::exp(a.pressure_elasticity * (pressure - 1.0));
         return rate;
     }
 
-    [[nodiscard]] double sick_rate(std::size_t w) const {
+    [[nodiscard]] double sick_rate(double pressure) const {
         const auto& s = sc_.workforce.sick_leave;
         double rate = s.episodes_per_year / kYear;
-        if (s.pressure_elasticity != 0) rate *= std::exp(s.pressure_elasticity * (pressure(w) - 1.0));
+        if (s.pressure_elasticity != 0) rate *= std::exp(s.pressure_elasticity * (pressure - 1.0));
         return rate;
     }
 
+    // A clock runs in segments that end at the next weekly tick, with the
+    // rate fixed within a segment. If the budget runs out within the segment
+    // the event is scheduled at the exact moment; otherwise the segment's
+    // hazard is added and nothing is scheduled. So a worker costs one rate
+    // evaluation a week, and an event only in the week it happens.
     void start_clock(Clock& c, kernel::Engine& rng, double rate, std::uint16_t kind, std::size_t w) {
         c.budget = unit_exp_(rng);
         c.used = 0.0;
-        c.last = now_;
-        c.rate = rate;
-        c.event = rate > 0 ? calendar_.schedule(now_ + c.budget / rate, kind, std::uint32_t(w), kPrioLoss)
-                           : kernel::EventHandle{};
+        run_segment(c, rate, kind, w);
     }
 
-    void update_clock(Clock& c, double rate, std::uint16_t kind, std::size_t w) {
-        c.used += c.rate * (now_ - c.last);
-        c.last = now_;
-        if (rate == c.rate) return;
+    void run_segment(Clock& c, double rate, std::uint16_t kind, std::size_t w) {
         c.rate = rate;
-        calendar_.cancel(c.event);
-        c.event = rate > 0 ? calendar_.schedule(now_ + std::max(c.budget - c.used, 0.0) / rate, kind, std::uint32_t(w),
-                                                kPrioLoss)
-                           : kernel::EventHandle{};
+        if (calendar_.pending(c.event)) return;  // fires within this segment already
+        const double until = std::min(next_tick_, horizon_);
+        const double hazard = rate * (until - now_);
+        if (c.used + hazard >= c.budget && rate > 0) {
+            c.event = calendar_.schedule(now_ + (c.budget - c.used) / rate, kind, std::uint32_t(w), kPrioLoss);
+            c.used = c.budget;
+        } else {
+            c.used += hazard;
+        }
     }
 
     void start_clocks(std::size_t w) {
-        if (attrition_on_) start_clock(workers_[w].attrition, attrition_rng_, attrition_rate(w), kDeparture, w);
-        if (sick_on_) start_clock(workers_[w].sickness, sick_rng_, sick_rate(w), kSickOnset, w);
+        const double p = pressure(w);
+        if (attrition_on_) start_clock(workers_[w].attrition, attrition_rng_, attrition_rate(w, p), kDeparture, w);
+        if (sick_on_) start_clock(workers_[w].sickness, sick_rng_, sick_rate(p), kSickOnset, w);
     }
 
     // ---- workforce ---------------------------------------------------------------
@@ -527,7 +591,7 @@ private:
         k.sick = false;
         change_sick(-k.fte);
         set_cap(w);
-        start_clock(k.sickness, sick_rng_, sick_rate(w), kSickOnset, w);
+        start_clock(k.sickness, sick_rng_, sick_rate(pressure(w)), kSickOnset, w);
         fill_worker(w);
         waitlist_avg_.update(now_, double(waiting_));
     }
@@ -547,18 +611,21 @@ private:
     // Worker w's families go back to the waitlist: each keeps its remaining
     // work, adds the handover penalty and counts a change of worker.
     void hand_back(std::size_t w) {
-        for (std::uint32_t id = 0; id < families_.size(); ++id) {
+        for (std::uint32_t id = workers_[w].first_family; id != kNone;) {
             Family& f = families_[id];
-            if (!f.active || f.worker != std::int32_t(w)) continue;
+            const std::uint32_t next = f.next;
             calendar_.cancel(f.closure);
             f.work = std::max(f.closure_at - now_, 0.0) * f.speed + sc_.handover.penalty_days;
             change_load(w, -f.weight);
             --with_worker_;
             f.worker = kNoWorker;
+            f.prev = f.next = kNone;
             f.unassigned_since = now_;
             ++f.worker_changes;
             enqueue(id, sc_.handover.ahead_of_new ? kClassHandover : kClassNormal);
+            id = next;
         }
+        workers_[w].first_family = kNone;
         assign_while_room();
     }
 
@@ -772,9 +839,12 @@ private:
         set(Metric::waitlist_end, double(waiting_));
         set(Metric::waitlist_max, waitlist_avg_.max());
 
+        // The trend over the second half of the window: a queue still filling
+        // up slows down there, one that does not settle keeps growing.
         std::vector<double> x, y;
+        const double trend_from = warmup_ + 0.5 * window;
         for (const auto& s : result_.weekly)
-            if (s.day >= warmup_) {
+            if (s.day >= trend_from) {
                 x.push_back(s.day);
                 y.push_back(s.waitlist);
             }
@@ -830,6 +900,7 @@ private:
     kernel::Calendar calendar_;
     kernel::TimerId referral_timer_ = 0;
     kernel::TimerId tick_timer_ = 0;
+    Time next_tick_ = kWeek;  // end of the current hazard segment
     kernel::TimerId review_timer_ = 0;
     std::int64_t subject_family_ = -1;
     std::int64_t subject_worker_ = -1;

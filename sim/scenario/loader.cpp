@@ -281,7 +281,7 @@ public:
     void apply(const YAML::Node& root, Scenario& s) {
         check_keys(root, "", {"name", "description", "extends", "horizon", "warmup", "replications", "seed",
                               "referrals", "workforce", "waitlist", "handover", "effects", "care", "placement",
-                              "repeat", "triage"});
+                              "repeat", "triage", "initial"});
         if (auto n = root["name"]) {
             s.name = scalar(n, "name", "a name");
             note(n, "name");
@@ -319,6 +319,10 @@ public:
         if (auto n = root["placement"]) apply_placement(n, s.placement);
         if (auto n = root["repeat"]) apply_repeat(n, s.repeat);
         if (auto n = root["triage"]) apply_triage(n, s.triage);
+        if (auto n = root["initial"]) {
+            check_keys(n, "initial", {"caseload"});
+            field(n, "initial", "caseload", [&](const auto& v, const auto& p) { s.initial.caseload_share = share(v, p); });
+        }
     }
 
     // Helpers for the optional sections: set `field` when `key` is present.
@@ -932,6 +936,9 @@ std::string to_yaml(const Scenario& s) {
     e << YAML::Key << "repeat" << YAML::Value << YAML::BeginMap;
     num("probability", s.repeat.probability);
     dist("delay", s.repeat.delay);
+    e << YAML::EndMap;
+    e << YAML::Key << "initial" << YAML::Value << YAML::BeginMap;
+    num("caseload", s.initial.caseload_share);
     e << YAML::EndMap;
     e << YAML::Key << "triage" << YAML::Value << YAML::BeginMap;
     if (s.triage.escalate_after_days) dur("escalate_after", *s.triage.escalate_after_days);

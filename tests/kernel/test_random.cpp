@@ -107,3 +107,27 @@ TEST_CASE("piecewise Poisson process: counts match the rate in each segment") {
     PiecewiseRate off({{0.0, 1.0}, {10.0, 0.0}});
     CHECK(std::isinf(off.next_after(10.0, 0.5)));
 }
+
+TEST_CASE("distributions: the equilibrium residual length has mean m (1 + cv^2) / 2") {
+    auto check = [](const DistributionSpec& spec) {
+        Distribution d(spec);
+        Engine e = make_engine(5, 0, 9);
+        const int n = 400000;
+        double s = 0, s2 = 0;
+        for (int i = 0; i < n; ++i) {
+            const double x = d.residual(e);
+            s += x;
+            s2 += x * x;
+        }
+        const double mean = s / n, sd = std::sqrt(s2 / n - mean * mean);
+        const double m = spec.theoretical_mean(), cv = spec.theoretical_cv();
+        const double expected = m * (1 + cv * cv) / 2;
+        CHECK(std::fabs(mean - expected) < 4 * sd / std::sqrt(double(n)));
+    };
+    check(DistributionSpec::exponential(300));
+    check(DistributionSpec::lognormal(800, 0.8));
+    check(DistributionSpec::gamma(300, 0.5));
+    check(DistributionSpec::fixed(100));
+    check(DistributionSpec::uniform(10, 90));
+    check(DistributionSpec::empirical({10, 50, 200}));
+}

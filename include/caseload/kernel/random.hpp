@@ -89,6 +89,12 @@ public:
         return value_;
     }
 
+    // A draw of the equilibrium residual life (forward recurrence time): the
+    // remaining length of an item found in progress at a random moment. Its
+    // mean is E[X^2] / (2 E[X]) = mean (1 + cv^2) / 2. Drawn as U x (a
+    // length-biased draw).
+    double residual(Engine& e);
+
 private:
     DistributionSpec::Kind kind_ = DistributionSpec::Kind::fixed;
     double value_ = 0.0;

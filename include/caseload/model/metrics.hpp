@@ -64,7 +64,7 @@ inline constexpr std::array<MetricInfo, kMetricCount> kMetrics{{
     {Metric::waitlist_end, "waitlist_end", "families", Better::lower, "families waiting at the horizon"},
     {Metric::waitlist_max, "waitlist_max", "families", Better::lower, "largest waitlist after warm-up"},
     {Metric::waitlist_growth_per_year, "waitlist_growth_per_year", "families/year", Better::lower,
-     "least-squares trend of the weekly waitlist after warm-up"},
+     "least-squares trend of the weekly waitlist over the second half of the window after warm-up"},
     {Metric::time_to_help_mean_days, "time_to_help_mean_days", "days", Better::lower,
      "referral to first assignment, families referred after warm-up; still waiting at the horizon counted "
      "with their wait so far (a lower bound)"},

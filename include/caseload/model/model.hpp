@@ -28,6 +28,7 @@ inline constexpr std::uint64_t repeat = 8;          // repeat decision and delay
 inline constexpr std::uint64_t repeat_attributes = 9;  // type, urgency and flags of repeat referrals
 inline constexpr std::uint64_t triage = 10;         // risk reviews
 inline constexpr std::uint64_t flags = 12;          // care need and placement of new referrals
+inline constexpr std::uint64_t initial = 13;        // the families in care at time 0
 inline constexpr std::uint64_t case_length_base = 100;         // + measure-type index
 inline constexpr std::uint64_t repeat_case_length_base = 300;  // + measure-type index
 }  // namespace streams

@@ -140,6 +140,14 @@ struct WaitlistSpec {
     std::int64_t max_length = 200000;
 };
 
+// The state at time 0. An empty start makes a large organisation take years
+// to fill; starting each worker at a share of the cap, with families whose
+// remaining work is drawn from the equilibrium residual-length distribution,
+// shortens the warm-up needed.
+struct InitialSpec {
+    double caseload_share = 0.0;  // share of each worker's cap filled at time 0
+};
+
 struct Scenario {
     std::string name;
     std::string description;
@@ -157,6 +165,7 @@ struct Scenario {
     PlacementSpec placement;
     RepeatSpec repeat;
     TriageSpec triage;
+    InitialSpec initial;
 
     [[nodiscard]] double total_cap() const { return workforce.workers * workforce.fte * workforce.caseload_norm; }
     // Offered load in weighted families (referral rate x mean length x weight),
