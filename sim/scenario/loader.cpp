@@ -1,12 +1,17 @@
 #include "caseload/scenario/loader.hpp"
 
+#include "caseload/scenario/schema.hpp"
+
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -96,6 +101,9 @@ std::string format_number(double v) {
     return std::string(buf, r.ptr);
 }
 
+std::string read_file(const fs::path& file, const Location* where);
+void check_named_file(const fs::path& file, const Location& where, const std::string& key_path, const std::string& what);
+
 // Parses YAML nodes into Spec values, remembering where each key came from.
 class Parser {
 public:
@@ -108,6 +116,7 @@ public:
     }
 
     [[nodiscard]] Location where(const YAML::Node& n) const {
+        if (!n.IsDefined()) return Location{file_, 0, 0};  // a key that is not there has no place
         const YAML::Mark m = n.Mark();
         if (m.is_null()) return Location{file_, 0, 0};
         return Location{file_, m.line + 1, m.column + 1};
@@ -225,28 +234,28 @@ public:
         const YAML::Node kind_node = n["distribution"];
         if (!kind_node) fail(n, path, "missing key 'distribution' (exponential, lognormal, gamma, fixed, uniform or empirical)");
         const std::string kind = scalar(kind_node, child_path(path, "distribution"), "a distribution name");
-        static const std::vector<std::string> kinds = {"exponential", "lognormal", "gamma", "fixed", "uniform", "empirical"};
+        const std::vector<std::string>& kinds = schema::distribution_kinds();
         const std::string dpath = child_path(path, "distribution");
         kernel::DistributionSpec d;
         if (kind == "exponential") {
-            check_keys(n, path, {"distribution", "mean"});
+            check_keys(n, path, schema::keys("distribution.exponential"));
             d = kernel::DistributionSpec::exponential(duration(require(n, path, "mean"), child_path(path, "mean")));
         } else if (kind == "lognormal" || kind == "gamma") {
-            check_keys(n, path, {"distribution", "mean", "cv"});
+            check_keys(n, path, schema::keys("distribution." + kind));
             const double mean = duration(require(n, path, "mean"), child_path(path, "mean"));
             const double cv = positive(require(n, path, "cv"), child_path(path, "cv"));
             d = kind == "lognormal" ? kernel::DistributionSpec::lognormal(mean, cv) : kernel::DistributionSpec::gamma(mean, cv);
         } else if (kind == "fixed") {
-            check_keys(n, path, {"distribution", "value"});
+            check_keys(n, path, schema::keys("distribution.fixed"));
             d = kernel::DistributionSpec::fixed(duration(require(n, path, "value"), child_path(path, "value"), true));
         } else if (kind == "uniform") {
-            check_keys(n, path, {"distribution", "min", "max"});
+            check_keys(n, path, schema::keys("distribution.uniform"));
             const double lo = duration(require(n, path, "min"), child_path(path, "min"), true);
             const double hi = duration(require(n, path, "max"), child_path(path, "max"));
             if (hi < lo) fail(n["max"], child_path(path, "max"), "expected max >= min");
             d = kernel::DistributionSpec::uniform(lo, hi);
         } else if (kind == "empirical") {
-            check_keys(n, path, {"distribution", "values", "csv", "column", "unit"});
+            check_keys(n, path, schema::keys("distribution.empirical"));
             if (n["values"] && n["csv"]) fail(n, path, "give either 'values' or 'csv' with 'column', not both");
             if (n["values"]) {
                 if (n["column"] || n["unit"]) fail(n, path, "'column' and 'unit' go with 'csv', not with 'values'");
@@ -279,9 +288,7 @@ public:
 
     // Apply one file's keys on top of `s` (which holds defaults or the parent's values).
     void apply(const YAML::Node& root, Scenario& s) {
-        check_keys(root, "", {"name", "description", "extends", "horizon", "warmup", "replications", "seed",
-                              "referrals", "workforce", "waitlist", "handover", "effects", "care", "placement",
-                              "repeat", "triage", "initial"});
+        check_keys(root, "", schema::keys("scenario"));
         if (auto n = root["name"]) {
             s.name = scalar(n, "name", "a name");
             note(n, "name");
@@ -320,7 +327,7 @@ public:
         if (auto n = root["repeat"]) apply_repeat(n, s.repeat);
         if (auto n = root["triage"]) apply_triage(n, s.triage);
         if (auto n = root["initial"]) {
-            check_keys(n, "initial", {"caseload"});
+            check_keys(n, "initial", schema::keys("initial"));
             field(n, "initial", "caseload", [&](const auto& v, const auto& p) { s.initial.caseload_share = share(v, p); });
         }
     }
@@ -335,7 +342,7 @@ public:
     }
 
     void apply_sick_leave(const YAML::Node& n, SickLeaveSpec& s, const std::string& path) {
-        check_keys(n, path, {"episodes_per_year", "length", "long_after", "pressure_elasticity"});
+        check_keys(n, path, schema::keys("workforce.sick_leave"));
         field(n, path, "episodes_per_year", [&](const auto& v, const auto& p) { s.episodes_per_year = number_in(v, p, 0, 52, "episodes per worker-year between 0 and 52"); });
         field(n, path, "length", [&](const auto& v, const auto& p) { s.length = distribution(v, p); });
         field(n, path, "long_after", [&](const auto& v, const auto& p) { s.long_after_days = duration(v, p); });
@@ -343,14 +350,14 @@ public:
     }
 
     void apply_attrition(const YAML::Node& n, AttritionSpec& a, const std::string& path) {
-        check_keys(n, path, {"per_year", "pressure_elasticity", "first_year_multiplier"});
+        check_keys(n, path, schema::keys("workforce.attrition"));
         field(n, path, "per_year", [&](const auto& v, const auto& p) { a.per_year = number_in(v, p, 0, 10, "a hazard per worker-year between 0 and 10 (0.15 = 15% a year)"); });
         field(n, path, "pressure_elasticity", [&](const auto& v, const auto& p) { a.pressure_elasticity = number_in(v, p, -10, 10, "an elasticity between -10 and 10"); });
         field(n, path, "first_year_multiplier", [&](const auto& v, const auto& p) { a.first_year_multiplier = number_in(v, p, 0, 100, "a multiplier between 0 and 100"); });
     }
 
     void apply_hiring(const YAML::Node& n, HiringSpec& h, const std::string& path) {
-        check_keys(n, path, {"delay", "ramp_up", "start_fraction"});
+        check_keys(n, path, schema::keys("workforce.hiring"));
         field(n, path, "delay", [&](const auto& v, const auto& p) { h.delay = distribution(v, p); });
         field(n, path, "ramp_up", [&](const auto& v, const auto& p) { h.ramp_days = duration(v, p, true); });
         field(n, path, "start_fraction", [&](const auto& v, const auto& p) { h.start_fraction = share(v, p); });
@@ -358,7 +365,7 @@ public:
 
     void apply_handover(const YAML::Node& n, HandoverSpec& h) {
         const std::string path = "handover";
-        check_keys(n, path, {"penalty", "priority"});
+        check_keys(n, path, schema::keys("handover"));
         field(n, path, "penalty", [&](const auto& v, const auto& p) { h.penalty_days = duration(v, p, true); });
         field(n, path, "priority", [&](const auto& v, const auto& p) {
             const std::string x = scalar(v, p, "ahead or behind");
@@ -370,7 +377,7 @@ public:
 
     void apply_effects(const YAML::Node& n, EffectsSpec& e) {
         const std::string path = "effects";
-        check_keys(n, path, {"reference_caseload", "length_strength", "repeat_strength", "waitlist_pressure_weight"});
+        check_keys(n, path, schema::keys("effects"));
         field(n, path, "reference_caseload", [&](const auto& v, const auto& p) { e.reference_caseload = number_in(v, p, 0.1, 1000, "a caseload greater than 0"); });
         field(n, path, "length_strength", [&](const auto& v, const auto& p) { e.length_strength = number_in(v, p, 0, 5, "a strength between 0 (off) and 5"); });
         field(n, path, "repeat_strength", [&](const auto& v, const auto& p) { e.repeat_strength = number_in(v, p, 0, 5, "a strength between 0 (off) and 5"); });
@@ -379,12 +386,12 @@ public:
 
     void apply_care(const YAML::Node& n, CareSpec& c) {
         const std::string path = "care";
-        check_keys(n, path, {"need_share", "search", "places", "stay", "late_after", "late_extension"});
+        check_keys(n, path, schema::keys("care"));
         field(n, path, "need_share", [&](const auto& v, const auto& p) { c.need_share = share(v, p); });
         field(n, path, "search", [&](const auto& v, const auto& p) { c.search = distribution(v, p); });
         field(n, path, "places", [&](const auto& v, const auto& p) {
             if (v.IsScalar() && v.Scalar() == "unlimited") c.places.reset();
-            else c.places = integer(v, p, 0, 10000000);
+            else c.places = integer(v, p, 0, kMaxCarePlaces);
         });
         field(n, path, "stay", [&](const auto& v, const auto& p) { c.stay = distribution(v, p); });
         field(n, path, "late_after", [&](const auto& v, const auto& p) { c.late_after_days = duration(v, p, true); });
@@ -393,7 +400,7 @@ public:
 
     void apply_placement(const YAML::Node& n, PlacementSpec& pl) {
         const std::string path = "placement";
-        check_keys(n, path, {"share", "length_multiplier", "weight_multiplier"});
+        check_keys(n, path, schema::keys("placement"));
         field(n, path, "share", [&](const auto& v, const auto& p) { pl.share = share(v, p); });
         field(n, path, "length_multiplier", [&](const auto& v, const auto& p) { pl.length_multiplier = number_in(v, p, 0.01, 100, "a multiplier greater than 0"); });
         field(n, path, "weight_multiplier", [&](const auto& v, const auto& p) { pl.weight_multiplier = number_in(v, p, 0.01, 100, "a multiplier greater than 0"); });
@@ -401,7 +408,7 @@ public:
 
     void apply_repeat(const YAML::Node& n, RepeatSpec& r) {
         const std::string path = "repeat";
-        check_keys(n, path, {"probability", "delay"});
+        check_keys(n, path, schema::keys("repeat"));
         field(n, path, "probability", [&](const auto& v, const auto& p) {
             r.probability = number_in(v, p, 0, 0.95, "a probability between 0 and 0.95 (1 would refer every family forever)");
         });
@@ -410,7 +417,7 @@ public:
 
     void apply_triage(const YAML::Node& n, TriageSpec& t) {
         const std::string path = "triage";
-        check_keys(n, path, {"escalate_after", "review_every", "review_probability"});
+        check_keys(n, path, schema::keys("triage"));
         field(n, path, "escalate_after", [&](const auto& v, const auto& p) { t.escalate_after_days = duration(v, p); });
         field(n, path, "review_every", [&](const auto& v, const auto& p) { t.review_every_days = duration(v, p); });
         field(n, path, "review_probability", [&](const auto& v, const auto& p) { t.review_probability = share(v, p); });
@@ -418,7 +425,7 @@ public:
 
     void apply_referrals(const YAML::Node& n, ReferralSpec& r) {
         const std::string path = "referrals";
-        check_keys(n, path, {"rate_per_week", "schedule", "urgent_share", "types"});
+        check_keys(n, path, schema::keys("referrals"));
         if (n["rate_per_week"] && n["schedule"])
             fail(n["schedule"], path + ".schedule", "give either 'rate_per_week' or 'schedule', not both");
         if (auto v = n["rate_per_week"]) {
@@ -434,7 +441,7 @@ public:
             std::vector<RateSegment> segs;
             for (std::size_t i = 0; i < v.size(); ++i) {
                 const std::string ip = sp + "[" + std::to_string(i) + "]";
-                check_keys(v[i], ip, {"from", "rate_per_week"});
+                check_keys(v[i], ip, schema::keys("referrals.schedule"));
                 RateSegment seg;
                 seg.from_day = duration(require(v[i], ip, "from"), ip + ".from", true);
                 seg.rate_per_week = number(require(v[i], ip, "rate_per_week"), ip + ".rate_per_week");
@@ -466,7 +473,7 @@ public:
                 if (!is_new) t = *existing;
                 t.name = name;
                 const YAML::Node tn = it->second;
-                check_keys(tn, ip, {"share", "length", "weight"});
+                check_keys(tn, ip, schema::keys("referrals.types"));
                 if (is_new) {
                     (void)require(tn, ip, "share");
                     (void)require(tn, ip, "length");
@@ -486,7 +493,7 @@ public:
 
     void apply_workforce(const YAML::Node& n, WorkforceSpec& w) {
         const std::string path = "workforce";
-        check_keys(n, path, {"workers", "fte", "caseload_norm", "cost_per_fte_year", "sick_leave", "attrition", "hiring"});
+        check_keys(n, path, schema::keys("workforce"));
         field(n, path, "cost_per_fte_year", [&](const auto& v, const auto& p) { w.cost_per_fte_year = number_in(v, p, 0, 1e7, "euro per FTE-year, at least 0"); });
         if (auto v = n["sick_leave"]) apply_sick_leave(v, w.sick_leave, path + ".sick_leave");
         if (auto v = n["attrition"]) apply_attrition(v, w.attrition, path + ".attrition");
@@ -508,7 +515,7 @@ public:
 
     void apply_waitlist(const YAML::Node& n, WaitlistSpec& w) {
         const std::string path = "waitlist";
-        check_keys(n, path, {"discipline", "max_length"});
+        check_keys(n, path, schema::keys("waitlist"));
         if (auto v = n["discipline"]) {
             const std::string d = scalar(v, path + ".discipline", "fifo or urgent_first");
             if (d == "fifo")
@@ -521,7 +528,7 @@ public:
             note(v, path + ".discipline");
         }
         if (auto v = n["max_length"]) {
-            w.max_length = integer(v, path + ".max_length", 1, 100000000,
+            w.max_length = integer(v, path + ".max_length", 1, kMaxWaitlistLength,
                                    "; each waiting family takes memory, and a waitlist this long means the scenario "
                                    "is unstable anyway");
             note(v, path + ".max_length");
@@ -543,8 +550,9 @@ private:
             else fail(u, path + ".unit", "unknown unit '" + unit + "'; expected d, w, m or y");
         }
         const fs::path file = dir_ / csv;
-        std::ifstream in(file);
-        if (!in) fail(n["csv"], path + ".csv", "cannot open CSV file '" + file.string() + "'");
+        const Location csv_at = where(n["csv"]);
+        check_named_file(file, csv_at, path + ".csv", "with the values");
+        std::istringstream in(read_file(file, &csv_at));
         std::string line;
         if (!std::getline(in, line)) fail(n["csv"], path + ".csv", "CSV file '" + file.string() + "' is empty");
         auto split = [](const std::string& l) {
@@ -593,18 +601,63 @@ private:
 YAML::Node parse_yaml(const std::string& text, const std::string& label) {
     try {
         return YAML::Load(text);
-    } catch (const YAML::ParserException& e) {
+    } catch (const YAML::DeepRecursion& e) {
         throw ScenarioError(Location{label, e.mark.line + 1, e.mark.column + 1}, "",
-                            "YAML syntax error: " + e.msg);
+                            "YAML nested " + std::to_string(e.depth()) +
+                                " levels deep; expected a scenario nested a few levels at most");
+    } catch (const YAML::Exception& e) {
+        throw ScenarioError(Location{label, e.mark.is_null() ? 1 : e.mark.line + 1, e.mark.is_null() ? 1 : e.mark.column + 1},
+                            "", "YAML syntax error: " + e.msg);
     }
 }
 
-std::string read_file(const fs::path& file) {
+std::string size_text(std::size_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
+
+// A file's text, at most kMaxFileBytes of it (a device such as /dev/zero
+// never ends). Errors are located at `where` when given.
+std::string read_file(const fs::path& file, const Location* where) {
+    const Location at = where ? *where : Location{file.string(), 0, 0};
     std::ifstream in(file, std::ios::binary);
-    if (!in) throw ScenarioError(Location{file.string(), 0, 0}, "", "cannot open file (does it exist?)");
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+    if (!in) throw ScenarioError(at, "", "cannot open '" + file.string() + "' (does it exist, and may you read it?)");
+    std::string text(kMaxFileBytes + 1, '\0');
+    in.read(text.data(), std::streamsize(text.size()));
+    text.resize(std::size_t(in.gcount()));
+    if (text.size() > kMaxFileBytes)
+        throw ScenarioError(at, "", "'" + file.string() + "' is larger than " + size_text(kMaxFileBytes) +
+                                        "; expected a hand-written text file (kMaxFileBytes in include/caseload/scenario/loader.hpp)");
+    return text;
+}
+
+// The *.yaml files beside `file`, for "did you mean" on a missing file.
+std::vector<std::string> yaml_files_beside(const fs::path& file) {
+    std::vector<std::string> names;
+    std::error_code ec;
+    const fs::path dir = file.has_parent_path() ? file.parent_path() : fs::path(".");
+    fs::directory_iterator it(dir, ec), end;
+    for (int n = 0; !ec && it != end && n < 1000; it.increment(ec), ++n) {
+        const auto ext = it->path().extension();
+        if (ext == ".yaml" || ext == ".yml") names.push_back(it->path().filename().string());
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+// Check that `file`, named at `where`, is a file one can read; `what` says
+// what it is for.
+void check_named_file(const fs::path& file, const Location& where, const std::string& key_path, const std::string& what) {
+    std::error_code ec;
+    const auto st = fs::status(file, ec);
+    if (ec || !fs::exists(st)) {
+        std::string sug = nearest(file.filename().string(), yaml_files_beside(file));
+        if (!sug.empty() && sug == file.filename().string()) sug.clear();
+        throw ScenarioError(where, key_path,
+                            "cannot find the file '" + file.string() + "' " + what + " (paths are relative to this file)",
+                            sug);
+    }
+    if (fs::is_directory(st))
+        throw ScenarioError(where, key_path, "'" + file.string() + "' is a folder; expected a file " + what);
+    if (!fs::is_regular_file(st))
+        throw ScenarioError(where, key_path, "'" + file.string() + "' is not a regular file; expected a file " + what);
 }
 
 // Text a person could have typed: valid UTF-8 without control characters
@@ -656,25 +709,27 @@ Loaded load_file_layer(const fs::path& file, std::vector<std::string>& chain, co
     std::error_code ec;
     const fs::path canon = fs::weakly_canonical(file, ec);
     const std::string key = ec ? file.string() : canon.string();
+    Location from{from_label, 0, 0};
+    if (from_node) {
+        const YAML::Mark m = from_node->Mark();
+        if (!m.is_null()) from = Location{from_label, m.line + 1, m.column + 1};
+    }
     if (std::find(chain.begin(), chain.end(), key) != chain.end()) {
         std::string cycle;
         for (const auto& c : chain) cycle += c + " -> ";
         cycle += key;
-        const YAML::Mark m = from_node ? from_node->Mark() : YAML::Mark::null_mark();
-        throw ScenarioError(Location{from_label, m.is_null() ? 0 : m.line + 1, m.is_null() ? 0 : m.column + 1},
-                            "extends", "circular 'extends': " + cycle);
+        throw ScenarioError(from, "extends", "circular 'extends': " + cycle + "; expected a chain that ends in a file without extends");
     }
-    if (!fs::exists(file)) {
-        if (from_node) {
-            const YAML::Mark m = from_node->Mark();
-            throw ScenarioError(Location{from_label, m.line + 1, m.column + 1}, "extends",
-                                "cannot find the file '" + file.string() + "' to extend (paths are relative to this file)");
-        }
-        throw ScenarioError(Location{file.string(), 0, 0}, "", "no such file");
+    if (from_node) {
+        check_named_file(file, from, "extends", "to extend");
+    } else {
+        const auto st = fs::status(file, ec);
+        if (ec || !fs::exists(st)) throw ScenarioError(Location{file.string(), 0, 0}, "", "no such file");
+        if (fs::is_directory(st)) throw ScenarioError(Location{file.string(), 0, 0}, "", "expected a file, found a folder");
     }
-    if (fs::is_directory(file)) throw ScenarioError(Location{file.string(), 0, 0}, "", "expected a file, found a folder");
+    if (chain.size() > 64) throw ScenarioError(from, "extends", "more than 64 files extend one another; expected a short chain");
     chain.push_back(key);
-    Loaded l = load_layer(read_file(file), file.string(), file.parent_path(), chain);
+    Loaded l = load_layer(read_file(file, from_node ? &from : nullptr), file.string(), file.parent_path(), chain);
     chain.pop_back();
     return l;
 }
@@ -765,23 +820,44 @@ void validate(const Loaded& l) {
 
 }  // namespace
 
+namespace {
+
+// yaml-cpp's own exceptions never leave the loader: a node the code above did
+// not expect is reported like any other error in the file.
+template <class F>
+auto guarded(const std::string& label, F&& f) -> decltype(f()) {
+    try {
+        return f();
+    } catch (const YAML::Exception& e) {
+        const bool known = !e.mark.is_null();
+        throw ScenarioError(Location{label, known ? e.mark.line + 1 : 0, known ? e.mark.column + 1 : 0}, "",
+                            "cannot read this YAML (" + e.msg + "); expected a scenario or compare file");
+    }
+}
+
+}  // namespace
+
 Scenario parse_scenario(const std::string& text, const std::string& label, const fs::path& base_dir) {
-    std::vector<std::string> chain{label};
-    Loaded l = load_layer(text, label, base_dir, chain);
-    validate(l);
-    return l.scenario;
+    return guarded(label, [&] {
+        std::vector<std::string> chain{label};
+        Loaded l = load_layer(text, label, base_dir, chain);
+        validate(l);
+        return l.scenario;
+    });
 }
 
 Scenario load_scenario(const fs::path& file) {
-    std::vector<std::string> chain;
-    Loaded l = load_file_layer(file, chain, nullptr, file.string());
-    validate(l);
-    return l.scenario;
+    return guarded(file.string(), [&] {
+        std::vector<std::string> chain;
+        Loaded l = load_file_layer(file, chain, nullptr, file.string());
+        validate(l);
+        return l.scenario;
+    });
 }
 
 bool is_compare_file(const fs::path& file) {
     try {
-        const std::string text = read_file(file);
+        const std::string text = read_file(file, nullptr);
         check_text(text, file.string());
         const YAML::Node root = YAML::Load(text);
         return root.IsMap() && root["compare"];
@@ -791,30 +867,96 @@ bool is_compare_file(const fs::path& file) {
 }
 
 CompareSpec load_compare(const fs::path& file) {
-    const std::string label = file.string();
-    const std::string text = read_file(file);
-    check_text(text, label);
-    const YAML::Node root = parse_yaml(text, label);
-    std::map<std::string, Location> prov;
-    Parser p(label, file.parent_path(), prov);
-    p.check_keys(root, "", {"compare"});
-    const YAML::Node c = root["compare"];
-    p.check_keys(c, "compare", {"name", "description", "baseline", "scenarios", "replications", "seed"});
-    CompareSpec spec;
-    spec.source_file = label;
-    spec.name = c["name"] ? p.scalar(c["name"], "compare.name", "a name") : file.stem().string();
-    const YAML::Node b = p.require(c, "compare", "baseline");
-    spec.baseline = file.parent_path() / p.scalar(b, "compare.baseline", "a scenario file name");
-    const YAML::Node list = p.require(c, "compare", "scenarios");
-    if (!list.IsSequence() || list.size() == 0)
-        p.fail(list, "compare.scenarios", "expected a non-empty list of scenario files, found " + describe(list));
-    for (std::size_t i = 0; i < list.size(); ++i)
-        spec.scenarios.push_back(file.parent_path() /
-                                 p.scalar(list[i], "compare.scenarios[" + std::to_string(i) + "]", "a scenario file name"));
-    if (auto r = c["replications"])
-        spec.replications = int(p.integer(r, "compare.replications", 1, kMaxReplications));
-    if (auto s = c["seed"]) spec.seed = std::uint64_t(p.integer(s, "compare.seed", 0, std::numeric_limits<std::int64_t>::max()));
-    return spec;
+    return parse_compare(read_file(file, nullptr), file.string(), file.parent_path());
+}
+
+CompareSpec parse_compare(const std::string& text, const std::string& label, const fs::path& base_dir) {
+    return guarded(label, [&] {
+        check_text(text, label);
+        const YAML::Node root = parse_yaml(text, label);
+        if (!root.IsDefined() || root.IsNull())
+            throw ScenarioError(Location{label, 1, 1}, "",
+                                "the file is empty; expected a compare file ('compare:' with a baseline and scenarios)");
+        std::map<std::string, Location> prov;
+        Parser p(label, base_dir, prov);
+        if (root.IsMap() && !root["compare"]) {
+            const auto& scenario_keys = schema::keys("scenario");
+            for (auto it = root.begin(); it != root.end(); ++it) {
+                const YAML::Node k = it->first;
+                if (k.IsScalar() && std::find(scenario_keys.begin(), scenario_keys.end(), k.Scalar()) != scenario_keys.end())
+                    p.fail(root, "",
+                           "this is a scenario, not a compare file; expected 'compare:' with a baseline and scenarios, "
+                           "or two or more scenario files on the command line (the first is the baseline)");
+            }
+        }
+        p.check_keys(root, "", schema::keys("compare_file"));
+        const YAML::Node c = p.require(root, "", "compare");
+        p.check_keys(c, "compare", schema::keys("compare"));
+        CompareSpec spec;
+        spec.source_file = label;
+        spec.name = c["name"] ? p.scalar(c["name"], "compare.name", "a name") : fs::path(label).stem().string();
+        const YAML::Node b = p.require(c, "compare", "baseline");
+        spec.baseline = base_dir / p.scalar(b, "compare.baseline", "a scenario file name");
+        check_named_file(spec.baseline, p.where(b), "compare.baseline", "for the baseline");
+        const YAML::Node list = p.require(c, "compare", "scenarios");
+        if (!list.IsSequence() || list.size() == 0)
+            p.fail(list, "compare.scenarios", "expected a non-empty list of scenario files, found " + describe(list));
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            const std::string ip = "compare.scenarios[" + std::to_string(i) + "]";
+            spec.scenarios.push_back(base_dir / p.scalar(list[i], ip, "a scenario file name"));
+            check_named_file(spec.scenarios.back(), p.where(list[i]), ip, "to compare");
+        }
+        if (auto r = c["replications"])
+            spec.replications = int(p.integer(r, "compare.replications", 1, kMaxReplications));
+        if (auto s = c["seed"])
+            spec.seed = std::uint64_t(p.integer(s, "compare.seed", 0, std::numeric_limits<std::int64_t>::max()));
+        return spec;
+    });
+}
+
+Location locate(const fs::path& file, const std::string& key_path) {
+    try {
+        fs::path f = file;
+        for (int depth = 0; depth < 16; ++depth) {
+            const YAML::Node root = YAML::Load(read_file(f, nullptr));
+            YAML::Node cur;
+            cur.reset(root);
+            bool found = true;
+            std::size_t pos = 0;
+            while (found && pos <= key_path.size()) {
+                const std::size_t dot = std::min(key_path.find('.', pos), key_path.size());
+                std::string part = key_path.substr(pos, dot - pos);
+                pos = dot + 1;
+                std::optional<std::size_t> index;
+                if (const auto br = part.find('['); br != std::string::npos) {
+                    index = std::size_t(std::strtoull(part.c_str() + br + 1, nullptr, 10));
+                    part.resize(br);
+                }
+                const YAML::Node& here = cur;  // const: a lookup must not insert
+                if (!here.IsMap() || !here[part]) {
+                    found = false;
+                    break;
+                }
+                YAML::Node next = here[part];
+                if (index) {
+                    if (!next.IsSequence() || *index >= next.size()) {
+                        found = false;
+                        break;
+                    }
+                    const YAML::Node& seq = next;
+                    next.reset(seq[*index]);
+                }
+                cur.reset(next);
+            }
+            if (found && !cur.Mark().is_null()) return Location{f.string(), cur.Mark().line + 1, cur.Mark().column + 1};
+            const YAML::Node& r = root;
+            if (!r.IsMap() || !r["extends"] || !r["extends"].IsScalar()) break;
+            f = f.parent_path() / r["extends"].Scalar();
+        }
+    } catch (...) {
+        // Only a hint for a message: no place found.
+    }
+    return Location{file.string(), 0, 0};
 }
 
 namespace {
