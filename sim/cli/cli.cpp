@@ -1,10 +1,12 @@
 #include "caseload/cli/cli.hpp"
 
 #include "caseload/experiment/analysis.hpp"
+#include "caseload/experiment/limits.hpp"
 #include "caseload/experiment/runner.hpp"
 #include "caseload/model/model.hpp"
 #include "caseload/report/output.hpp"
 #include "caseload/scenario/loader.hpp"
+#include "caseload/scenario/schema.hpp"
 #include "progress.hpp"
 
 #include <boost/program_options.hpp>
@@ -38,9 +40,10 @@ constexpr const char* kUsage =
     "                      print the comparison table, write a results folder\n"
     "  validate FILE...    check scenario and compare files without running them\n"
     "  trace FILE          every event of one replication, as CSV on stdout\n"
+    "  schema [compare]    the JSON Schema of scenario (or compare) files, for editors\n"
     "\n"
     "'caseload <command> --help' lists a command's options.\n"
-    "exit codes: 0 ok, 1 the run failed (e.g. cannot write results), 2 bad input\n";
+    "exit codes: 0 ok, 1 the run failed (e.g. cannot write results), 2 bad input, 130 interrupted (Ctrl-C)\n";
 
 struct UsageError : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -53,6 +56,7 @@ struct Common {
     std::string out;
     bool force = false;
     bool quiet = false;
+    bool allow_large = false;
 };
 
 po::options_description run_options(Common& c) {
@@ -66,6 +70,8 @@ po::options_description run_options(Common& c) {
         ("threads,t", po::value<unsigned>(&c.threads)->default_value(0), "worker threads; 0 = all cores")
         ("out,o", po::value<std::string>(&c.out), "results folder (default results/<name>-<date-time>)")
         ("force", po::bool_switch(&c.force), "replace the results folder if it exists")
+        ("allow-large", po::bool_switch(&c.allow_large),
+         "run even when the run is estimated to exceed the limits of events or memory (see README, Robustness)")
         ("quiet,q", po::bool_switch(&c.quiet), "no progress bar, no messages on stderr except errors");
     return d;
 }
@@ -169,6 +175,7 @@ Outcome execute(const std::vector<scenario::Scenario>& scenarios, const Common& 
     detail::ProgressBar bar(io.err, io.err_is_terminal && !c.quiet);
     experiment::RunOptions opts;
     opts.threads = c.threads;
+    opts.stop = io.stop;
     opts.on_progress = [&bar](std::size_t done, std::size_t total) { bar.update(done, total); };
     const auto t0 = std::chrono::steady_clock::now();
     o.results = experiment::run_experiments(scenarios, opts);
@@ -199,6 +206,25 @@ void apply_overrides(scenario::Scenario& s, const Common& c) {
     if (c.seed) s.seed = *c.seed;
 }
 
+// Refuse, before anything starts, a run that would take days or more memory
+// than the limits allow, pointing at the key that drives the cost.
+// `replications_at` is where the replications were set when not in the
+// scenario file (a compare file).
+void check_limits(const std::vector<scenario::Scenario>& scenarios, const Common& c,
+                  const std::optional<scenario::Location>& replications_at = std::nullopt) {
+    if (c.allow_large) return;
+    const auto breach = experiment::check_run(scenarios, experiment::resolve_threads(c.threads));
+    if (!breach) return;
+    const auto& s = scenarios[breach->scenario];
+    if (breach->key_path == "replications" && c.replications)
+        throw scenario::ScenarioError(scenario::Location{s.source_file, 0, 0},
+                                      "--replications " + std::to_string(*c.replications),
+                                      breach->message);
+    if (breach->key_path == "replications" && replications_at)
+        throw scenario::ScenarioError(*replications_at, "compare.replications", breach->message);
+    throw scenario::ScenarioError(scenario::locate(s.source_file, breach->key_path), breach->key_path, breach->message);
+}
+
 int cmd_run(const std::vector<std::string>& args, const Streams& io) {
     Common c;
     std::vector<std::string> files;
@@ -206,6 +232,7 @@ int cmd_run(const std::vector<std::string>& args, const Streams& io) {
     if (files.size() != 1) throw UsageError("run takes exactly one scenario file (see caseload run --help)");
     auto sc = scenario::load_scenario(files[0]);
     apply_overrides(sc, c);
+    check_limits({sc}, c);
     const fs::path out = c.out.empty() ? default_out(sc.name) : fs::path(c.out);
     report::ResultsDir dir(out, c.force);
     const Outcome o = execute({sc}, c, io);
@@ -232,8 +259,10 @@ int cmd_compare(const std::vector<std::string>& args, const Streams& io) {
         return kExitOk;
     std::vector<scenario::Scenario> scenarios;
     std::string title;
-    if (files.size() == 1 && scenario::is_compare_file(files[0])) {
+    std::optional<scenario::Location> replications_at;
+    if (files.size() == 1) {
         const auto spec = scenario::load_compare(files[0]);
+        if (spec.replications) replications_at = scenario::locate(files[0], "compare.replications");
         scenarios.push_back(scenario::load_scenario(spec.baseline));
         for (const auto& f : spec.scenarios) scenarios.push_back(scenario::load_scenario(f));
         if (spec.replications) scenarios[0].replications = *spec.replications;
@@ -249,6 +278,7 @@ int cmd_compare(const std::vector<std::string>& args, const Streams& io) {
         s.seed = scenarios[0].seed;
         s.replications = scenarios[0].replications;
     }
+    check_limits(scenarios, c, replications_at);
     if (title.empty()) {
         title = scenarios[0].name;
         for (std::size_t i = 1; i < scenarios.size(); ++i) title += "-vs-" + scenarios[i].name;
@@ -306,9 +336,12 @@ int cmd_validate(const std::vector<std::string>& args, const Streams& io) {
 }
 
 struct CsvTrace : model::TraceSink {
-    explicit CsvTrace(std::ostream& o) : out(o) { out << "day,event,family,worker,waitlist,with_worker,closed\n"; }
+    CsvTrace(std::ostream& o, std::atomic<bool>* stop_flag) : out(o), stop(stop_flag) {
+        out << "day,event,family,worker,waitlist,with_worker,closed\n";
+    }
     void on_event(double day, const char* kind, std::int64_t family, std::int64_t worker, std::size_t waitlist,
                   std::size_t with_worker, std::uint64_t closed) override {
+        if (stop && stop->load(std::memory_order_relaxed)) throw experiment::Interrupted(0, 1);
         out << report::number(day) << ',' << kind << ',';
         if (family >= 0) out << family;
         out << ',';
@@ -316,6 +349,7 @@ struct CsvTrace : model::TraceSink {
         out << ',' << waitlist << ',' << with_worker << ',' << closed << '\n';
     }
     std::ostream& out;
+    std::atomic<bool>* stop;
 };
 
 int cmd_trace(const std::vector<std::string>& args, const Streams& io) {
@@ -336,9 +370,41 @@ int cmd_trace(const std::vector<std::string>& args, const Streams& io) {
     if (replication < 0) throw UsageError("--replication must be 0 or more");
     auto sc = scenario::load_scenario(files[0]);
     apply_overrides(sc, c);
-    CsvTrace sink(io.out);
+    CsvTrace sink(io.out, io.stop);
     (void)model::simulate(sc, std::uint32_t(replication), &sink);
     return kExitOk;
+}
+
+int cmd_schema(const std::vector<std::string>& args, const Streams& io) {
+    po::options_description d("options");
+    d.add_options()("help,h", "show this help");
+    std::vector<std::string> which;
+    if (!parse(args, d, "kind", which,
+               "usage: caseload schema [scenario|compare]\nPrints the JSON Schema of scenario files (or of compare "
+               "files) on stdout, for editors that check YAML against a schema. It is made from the same table of keys "
+               "the loader checks files against.",
+               io))
+        return kExitOk;
+    if (which.size() > 1) throw UsageError("schema takes at most one argument: scenario or compare");
+    const std::string kind = which.empty() ? "scenario" : which[0];
+    if (kind == "scenario")
+        io.out << scenario::schema::scenario_json_schema();
+    else if (kind == "compare")
+        io.out << scenario::schema::compare_json_schema();
+    else
+        throw UsageError("unknown schema '" + kind + "'; expected scenario or compare");
+    return kExitOk;
+}
+
+// The command line as typed, to say how to run it again.
+std::string command_line(const std::vector<std::string>& args) {
+    std::string line = "caseload";
+    for (const auto& a : args) {
+        const bool plain = !a.empty() && a.find_first_of(" \t'\"\\$`*?[]{}()<>|&;!#~") == std::string::npos;
+        line += ' ';
+        line += plain ? a : "'" + a + "'";
+    }
+    return line;
 }
 
 }  // namespace
@@ -360,11 +426,23 @@ int run(int argc, const char* const* argv, const Streams& io) {
         if (command == "compare") return cmd_compare(args, io);
         if (command == "validate") return cmd_validate(args, io);
         if (command == "trace") return cmd_trace(args, io);
-        const std::string sug = scenario::nearest(command, {"run", "compare", "validate", "trace"});
+        if (command == "schema") return cmd_schema(args, io);
+        const std::string sug = scenario::nearest(command, {"run", "compare", "validate", "trace", "schema"});
         io.err << "error: unknown command '" << command << "'" << (sug.empty() ? "" : " (did you mean '" + sug + "'?)")
                << "\n\n"
                << kUsage;
         return kExitBadInput;
+    } catch (const experiment::Interrupted& e) {
+        std::vector<std::string> typed(argv + std::min(argc, 1), argv + argc);
+        if (command == "trace") {
+            io.err << "interrupted: the trace on stdout is incomplete\n";
+        } else {
+            io.err << "interrupted: stopped after " << e.done() << " of " << e.total()
+                   << " replications; nothing was written (no results folder). The results of a run do not depend "
+                      "on when it was stopped: to get them, run it again from the start:\n  "
+                   << command_line(typed) << "\n";
+        }
+        return kExitInterrupted;
     } catch (const UsageError& e) {
         io.err << "error: " << e.what() << "\n(see 'caseload " << command << " --help')\n";
         return kExitBadInput;

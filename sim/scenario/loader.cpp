@@ -1,5 +1,6 @@
 #include "caseload/scenario/loader.hpp"
 
+#include "caseload/scenario/cost.hpp"
 #include "caseload/scenario/schema.hpp"
 
 #include <yaml-cpp/depthguard.h>
@@ -300,8 +301,10 @@ public:
         if (auto n = root["horizon"]) {
             s.horizon_days = duration(n, "horizon");
             if (s.horizon_days > kMaxHorizonYears * kDaysPerYear)
-                fail(n, "horizon", "horizon longer than the limit of " + format_number(kMaxHorizonYears) +
-                                       " years; a run that long takes days. Shorten it, or split the study into runs");
+                fail(n, "horizon", "expected a horizon of at most " + format_number(kMaxHorizonYears) +
+                                       " years, found " + describe(n) +
+                                       "; a run that long takes days. Shorten it, or split the study into runs "
+                                       "(the limit is kMaxHorizonYears in include/caseload/scenario/loader.hpp)");
             note(n, "horizon");
         }
         if (auto n = root["warmup"]) {
@@ -310,7 +313,8 @@ public:
         }
         if (auto n = root["replications"]) {
             s.replications = int(integer(n, "replications", 1, kMaxReplications,
-                                         "; the limit keeps one run within a day, use a sweep with --shard for more"));
+                                         "; the limit (kMaxReplications in include/caseload/scenario/loader.hpp) keeps one run within a day, "
+                                         "use a sweep with --shard for more"));
             note(n, "replications");
         }
         if (auto n = root["seed"]) {
@@ -500,7 +504,8 @@ public:
         if (auto v = n["hiring"]) apply_hiring(v, w.hiring, path + ".hiring");
         if (auto v = n["workers"]) {
             w.workers = int(integer(v, path + ".workers", 1, kMaxWorkers,
-                                    "; the limit is a national organisation many times over"));
+                                    "; the limit (kMaxWorkers in include/caseload/scenario/loader.hpp) is a national "
+                                    "organisation many times over"));
             note(v, path + ".workers");
         }
         if (auto v = n["fte"]) {
@@ -530,7 +535,7 @@ public:
         if (auto v = n["max_length"]) {
             w.max_length = integer(v, path + ".max_length", 1, kMaxWaitlistLength,
                                    "; each waiting family takes memory, and a waitlist this long means the scenario "
-                                   "is unstable anyway");
+                                   "is unstable anyway (the limit is kMaxWaitlistLength in include/caseload/scenario/loader.hpp)");
             note(v, path + ".max_length");
         }
     }
@@ -807,15 +812,18 @@ void validate(const Loaded& l) {
     for (const auto& seg : s.referrals.schedule) any_rate |= seg.rate_per_week > 0;
     if (!any_rate)
         throw ScenarioError(at(l, "referrals.rate"), "referrals", "the referral rate is 0 throughout; expected a rate above 0");
-    // Expected families in the system at once bounds memory; refuse what a laptop cannot hold.
-    const double per_week = std::max_element(s.referrals.schedule.begin(), s.referrals.schedule.end(),
-                                             [](auto& a, auto& b) { return a.rate_per_week < b.rate_per_week; })
-                                ->rate_per_week;
-    const double events = per_week / kDaysPerWeek * s.horizon_days * 2.0;
-    if (events > 2e10)
-        throw ScenarioError(at(l, "referrals.rate"), "referrals",
+    // One replication that could not finish in hours is refused whatever the run.
+    const double events = expected_events(s);
+    if (events > kMaxEventsPerReplication) {
+        const bool long_horizon = s.horizon_days > 100 * kDaysPerYear && l.provenance.count("horizon");
+        const std::string key = long_horizon ? "horizon" : "referrals.rate";
+        throw ScenarioError(at(l, key), long_horizon ? "horizon" : "referrals",
                             "about " + format_number(std::round(events / 1e9)) +
-                                " billion events per replication, over the limit of 20 billion; lower the rate or the horizon");
+                                " billion events per replication, over the limit of " +
+                                format_number(kMaxEventsPerReplication / 1e9) +
+                                " billion (hours for each replication); expected a lower referral rate or a shorter "
+                                "horizon (the limit is kMaxEventsPerReplication in include/caseload/scenario/cost.hpp)");
+    }
 }
 
 }  // namespace

@@ -320,6 +320,10 @@ void write(std::ostream& o, const Json& j, int indent) {
 
 Json schema_ref(std::string_view definition) { return Json::object().set("$ref", "#/definitions/" + std::string(definition)); }
 
+// A reference with a description beside it: draft-07 ignores keywords next
+// to "$ref", so the reference goes inside "allOf".
+Json described_ref(std::string_view definition) { return Json::object().set("allOf", Json::array().push(schema_ref(definition))); }
+
 Json words(const std::vector<std::string_view>& ws) {
     Json a = Json::array();
     for (auto w : ws) a.push(w);
@@ -360,16 +364,16 @@ Json value_schema(const Key& k, Kind kind) {
             break;
         }
         case K::duration:
-            j = schema_ref("duration");
+            j = described_ref("duration");
             break;
         case K::choice:
             j.set("type", "string").set("enum", words(k.choices));
             break;
         case K::distribution:
-            j = schema_ref("distribution");
+            j = described_ref("distribution");
             break;
         case K::section:
-            j = schema_ref(k.ref);
+            j = described_ref(k.ref);
             break;
         case K::list: {
             j.set("type", "array");
