@@ -310,7 +310,9 @@ int cmd_compare(const std::vector<std::string>& args, const Streams& io) {
 
 int cmd_validate(const std::vector<std::string>& args, const Streams& io) {
     po::options_description d("options");
-    d.add_options()("help,h", "show this help");
+    Common c;
+    d.add_options()("help,h", "show this help")(
+        "allow-large", po::bool_switch(&c.allow_large), "do not check the limits of events and memory of a run");
     std::vector<std::string> files;
     if (!parse(args, d, "file", files, "usage: caseload validate FILE...\nChecks scenario and compare files; exit 2 if any is wrong.", io))
         return kExitOk;
@@ -320,11 +322,16 @@ int cmd_validate(const std::vector<std::string>& args, const Streams& io) {
         try {
             if (scenario::is_compare_file(f)) {
                 const auto spec = scenario::load_compare(f);
-                (void)scenario::load_scenario(spec.baseline);
-                for (const auto& s : spec.scenarios) (void)scenario::load_scenario(s);
+                std::vector<scenario::Scenario> all{scenario::load_scenario(spec.baseline)};
+                for (const auto& s : spec.scenarios) all.push_back(scenario::load_scenario(s));
+                if (spec.replications) all[0].replications = *spec.replications;
+                for (auto& s : all) s.replications = all[0].replications;  // as compare runs them
+                check_limits(all, c,
+                             spec.replications ? std::optional(scenario::locate(f, "compare.replications")) : std::nullopt);
                 io.out << "ok  " << f << " (compare: " << spec.scenarios.size() + 1 << " scenarios)\n";
             } else {
                 const auto s = scenario::load_scenario(f);
+                check_limits({s}, c);
                 io.out << "ok  " << f << " (" << s.name << ")\n";
             }
         } catch (const scenario::ScenarioError& e) {

@@ -38,7 +38,10 @@ std::string amount(double v) {
 
 std::string gigabytes(double bytes) {
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%.3g GB", bytes / (1024.0 * 1024 * 1024));
+    if (bytes >= 0.1 * 1024 * 1024 * 1024)
+        std::snprintf(buf, sizeof buf, "%.3g GB", bytes / (1024.0 * 1024 * 1024));
+    else
+        std::snprintf(buf, sizeof buf, "%.3g MB", bytes / (1024.0 * 1024));
     return buf;
 }
 

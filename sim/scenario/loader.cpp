@@ -89,8 +89,8 @@ std::string child_path(const std::string& parent, const std::string& key) {
 // What a node holds, in words, for "found ..." in messages.
 std::string describe(const YAML::Node& n) {
     if (!n.IsDefined() || n.IsNull()) return "nothing";
-    if (n.IsSequence()) return "a list";
-    if (n.IsMap()) return "a mapping";
+    if (n.IsSequence()) return n.size() ? "a list" : "an empty list";
+    if (n.IsMap()) return n.size() ? "a mapping" : "an empty mapping";
     std::string s = n.Scalar();
     if (s.size() > 40) s = s.substr(0, 37) + "...";
     return "'" + s + "'";
@@ -102,7 +102,7 @@ std::string format_number(double v) {
     return std::string(buf, r.ptr);
 }
 
-std::string read_file(const fs::path& file, const Location* where);
+std::string read_file(const fs::path& file, const Location* where, std::size_t limit = kMaxYamlBytes);
 void check_named_file(const fs::path& file, const Location& where, const std::string& key_path, const std::string& what);
 
 // Parses YAML nodes into Spec values, remembering where each key came from.
@@ -138,6 +138,10 @@ public:
             if (!k.IsScalar()) fail(k, path, "expected a key name, found " + describe(k));
             const std::string key = k.Scalar();
             if (!seen.insert(key).second) fail(k, child_path(path, key), "duplicate key");
+            const bool known = std::find(allowed.begin(), allowed.end(), key) != allowed.end();
+            if (known && it->second.IsNull())
+                fail(k, child_path(path, key), "found nothing after '" + key + ":'; expected a value on the same line or "
+                                                "indented below it (or remove the line)");
             if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
                 const std::string sug = nearest(key, allowed);
                 fail(k, child_path(path, key),
@@ -470,6 +474,8 @@ public:
             for (auto it = v.begin(); it != v.end(); ++it) {
                 const std::string name = scalar(it->first, tp, "a measure type name");
                 if (!seen.insert(name).second) fail(it->first, tp + "." + name, "duplicate measure type");
+                if (it->second.IsNull())
+                    fail(it->first, tp + "." + name, "found nothing after '" + name + ":'; expected share, length and weight");
                 const std::string ip = tp + "." + name;
                 auto existing = std::find_if(r.types.begin(), r.types.end(), [&](const auto& t) { return t.name == name; });
                 const bool is_new = existing == r.types.end();
@@ -557,7 +563,7 @@ private:
         const fs::path file = dir_ / csv;
         const Location csv_at = where(n["csv"]);
         check_named_file(file, csv_at, path + ".csv", "with the values");
-        std::istringstream in(read_file(file, &csv_at));
+        std::istringstream in(read_file(file, &csv_at, kMaxCsvBytes));
         std::string line;
         if (!std::getline(in, line)) fail(n["csv"], path + ".csv", "CSV file '" + file.string() + "' is empty");
         auto split = [](const std::string& l) {
@@ -603,33 +609,133 @@ private:
     std::map<std::string, Location>& provenance_;
 };
 
-YAML::Node parse_yaml(const std::string& text, const std::string& label) {
-    try {
-        return YAML::Load(text);
-    } catch (const YAML::DeepRecursion& e) {
-        throw ScenarioError(Location{label, e.mark.line + 1, e.mark.column + 1}, "",
-                            "YAML nested " + std::to_string(e.depth()) +
-                                " levels deep; expected a scenario nested a few levels at most");
-    } catch (const YAML::Exception& e) {
-        throw ScenarioError(Location{label, e.mark.is_null() ? 1 : e.mark.line + 1, e.mark.is_null() ? 1 : e.mark.column + 1},
-                            "", "YAML syntax error: " + e.msg);
+// Line and column (1-based) of byte `pos` in `text`.
+Location location_of(const std::string& text, std::size_t pos, const std::string& label) {
+    int line = 1, col = 1;
+    for (std::size_t i = 0; i < pos && i < text.size(); ++i) {
+        if (text[i] == '\n') {
+            ++line;
+            col = 1;
+        } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+            ++col;  // count characters, not the bytes of one
+        }
+    }
+    return Location{label, line, col};
+}
+
+// Where brackets ('[' or '{', outside quotes and comments) first nest deeper
+// than `limit`, or npos. Only used to place an error yaml-cpp reports without
+// a useful place.
+std::size_t first_deep_bracket(const std::string& text, int limit) {
+    int depth = 0;
+    char quote = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (quote) {
+            if (c == '\\' && quote == '"') ++i;
+            else if (c == quote) quote = 0;
+        } else if (c == '"' || c == '\'') {
+            quote = c;
+        } else if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\n')) {
+            while (i < text.size() && text[i] != '\n') ++i;
+        } else if (c == '[' || c == '{') {
+            if (++depth > limit) return i;
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            --depth;
+        }
+    }
+    return std::string::npos;
+}
+
+// yaml-cpp's words for the commonest mistakes, and what was expected.
+std::string syntax_hint(const std::string& msg) {
+    if (msg == "end of sequence flow not found") return "; expected a ']' to close the list opened with '['";
+    if (msg == "end of map flow not found") return "; expected a '}' to close the mapping opened with '{'";
+    if (msg == "end of map not found" || msg == "end of sequence not found")
+        return "; expected the lines of a block to be indented alike (spaces, not tabs)";
+    if (msg == "illegal tab when looking for indentation") return "; expected spaces to indent (YAML does not allow tabs)";
+    if (msg == "illegal map value") return "; expected one 'key: value' per line (quote a value that holds ': ')";
+    if (msg == "unknown escape character") return "; expected \\\\ for a backslash inside double quotes";
+    return "";
+}
+
+// yaml-cpp takes a quoted text that runs to the end of the file as if it had
+// been closed there, swallowing every line after it. A quoted scalar whose
+// closing quote is not in the file is an error at its opening quote.
+void check_quotes_closed(const YAML::Node& root, const std::string& text, const std::string& label) {
+    std::set<std::size_t> seen;  // aliases share nodes: visit each place once
+    std::vector<YAML::Node> todo{root};
+    while (!todo.empty()) {
+        const YAML::Node n = todo.back();
+        todo.pop_back();
+        if (!n.IsDefined()) continue;
+        const YAML::Mark m = n.Mark();
+        if (!m.is_null() && !seen.insert(std::size_t(m.pos) * 4 + std::size_t(n.Type())).second) continue;
+        if (n.IsScalar()) {
+            const std::size_t pos = m.is_null() ? std::string::npos : std::size_t(m.pos);
+            if (n.Tag() != "!" || pos >= text.size() || (text[pos] != '"' && text[pos] != '\'')) continue;
+            const char q = text[pos];
+            std::size_t i = pos + 1;
+            for (; i < text.size(); ++i) {
+                if (q == '"' && text[i] == '\\') {
+                    ++i;
+                } else if (text[i] == q) {
+                    if (q == '\'' && i + 1 < text.size() && text[i + 1] == '\'') ++i;  // '' is a quote inside
+                    else break;
+                }
+            }
+            if (i >= text.size())
+                throw ScenarioError(location_of(text, pos, label), "",
+                                    std::string("YAML syntax error: a quoted text opened here is never closed; expected a closing ") +
+                                        q + " on the same line");
+        } else if (n.IsSequence()) {
+            for (const auto& e : n) todo.push_back(e);
+        } else if (n.IsMap()) {
+            for (const auto& kv : n) {
+                todo.push_back(kv.first);
+                todo.push_back(kv.second);
+            }
+        }
     }
 }
 
-std::string size_text(std::size_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
+YAML::Node parse_yaml(const std::string& text, const std::string& label) {
+    YAML::Node root;
+    try {
+        root = YAML::Load(text);
+    } catch (const YAML::DeepRecursion& e) {
+        const std::size_t deep = first_deep_bracket(text, e.depth() - 1);
+        const Location at = deep != std::string::npos
+                                ? location_of(text, deep, label)
+                                : Location{label, e.mark.line + 1, e.mark.column + 1};
+        throw ScenarioError(at, "",
+                            "YAML nested " + std::to_string(e.depth()) +
+                                " levels deep here, where the parser stops; expected a scenario nested a few levels at most");
+    } catch (const YAML::Exception& e) {
+        throw ScenarioError(Location{label, e.mark.is_null() ? 1 : e.mark.line + 1, e.mark.is_null() ? 1 : e.mark.column + 1},
+                            "", "YAML syntax error: " + e.msg + syntax_hint(e.msg));
+    }
+    check_quotes_closed(root, text, label);
+    return root;
+}
 
-// A file's text, at most kMaxFileBytes of it (a device such as /dev/zero
+std::string size_text(std::size_t bytes) {
+    return bytes >= (1u << 20) ? std::to_string(bytes >> 20) + " MiB" : std::to_string(bytes >> 10) + " KiB";
+}
+
+// A file's text, at most `limit` bytes of it (a device such as /dev/zero
 // never ends). Errors are located at `where` when given.
-std::string read_file(const fs::path& file, const Location* where) {
+std::string read_file(const fs::path& file, const Location* where, std::size_t limit) {
     const Location at = where ? *where : Location{file.string(), 0, 0};
     std::ifstream in(file, std::ios::binary);
     if (!in) throw ScenarioError(at, "", "cannot open '" + file.string() + "' (does it exist, and may you read it?)");
-    std::string text(kMaxFileBytes + 1, '\0');
+    std::string text(limit + 1, '\0');
     in.read(text.data(), std::streamsize(text.size()));
     text.resize(std::size_t(in.gcount()));
-    if (text.size() > kMaxFileBytes)
-        throw ScenarioError(at, "", "'" + file.string() + "' is larger than " + size_text(kMaxFileBytes) +
-                                        "; expected a hand-written text file (kMaxFileBytes in include/caseload/scenario/loader.hpp)");
+    if (text.size() > limit)
+        throw ScenarioError(at, "", "'" + file.string() + "' is larger than " + size_text(limit) +
+                                        "; expected a smaller file (the limits are kMaxYamlBytes and kMaxCsvBytes in "
+                                        "include/caseload/scenario/loader.hpp)");
     return text;
 }
 
@@ -668,6 +774,11 @@ void check_named_file(const fs::path& file, const Location& where, const std::st
 // Text a person could have typed: valid UTF-8 without control characters
 // other than tab, newline and carriage return.
 void check_text(const std::string& text, const std::string& label) {
+    if (text.size() > kMaxYamlBytes)
+        throw ScenarioError(Location{label, 1, 1}, "",
+                            "the text is larger than " + size_text(kMaxYamlBytes) +
+                                "; expected a hand-written scenario (the limit is kMaxYamlBytes in "
+                                "include/caseload/scenario/loader.hpp)");
     int line = 1, col = 1;
     for (std::size_t i = 0; i < text.size();) {
         const auto c = static_cast<unsigned char>(text[i]);
@@ -734,7 +845,7 @@ Loaded load_file_layer(const fs::path& file, std::vector<std::string>& chain, co
     }
     if (chain.size() > 64) throw ScenarioError(from, "extends", "more than 64 files extend one another; expected a short chain");
     chain.push_back(key);
-    Loaded l = load_layer(read_file(file, from_node ? &from : nullptr), file.string(), file.parent_path(), chain);
+    Loaded l = load_layer(read_file(file, from_node ? &from : nullptr, kMaxYamlBytes), file.string(), file.parent_path(), chain);
     chain.pop_back();
     return l;
 }
@@ -798,7 +909,8 @@ void validate(const Loaded& l) {
     for (const auto& t : s.referrals.types) total += t.share;
     if (std::fabs(total - 1.0) > 1e-6)
         throw ScenarioError(at(l, "referrals.types"), "referrals.types",
-                            "the measure types' shares must sum to 1, they sum to " + format_number(total));
+                            "the measure types' shares must sum to 1, they sum to " +
+                                format_number(std::round(total * 1e9) / 1e9));
     const double worker_cap = s.workforce.caseload_norm * s.workforce.fte;
     for (const auto& t : s.referrals.types)
         if (t.share > 0 && t.weight > worker_cap + 1e-9)
@@ -865,7 +977,7 @@ Scenario load_scenario(const fs::path& file) {
 
 bool is_compare_file(const fs::path& file) {
     try {
-        const std::string text = read_file(file, nullptr);
+        const std::string text = read_file(file, nullptr, kMaxYamlBytes);
         check_text(text, file.string());
         const YAML::Node root = YAML::Load(text);
         return root.IsMap() && root["compare"];
@@ -875,7 +987,7 @@ bool is_compare_file(const fs::path& file) {
 }
 
 CompareSpec load_compare(const fs::path& file) {
-    return parse_compare(read_file(file, nullptr), file.string(), file.parent_path());
+    return parse_compare(read_file(file, nullptr, kMaxYamlBytes), file.string(), file.parent_path());
 }
 
 CompareSpec parse_compare(const std::string& text, const std::string& label, const fs::path& base_dir) {
@@ -926,7 +1038,7 @@ Location locate(const fs::path& file, const std::string& key_path) {
     try {
         fs::path f = file;
         for (int depth = 0; depth < 16; ++depth) {
-            const YAML::Node root = YAML::Load(read_file(f, nullptr));
+            const YAML::Node root = YAML::Load(read_file(f, nullptr, kMaxYamlBytes));
             YAML::Node cur;
             cur.reset(root);
             bool found = true;

@@ -88,8 +88,11 @@ inline constexpr int kMaxReplications = 1000000;
 inline constexpr double kMaxHorizonYears = 1000.0;
 inline constexpr std::int64_t kMaxWaitlistLength = 100000000;
 inline constexpr std::int64_t kMaxCarePlaces = 10000000;
-// Scenario, compare and CSV files larger than this are refused unread: no
-// hand-written file comes near it.
-inline constexpr std::size_t kMaxFileBytes = 4u << 20;
+// Larger files are refused unread. A scenario or compare file is written by
+// hand (the baseline is 6 KB); the YAML parser takes about 600 bytes of memory
+// per value, so a megabyte-sized list would take hundreds of megabytes.
+inline constexpr std::size_t kMaxYamlBytes = 256u << 10;
+// A CSV file of case lengths may be long (it is read line by line).
+inline constexpr std::size_t kMaxCsvBytes = 64u << 20;
 
 }  // namespace caseload::scenario
