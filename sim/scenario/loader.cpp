@@ -980,7 +980,18 @@ bool is_compare_file(const fs::path& file) {
         const std::string text = read_file(file, nullptr, kMaxYamlBytes);
         check_text(text, file.string());
         const YAML::Node root = YAML::Load(text);
-        return root.IsMap() && root["compare"];
+        if (!root.IsMap()) return false;
+        if (root["compare"]) return true;
+        // A misspelt `compare:` and nothing of a scenario: a compare file with a typo.
+        const auto& scenario_keys = schema::keys("scenario");
+        bool near_compare = false;
+        for (auto it = root.begin(); it != root.end(); ++it) {
+            if (!it->first.IsScalar()) return false;
+            const std::string k = it->first.Scalar();
+            if (std::find(scenario_keys.begin(), scenario_keys.end(), k) != scenario_keys.end()) return false;
+            near_compare |= !nearest(k, {"compare"}).empty();
+        }
+        return near_compare;
     } catch (const std::exception&) {
         return false;  // the scenario loader will report the problem properly
     }
