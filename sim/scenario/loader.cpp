@@ -1026,6 +1026,7 @@ CompareSpec parse_compare(const std::string& text, const std::string& label, con
         CompareSpec spec;
         spec.source_file = label;
         spec.name = c["name"] ? p.scalar(c["name"], "compare.name", "a name") : fs::path(label).stem().string();
+        if (auto d = c["description"]) (void)p.scalar(d, "compare.description", "a text");
         const YAML::Node b = p.require(c, "compare", "baseline");
         spec.baseline = base_dir / p.scalar(b, "compare.baseline", "a scenario file name");
         check_named_file(spec.baseline, p.where(b), "compare.baseline", "for the baseline");
