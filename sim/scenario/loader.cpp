@@ -702,7 +702,17 @@ void check_quotes_closed(const YAML::Node& root, const std::string& text, const 
 YAML::Node parse_yaml(const std::string& text, const std::string& label) {
     YAML::Node root;
     try {
-        root = YAML::Load(text);
+        // All documents, not only the first: a stray '---' must not silently drop the rest of a file.
+        const std::vector<YAML::Node> docs = YAML::LoadAll(text);
+        std::size_t extra = 1;  // an empty document (a trailing '---') is harmless
+        while (extra < docs.size() && docs[extra].IsNull()) ++extra;
+        if (extra < docs.size()) {
+            const YAML::Mark m = docs[extra].Mark();
+            throw ScenarioError(m.is_null() ? Location{label, 1, 1} : Location{label, m.line + 1, m.column + 1}, "",
+                                "a second YAML document starts here (after '---' or '...'); expected one scenario "
+                                "per file");
+        }
+        if (!docs.empty()) root = docs[0];
     } catch (const YAML::DeepRecursion& e) {
         const std::size_t deep = first_deep_bracket(text, e.depth() - 1);
         const Location at = deep != std::string::npos
