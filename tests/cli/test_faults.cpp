@@ -56,7 +56,7 @@ std::string write_scenario(const fs::path& dir, const std::string& name, const s
 
 }  // namespace
 
-TEST_CASE("SIGKILL mid-run leaves no results folder; the next run clears the dead run's staging folder") {
+TEST_CASE("SIGKILL mid-run leaves no results folder, and the next run clears the dead run's staging folder") {
     const fs::path parent = test::fresh_folder("sigkill");
     const fs::path out = parent / "results";
     {
