@@ -281,7 +281,7 @@ public:
     void apply(const YAML::Node& root, Scenario& s) {
         check_keys(root, "", {"name", "description", "extends", "horizon", "warmup", "replications", "seed",
                               "referrals", "workforce", "waitlist", "handover", "effects", "care", "placement",
-                              "repeat", "triage", "initial"});
+                              "repeat", "triage", "initial", "interventions"});
         if (auto n = root["name"]) {
             s.name = scalar(n, "name", "a name");
             note(n, "name");
@@ -319,6 +319,7 @@ public:
         if (auto n = root["placement"]) apply_placement(n, s.placement);
         if (auto n = root["repeat"]) apply_repeat(n, s.repeat);
         if (auto n = root["triage"]) apply_triage(n, s.triage);
+        if (auto n = root["interventions"]) apply_interventions(n, s.interventions);
         if (auto n = root["initial"]) {
             check_keys(n, "initial", {"caseload"});
             field(n, "initial", "caseload", [&](const auto& v, const auto& p) { s.initial.caseload_share = share(v, p); });
@@ -354,6 +355,98 @@ public:
         field(n, path, "delay", [&](const auto& v, const auto& p) { h.delay = distribution(v, p); });
         field(n, path, "ramp_up", [&](const auto& v, const auto& p) { h.ramp_days = duration(v, p, true); });
         field(n, path, "start_fraction", [&](const auto& v, const auto& p) { h.start_fraction = share(v, p); });
+    }
+
+    // A list of interventions; a child file's list is added to its parent's.
+    void apply_interventions(const YAML::Node& n, std::vector<InterventionSpec>& out) {
+        using T = InterventionSpec::Type;
+        const std::string path = "interventions";
+        if (!n.IsSequence()) fail(n, path, "expected a list of interventions (- type: ..., at: ...), found " + describe(n));
+        static const std::vector<std::pair<std::string, T>> types = {
+            {"caseload_norm", T::caseload_norm},         {"extra_workers", T::extra_workers},
+            {"support_workers", T::support_workers},     {"care_coordinators", T::care_coordinators},
+            {"placement_reduction", T::placement_reduction}, {"spv_first_visit", T::spv_first_visit},
+            {"early_uvo", T::early_uvo},                 {"local_team_cooperation", T::local_team_cooperation}};
+        std::vector<std::string> names;
+        for (const auto& t : types) names.push_back(t.first);
+        for (std::size_t i = 0; i < n.size(); ++i) {
+            const YAML::Node e = n[i];
+            const std::string ip = path + "[" + std::to_string(i) + "]";
+            expect_map(e, ip);
+            const YAML::Node tn = require(e, ip, "type");
+            const std::string t = scalar(tn, ip + ".type", "an intervention type");
+            auto it = std::find_if(types.begin(), types.end(), [&](const auto& x) { return x.first == t; });
+            if (it == types.end())
+                fail(tn, ip + ".type", "unknown intervention type '" + t + "'; expected one of: " + join(names),
+                     nearest(t, names));
+            InterventionSpec v;
+            v.type = it->second;
+            auto num = [&](const char* key, double& out_value, double lo, double hi, const char* what) {
+                field(e, ip, key, [&](const auto& x, const auto& p) { out_value = number_in(x, p, lo, hi, what); });
+            };
+            auto shr = [&](const char* key, double& out_value) {
+                field(e, ip, key, [&](const auto& x, const auto& p) { out_value = share(x, p); });
+            };
+            auto need = [&](const char* key) { (void)require(e, ip, key); };
+            switch (v.type) {
+                case T::caseload_norm:
+                    check_keys(e, ip, {"type", "at", "norm", "share"});
+                    need("norm");
+                    num("norm", v.norm, 0.1, 1000, "a caseload norm greater than 0 (families per FTE)");
+                    shr("share", v.share);
+                    break;
+                case T::extra_workers:
+                    check_keys(e, ip, {"type", "at", "fte"});
+                    need("fte");
+                    num("fte", v.fte, 0, 10000, "extra funded FTE, at least 0");
+                    break;
+                case T::support_workers: {
+                    check_keys(e, ip, {"type", "at", "count", "relief", "learning", "attrition_multiplier"});
+                    need("count");
+                    field(e, ip, "count", [&](const auto& x, const auto& p) { v.count = int(integer(x, p, 0, 10000)); });
+                    num("relief", v.relief, 0, 1, "the share of a case worker's load one support FTE takes off, 0 to 1");
+                    field(e, ip, "learning", [&](const auto& x, const auto& p) { v.learning_days = duration(x, p); });
+                    num("attrition_multiplier", v.attrition_multiplier, 0, 10, "a multiplier between 0 and 10");
+                    break;
+                }
+                case T::care_coordinators:
+                    check_keys(e, ip, {"type", "at", "count", "searches_each", "search_multiplier"});
+                    need("count");
+                    field(e, ip, "count", [&](const auto& x, const auto& p) { v.count = int(integer(x, p, 0, 10000)); });
+                    field(e, ip, "searches_each", [&](const auto& x, const auto& p) { v.searches_each = int(integer(x, p, 1, 10000)); });
+                    num("search_multiplier", v.search_multiplier, 0.01, 1, "a multiplier between 0.01 and 1 (1 = no faster)");
+                    break;
+                case T::placement_reduction:
+                    check_keys(e, ip, {"type", "at", "factor"});
+                    need("factor");
+                    num("factor", v.factor, 0, 1, "a factor between 0 and 1 on the placement share");
+                    break;
+                case T::spv_first_visit:
+                    check_keys(e, ip, {"type", "at", "nurses", "visits_per_week", "psychiatry_share", "length_multiplier",
+                                       "weight_multiplier"});
+                    need("nurses");
+                    field(e, ip, "nurses", [&](const auto& x, const auto& p) { v.count = int(integer(x, p, 0, 10000)); });
+                    num("visits_per_week", v.visits_per_week, 0, 1000, "visits per nurse per week, at least 0");
+                    shr("psychiatry_share", v.psychiatry_share);
+                    num("length_multiplier", v.length_multiplier, 0.01, 1, "a multiplier between 0.01 and 1");
+                    num("weight_multiplier", v.weight_multiplier, 0.01, 1, "a multiplier between 0.01 and 1");
+                    break;
+                case T::early_uvo:
+                    check_keys(e, ip, {"type", "at", "dv_share", "repeat_multiplier", "extra_work"});
+                    shr("dv_share", v.dv_share);
+                    num("repeat_multiplier", v.repeat_multiplier, 0, 1, "a multiplier between 0 and 1");
+                    field(e, ip, "extra_work", [&](const auto& x, const auto& p) { v.extra_work_days = duration(x, p, true); });
+                    break;
+                case T::local_team_cooperation:
+                    check_keys(e, ip, {"type", "at", "referral_reduction", "length_multiplier"});
+                    shr("referral_reduction", v.referral_reduction);
+                    num("length_multiplier", v.length_multiplier, 0.01, 1, "a multiplier between 0.01 and 1");
+                    break;
+            }
+            field(e, ip, "at", [&](const auto& x, const auto& p) { v.at_days = duration(x, p, true); });
+            note(e, ip);
+            out.push_back(v);
+        }
     }
 
     void apply_handover(const YAML::Node& n, HandoverSpec& h) {
@@ -937,6 +1030,47 @@ std::string to_yaml(const Scenario& s) {
     num("probability", s.repeat.probability);
     dist("delay", s.repeat.delay);
     e << YAML::EndMap;
+    e << YAML::Key << "interventions" << YAML::Value << YAML::BeginSeq;
+    for (const auto& v : s.interventions) {
+        using T = InterventionSpec::Type;
+        e << YAML::BeginMap;
+        e << YAML::Key << "type" << YAML::Value << to_string(v.type);
+        dur("at", v.at_days);
+        switch (v.type) {
+            case T::caseload_norm: num("norm", v.norm); num("share", v.share); break;
+            case T::extra_workers: num("fte", v.fte); break;
+            case T::support_workers:
+                e << YAML::Key << "count" << YAML::Value << v.count;
+                num("relief", v.relief);
+                dur("learning", v.learning_days);
+                num("attrition_multiplier", v.attrition_multiplier);
+                break;
+            case T::care_coordinators:
+                e << YAML::Key << "count" << YAML::Value << v.count;
+                e << YAML::Key << "searches_each" << YAML::Value << v.searches_each;
+                num("search_multiplier", v.search_multiplier);
+                break;
+            case T::placement_reduction: num("factor", v.factor); break;
+            case T::spv_first_visit:
+                e << YAML::Key << "nurses" << YAML::Value << v.count;
+                num("visits_per_week", v.visits_per_week);
+                num("psychiatry_share", v.psychiatry_share);
+                num("length_multiplier", v.length_multiplier);
+                num("weight_multiplier", v.weight_multiplier);
+                break;
+            case T::early_uvo:
+                num("dv_share", v.dv_share);
+                num("repeat_multiplier", v.repeat_multiplier);
+                dur("extra_work", v.extra_work_days);
+                break;
+            case T::local_team_cooperation:
+                num("referral_reduction", v.referral_reduction);
+                num("length_multiplier", v.length_multiplier);
+                break;
+        }
+        e << YAML::EndMap;
+    }
+    e << YAML::EndSeq;
     e << YAML::Key << "initial" << YAML::Value << YAML::BeginMap;
     num("caseload", s.initial.caseload_share);
     e << YAML::EndMap;
