@@ -2,6 +2,7 @@
 
 #include "caseload/experiment/analysis.hpp"
 #include "caseload/experiment/runner.hpp"
+#include "caseload/experiment/solve.hpp"
 #include "caseload/model/model.hpp"
 #include "caseload/report/output.hpp"
 #include "caseload/scenario/loader.hpp"
@@ -9,6 +10,8 @@
 
 #include <boost/program_options.hpp>
 
+#include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -38,6 +41,7 @@ constexpr const char* kUsage =
     "                      print the comparison table, write a results folder\n"
     "  validate FILE...    check scenario and compare files without running them\n"
     "  trace FILE          every event of one replication, as CSV on stdout\n"
+    "  solve FILE          break-even: the smallest workforce for which a metric meets a target\n"
     "\n"
     "'caseload <command> --help' lists a command's options.\n"
     "exit codes: 0 ok, 1 the run failed (e.g. cannot write results), 2 bad input\n";
@@ -341,6 +345,125 @@ int cmd_trace(const std::vector<std::string>& args, const Streams& io) {
     return kExitOk;
 }
 
+int cmd_solve(const std::vector<std::string>& args, const Streams& io) {
+    Common c;
+    std::string vary = "extra_fte", metric_name = "waitlist_mean", at_most, at_least;
+    long from = 0, to = 0;
+    po::options_description d("options");
+    d.add_options()("help,h", "show this help")(
+        "vary", po::value<std::string>(&vary)->default_value("extra_fte"),
+        "the parameter to search: extra_fte (extra funded FTE from day 0, hired through the hiring process) or "
+        "workforce.workers")("from", po::value<long>(&from)->required(), "smallest value to try")(
+        "to", po::value<long>(&to)->required(), "largest value to try")(
+        "metric", po::value<std::string>(&metric_name)->default_value("waitlist_mean"), "the metric (see README)")(
+        "at-most", po::value<std::string>(&at_most), "target: a number, or a scenario file whose value it must not exceed")(
+        "at-least", po::value<std::string>(&at_least), "target: a number, or a scenario file it must reach")(
+        "replications,r", po::value<int>()->notifier([&](int v) { c.replications = v; }), "replications per value")(
+        "seed,s", po::value<std::uint64_t>()->notifier([&](std::uint64_t v) { c.seed = v; }), "random seed")(
+        "threads,t", po::value<unsigned>(&c.threads)->default_value(0), "worker threads; 0 = all cores")(
+        "quiet,q", po::bool_switch(&c.quiet), "no progress on stderr");
+    std::vector<std::string> files;
+    if (!parse(args, d, "file", files,
+               "usage: caseload solve SCENARIO.yaml --from A --to B [--vary extra_fte|workforce.workers]\n"
+               "                      [--metric waitlist_mean] (--at-most X | --at-least X)\n"
+               "Finds the smallest value for which the metric meets the target, with common random numbers.\n"
+               "X is a number or a scenario file (then compared replication by replication, e.g. the baseline).\n"
+               "Example: caseload solve scenarios/caseload10.yaml --from 0 --to 80 --at-most scenarios/baseline.yaml",
+               io))
+        return kExitOk;
+    if (files.size() != 1) throw UsageError("solve takes exactly one scenario file");
+    if (at_most.empty() == at_least.empty()) throw UsageError("give exactly one of --at-most and --at-least");
+    if (vary != "extra_fte" && vary != "workforce.workers")
+        throw UsageError("--vary must be extra_fte or workforce.workers" +
+                         std::string(scenario::nearest(vary, {"extra_fte", "workforce.workers"}).empty()
+                                         ? ""
+                                         : " (did you mean '" + scenario::nearest(vary, {"extra_fte", "workforce.workers"}) + "'?)"));
+    if (from > to || from < 0) throw UsageError("--from must be at least 0 and not above --to");
+    if (vary == "workforce.workers" && (from < 1 || to > scenario::kMaxWorkers))
+        throw UsageError("workforce.workers must stay between 1 and " + std::to_string(scenario::kMaxWorkers));
+    const model::MetricInfo* metric = nullptr;
+    std::vector<std::string> names;
+    for (const auto& mi : model::kMetrics) {
+        names.emplace_back(mi.name);
+        if (mi.name == metric_name) metric = &mi;
+    }
+    if (!metric) {
+        const std::string sug = scenario::nearest(metric_name, names);
+        throw UsageError("unknown metric '" + metric_name + "'" + (sug.empty() ? "" : " (did you mean '" + sug + "'?)"));
+    }
+
+    auto base = scenario::load_scenario(files[0]);
+    apply_overrides(base, c);
+    experiment::SolveSpec spec;
+    spec.from = from;
+    spec.to = to;
+    spec.metric = metric->metric;
+    spec.at_most = !at_most.empty();
+    const std::string target = spec.at_most ? at_most : at_least;
+    spec.run.threads = c.threads;
+    spec.scenario_for = [&](long v) {
+        auto s = base;
+        if (vary == "workforce.workers") {
+            s.workforce.workers = int(v);
+        } else if (v > 0) {
+            scenario::InterventionSpec extra;
+            extra.type = scenario::InterventionSpec::Type::extra_workers;
+            extra.fte = double(v);
+            s.interventions.push_back(extra);
+        }
+        return s;
+    };
+    std::string target_text;
+    double number_target = 0;
+    const auto parsed = std::from_chars(target.data(), target.data() + target.size(), number_target);
+    if (parsed.ec == std::errc{} && parsed.ptr == target.data() + target.size()) {
+        spec.target_value = number_target;
+        target_text = target;
+    } else {
+        auto t = scenario::load_scenario(target);
+        t.seed = base.seed;
+        t.replications = base.replications;
+        const auto res = experiment::run_experiments({t}, spec.run);
+        spec.target_by_replication = experiment::values(res[0], metric->metric);
+        target_text = t.name + "'s, paired by replication";
+    }
+    if (!c.quiet) io.err << "searching " << vary << " in [" << from << ", " << to << "] ...\n";
+    const auto result = experiment::solve(spec);
+
+    io.out << "Break-even for " << base.name << ": the smallest " << vary << " with " << metric->name
+           << (spec.at_most ? " <= " : " >= ") << target_text << "\n(" << base.replications
+           << " replications per value, seed " << base.seed << ", common random numbers)\n\n";
+    io.out << "value   " << metric->name << " - target, mean [95% interval]   meets (mean / interval)\n";
+    auto sorted = result.evaluated;
+    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.value < b.value; });
+    for (const auto& p : sorted) {
+        const double sign = spec.at_most ? 1.0 : -1.0;  // print as metric - target
+        char line[200];
+        std::snprintf(line, sizeof line, "%-7ld %-40s %s / %s\n", p.value,
+                      (report::human(sign * p.gap.mean, metric->unit) + " [" +
+                       report::human(sign * (spec.at_most ? p.gap.low : p.gap.high), metric->unit) + ", " +
+                       report::human(sign * (spec.at_most ? p.gap.high : p.gap.low), metric->unit) + "]")
+                          .c_str(),
+                      p.meets_mean ? "yes" : "no", p.meets_confidently ? "yes" : "no");
+        io.out << line;
+    }
+    io.out << "\n";
+    if (!result.confidently && !result.by_mean) {
+        io.out << "Not reached within [" << from << ", " << to << "]: widen the range (--to).\n";
+        return kExitOk;
+    }
+    if (result.confidently)
+        io.out << "Answer: " << vary << " = " << *result.confidently << " meets the target with 95% confidence";
+    else
+        io.out << "Answer: no value in range meets the target with 95% confidence";
+    if (result.by_mean) io.out << "; on the mean it is met from " << *result.by_mean;
+    io.out << ".\n";
+    if (result.by_mean && result.confidently)
+        io.out << "The break-even lies between " << *result.by_mean << " and " << *result.confidently
+               << "; more replications narrow it.\n";
+    return kExitOk;
+}
+
 }  // namespace
 
 int run(int argc, const char* const* argv, const Streams& io) {
@@ -360,7 +483,8 @@ int run(int argc, const char* const* argv, const Streams& io) {
         if (command == "compare") return cmd_compare(args, io);
         if (command == "validate") return cmd_validate(args, io);
         if (command == "trace") return cmd_trace(args, io);
-        const std::string sug = scenario::nearest(command, {"run", "compare", "validate", "trace"});
+        if (command == "solve") return cmd_solve(args, io);
+        const std::string sug = scenario::nearest(command, {"run", "compare", "validate", "trace", "solve"});
         io.err << "error: unknown command '" << command << "'" << (sug.empty() ? "" : " (did you mean '" + sug + "'?)")
                << "\n\n"
                << kUsage;
