@@ -305,6 +305,9 @@ void describe_runs(std::ostringstream& o, const std::vector<ExperimentResult>& r
         o << " (" << sc.source_file << "): " << sc.workforce.workers << " workers x " << number(sc.workforce.fte)
           << " FTE, caseload norm " << number(sc.workforce.caseload_norm) << "; horizon " << years_text(sc.horizon_days)
           << ", warm-up " << years_text(sc.warmup_days) << ", " << sc.replications << " replications, seed " << sc.seed;
+        for (std::size_t i = 0; i < sc.interventions.size(); ++i)
+            o << (i == 0 ? "; interventions: " : ", ") << scenario::to_string(sc.interventions[i].type) << " from "
+              << years_text(sc.interventions[i].at_days);
         if (!sc.description.empty()) o << (markdown ? " — " : "\n      ") << sc.description;
         o << "\n";
     }
