@@ -154,7 +154,8 @@ std::string metadata_json(const std::string& command, const std::string& title,
                           const std::vector<std::string>& yamls, unsigned threads, double wall_seconds) {
     std::ostringstream o;
     o << "{\n  \"tool\": \"caseload-sim\",\n  \"version\": " << json_string(CASELOAD_VERSION) << ",\n  \"command\": "
-      << json_string(command) << ",\n  \"title\": " << json_string(title) << ",\n  \"threads\": " << threads << ",\n  \"wall_seconds\": " << report::number(wall_seconds)
+      << json_string(command) << ",\n  \"title\": " << json_string(title) << ",\n  \"threads\": " << threads
+      << ",\n  \"wall_seconds\": " << report::number(wall_seconds)
       << ",\n  \"scenarios\": [\n";
     for (std::size_t i = 0; i < results.size(); ++i) {
         const auto& sc = results[i].scenario;
@@ -242,7 +243,8 @@ int cmd_run(const std::vector<std::string>& args, const Streams& io) {
     io.out << report::summary_text(o.results[0], o.summaries[0]);
     if (!c.quiet)
         io.err << "\n" << sc.replications << " replications in " << report::human(o.wall_seconds, "") << " s on "
-               << o.threads << " threads; results in " << final_dir.string() << "\nreport: " << (final_dir / "report.html").string() << "\n";
+               << o.threads << " threads; results in " << final_dir.string()
+               << "\nreport: " << (final_dir / "report.html").string() << "\n";
     return kExitOk;
 }
 
@@ -306,7 +308,8 @@ int cmd_compare(const std::vector<std::string>& args, const Streams& io) {
         std::size_t reps = 0;
         for (const auto& s : scenarios) reps += std::size_t(s.replications);
         io.err << "\n" << reps << " replications in " << report::human(o.wall_seconds, "") << " s on " << o.threads
-               << " threads; results in " << final_dir.string() << "\nreport: " << (final_dir / "report.html").string() << "\n";
+               << " threads; results in " << final_dir.string()
+               << "\nreport: " << (final_dir / "report.html").string() << "\n";
     }
     return kExitOk;
 }

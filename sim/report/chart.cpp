@@ -53,6 +53,7 @@ std::string tick_label(double v, double step, bool share, Language lang) {
     if (lang == Language::nl)
         for (char& c : s)
             if (c == '.') c = ',';
+    s = group_digits(s);
     return share ? s + "%" : s;
 }
 

@@ -61,8 +61,8 @@ constexpr Words kEnglish{
      "precise than the two figures on their own.",
      "Better or worse (in colour) means the whole interval of the difference lies on one side of zero, taking into "
      "account whether lower or higher is better. No clear difference means the difference may be zero: these runs "
-     "cannot tell the scenarios apart on that measure. Referrals, closures and caseload per FTE are not rated: more "
-     "or fewer is not better in itself.",
+     "cannot tell the scenarios apart on that measure. Measures such as referrals, closures and caseload per FTE are "
+     "not rated: more or fewer is not better in itself.",
      "In the charts the line is the average over replications and the shaded band holds the middle 80% of them "
      "(from the 10th to the 90th percentile). The grey area at the start is the warm-up: the simulation starts with "
      "no families, so the figures leave those years out.",
@@ -128,8 +128,8 @@ constexpr Words kDutch{
      "gemeten en is het nauwkeuriger dan de twee cijfers los.",
      "Beter of slechter (in kleur) betekent dat het hele interval van het verschil aan één kant van nul ligt, "
      "rekening houdend met of lager of hoger beter is. Geen duidelijk verschil betekent dat het verschil nul kan "
-     "zijn: deze simulaties kunnen de scenario's op die maatstaf niet uit elkaar houden. Aanmeldingen, afsluitingen "
-     "en caseload per fte krijgen geen oordeel: meer of minder is op zich niet beter.",
+     "zijn: deze simulaties kunnen de scenario's op die maatstaf niet uit elkaar houden. Maatstaven zoals "
+     "aanmeldingen, afsluitingen en caseload per fte krijgen geen oordeel: meer of minder is op zich niet beter.",
      "In de grafieken is de lijn het gemiddelde over de herhalingen en omvat de gekleurde band de middelste 80% "
      "ervan (van het 10e tot het 90e percentiel). Het grijze deel aan het begin is de inloopperiode: de simulatie "
      "begint zonder gezinnen, dus die jaren tellen niet mee in de cijfers.",
@@ -168,6 +168,22 @@ constexpr std::array kMetricLabels{
     Label{"load_per_fte_mean", "Caseload per FTE", "Caseload per fte"},
     Label{"referrals_per_year", "Referrals per year", "Aanmeldingen per jaar"},
     Label{"closures_per_year", "Cases closed per year", "Afgesloten zaken per jaar"},
+    Label{"case_length_mean_days", "Case length, average", "Duur van een zaak, gemiddeld"},
+    Label{"worker_changes_per_case", "Changes of case worker per case", "Wisselingen van jeugdbeschermer per zaak"},
+    Label{"days_without_worker_mean", "Days without a case worker per case",
+          "Dagen zonder vaste jeugdbeschermer per zaak"},
+    Label{"time_to_care_mean_days", "Time to specialist care, average", "Tijd tot specialistische zorg, gemiddeld"},
+    Label{"repeat_referral_rate", "Cases referred again", "Zaken die opnieuw worden aangemeld"},
+    Label{"placed_share", "Placed out of home", "Uithuisgeplaatst"},
+    Label{"escalations_per_year", "Escalated to urgent per year", "Opgeschaald naar spoed per jaar"},
+    Label{"fte_in_post_mean", "Staff in post, average", "Bezetting, gemiddeld"},
+    Label{"capacity_mean", "Places available, average", "Beschikbare plekken, gemiddeld"},
+    Label{"vacancies_mean", "Vacancies, average", "Vacatures, gemiddeld"},
+    Label{"turnover_per_year", "Staff turnover per year", "Personeelsverloop per jaar"},
+    Label{"departures_per_year", "Staff leaving per year", "Vertrekkende medewerkers per jaar"},
+    Label{"absenteeism_share", "Absenteeism", "Ziekteverzuim"},
+    Label{"staff_cost_per_year", "Staff cost per year", "Personeelskosten per jaar"},
+    Label{"cost_per_closed_case", "Staff cost per closed case", "Personeelskosten per afgesloten zaak"},
 };
 
 constexpr std::array kUnitLabels{
@@ -177,6 +193,10 @@ constexpr std::array kUnitLabels{
     Label{"families/FTE", "families per FTE", "gezinnen per fte"},
     Label{"share", "%", "%"},
     Label{"FTE", "FTE", "fte"},
+    Label{"changes", "changes", "wisselingen"},
+    Label{"workers/year", "workers a year", "medewerkers per jaar"},
+    Label{"euro/year", "euro a year", "euro per jaar"},
+    Label{"euro", "euro", "euro"},
 };
 
 struct SeriesLabel {
@@ -196,12 +216,9 @@ constexpr std::array kSeriesLabels{
                 "Casusvoerende medewerkers in dienst, in fte, week na week."},
     SeriesLabel{"vacancies", "Vacancies over time (FTE)", "Vacatures in de tijd (fte)", "FTE",
                 "Open positions, in FTE, week by week.", "Openstaande vacatures, in fte, week na week."},
-    SeriesLabel{"turnover", "Staff turnover over time", "Personeelsverloop in de tijd", "",
-                "Staff leaving, week by week.", "Vertrekkende medewerkers, week na week."},
-    SeriesLabel{"absenteeism", "Absenteeism over time", "Ziekteverzuim in de tijd", "",
-                "Absence through sickness, week by week.", "Verzuim door ziekte, week na week."},
-    SeriesLabel{"sick_leave", "Staff on sick leave over time", "Medewerkers met ziekteverlof in de tijd", "",
-                "Staff on sick leave, week by week.", "Medewerkers met ziekteverlof, week na week."},
+    SeriesLabel{"absent_fte", "Staff absent through sickness over time (FTE)", "Ziekteverzuim in de tijd (fte)",
+                "FTE", "Case-carrying staff on sick leave, in FTE, week by week.",
+                "Casusvoerende medewerkers met ziekteverlof, in fte, week na week."},
 };
 
 std::string decimal_comma(std::string s, Language lang) {
@@ -223,9 +240,18 @@ std::string spaced(std::string_view name) {
 
 const Words& words(Language lang) { return lang == Language::nl ? kDutch : kEnglish; }
 
+std::string group_digits(std::string s) {
+    const std::size_t start = (!s.empty() && (s[0] == '-' || s[0] == '+')) ? 1 : 0;
+    std::size_t end = start;
+    while (end < s.size() && s[end] >= '0' && s[end] <= '9') ++end;
+    if (end - start < 5) return s;
+    for (std::size_t p = end; p > start + 3; p -= 3) s.insert(p - 3, kThinSpace);
+    return s;
+}
+
 std::string fmt_value(double v, std::string_view unit, Language lang) {
     if (std::isnan(v)) return lang == Language::nl ? "n.v.t." : "n/a";
-    return decimal_comma(human(v, unit), lang);
+    return group_digits(decimal_comma(human(v, unit), lang));
 }
 
 std::string fmt_plain(double v, Language lang) { return fmt_value(v, "", lang); }

@@ -34,8 +34,15 @@ struct Words {
 
 [[nodiscard]] const Words& words(Language lang);
 
+// A narrow no-break space (U+202F): groups the digits of large numbers in
+// both languages, where a comma or point would be ambiguous.
+inline constexpr const char* kThinSpace = "\xE2\x80\xAF";
+// "1234567" -> "1 234 567" (with kThinSpace) from five digits on.
+[[nodiscard]] std::string group_digits(std::string s);
+
 // Numbers as people read them: output.hpp's human(), with a decimal comma in
-// Dutch. Shares are percentages; differences of shares are percentage points.
+// Dutch and digits grouped from 10 000 on. Shares are percentages;
+// differences of shares are percentage points.
 [[nodiscard]] std::string fmt_value(double v, std::string_view unit, Language lang);
 // `with_unit` adds " pp" (Dutch " %-punt") to a difference of shares; the
 // bounds of an interval leave it out, so it is said once.

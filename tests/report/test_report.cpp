@@ -118,9 +118,19 @@ std::vector<std::vector<std::string>> read_csv(const fs::path& p) {
 double num(const std::string& s) { return s == "NA" ? std::nan("") : std::stod(s); }
 
 // How the report writes numbers in English (the specification the tests hold
-// it to): output.hpp's human(); a difference carries its sign, and a
+// it to): output.hpp's human(), digits grouped by a narrow
+// no-break space from five on; a difference carries its sign, and a
 // difference of shares is in percentage points.
-std::string value_en(double v, const std::string& unit) { return std::isnan(v) ? "n/a" : report::human(v, unit); }
+std::string value_en(double v, const std::string& unit) {
+    if (std::isnan(v)) return "n/a";
+    std::string s = report::human(v, unit);
+    const std::size_t start = s[0] == '-' ? 1 : 0;
+    const std::size_t digits = s.find_first_not_of("0123456789", start) == std::string::npos
+                                   ? s.size() - start
+                                   : s.find_first_not_of("0123456789", start) - start;
+    for (std::size_t k = 3; k < digits && digits >= 5; k += 3) s.insert(start + digits - k, "\u202f");
+    return s;
+}
 std::string diff_en(double v, const std::string& unit, bool with_unit) {
     std::string s;
     if (unit == "share") {
@@ -529,4 +539,8 @@ TEST_CASE("report words: labels in both languages, a readable fallback for new m
     CHECK(report::detail::fmt_duration(26 * 7, Language::en) == "26 weeks");
     CHECK(report::detail::fmt_diff(0.05, "share", Language::nl) == "+5,0 %-punt");
     CHECK(report::detail::fmt_diff(-12.34, "days", Language::en) == "-12.3");
+    // Large numbers are grouped by a narrow no-break space, never by a comma or point.
+    CHECK(report::detail::fmt_value(5432109.4, "euro", Language::nl) == "5\u202f432\u202f109");
+    CHECK(report::detail::fmt_diff(12345, "euro", Language::en) == "+12\u202f345");
+    CHECK(report::detail::fmt_value(2033.4, "families", Language::en) == "2033");
 }
