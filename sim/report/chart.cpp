@@ -154,8 +154,6 @@ std::string svg_chart(const ChartSpec& c) {
         const double w = X(std::min(c.shade_to_x, x_hi)) - kLeft;
         o << "<rect x=\"" << coord(kLeft) << "\" y=\"" << coord(top) << "\" width=\"" << coord(w) << "\" height=\""
           << coord(plot_h) << "\" fill=\"#ececec\"/>\n";
-        o << "<text x=\"" << coord(kLeft + 4) << "\" y=\"" << coord(top + 14) << "\" fill=\"#555\" font-size=\"11\">"
-          << html_escape(c.shade_label) << "</text>\n";
     }
 
     // Grid and tick labels.
@@ -228,6 +226,12 @@ std::string svg_chart(const ChartSpec& c) {
           << "\" text-anchor=\"middle\" fill=\"#555\">" << (c.lang == Language::nl ? "geen gegevens" : "no data")
           << "</text>\n";
     }
+
+    // The warm-up's label, over the lines with a white halo so it stays legible.
+    if (std::isfinite(c.shade_to_x) && c.shade_to_x > 0)
+        o << "<text x=\"" << coord(kLeft + 4) << "\" y=\"" << coord(top + 14)
+          << "\" fill=\"#444\" font-size=\"11\" stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\">"
+          << html_escape(c.shade_label) << "</text>\n";
 
     // Legend.
     for (std::size_t s = 0; s < legend.size(); ++s) {

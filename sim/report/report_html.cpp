@@ -50,7 +50,8 @@ th, td { border-bottom: 1px solid #e5e7eb; padding: .35rem .5rem; vertical-align
 thead th { border-bottom: 2px solid #9ca3af; font-weight: 600; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 th.num { text-align: right; }
-.ci { color: #555; font-size: .85em; }
+.ci { color: #555; font-size: .85em; display: block; }
+table.key-figures th[scope=row] { min-width: 11rem; }
 .unit { color: #555; font-weight: normal; font-size: .88em; }
 td.verdict { font-weight: 600; white-space: nowrap; }
 td.verdict.better { background: #dcfce7; color: #14532d; }
