@@ -10,6 +10,7 @@
 
 #include "caseload/experiment/analysis.hpp"
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <stdexcept>
