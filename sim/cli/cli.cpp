@@ -5,6 +5,7 @@
 #include "caseload/experiment/solve.hpp"
 #include "caseload/model/model.hpp"
 #include "caseload/report/output.hpp"
+#include "caseload/report/report.hpp"
 #include "caseload/scenario/loader.hpp"
 #include "progress.hpp"
 
@@ -39,6 +40,7 @@ constexpr const char* kUsage =
     "  run FILE            run the replications of one scenario; print its summary, write a results folder\n"
     "  compare FILE...     compare scenarios with a baseline (the first file), or run a compare file;\n"
     "                      print the comparison table, write a results folder\n"
+    "  report DIR          rebuild report.html and report.md of a results folder (no re-run)\n"
     "  validate FILE...    check scenario and compare files without running them\n"
     "  trace FILE          every event of one replication, as CSV on stdout\n"
     "  solve FILE          break-even: the smallest workforce for which a metric meets a target\n"
@@ -57,6 +59,7 @@ struct Common {
     std::string out;
     bool force = false;
     bool quiet = false;
+    std::string lang = "en";
 };
 
 po::options_description run_options(Common& c) {
@@ -70,7 +73,9 @@ po::options_description run_options(Common& c) {
         ("threads,t", po::value<unsigned>(&c.threads)->default_value(0), "worker threads; 0 = all cores")
         ("out,o", po::value<std::string>(&c.out), "results folder (default results/<name>-<date-time>)")
         ("force", po::bool_switch(&c.force), "replace the results folder if it exists")
-        ("quiet,q", po::bool_switch(&c.quiet), "no progress bar, no messages on stderr except errors");
+        ("quiet,q", po::bool_switch(&c.quiet), "no progress bar, no messages on stderr except errors")
+        ("lang", po::value<std::string>(&c.lang)->default_value("en"),
+         "language of report.html and report.md: en (English) or nl (Dutch)");
     return d;
 }
 
@@ -143,17 +148,25 @@ std::string json_string(const std::string& s) {
     return o + "\"";
 }
 
-std::string metadata_json(const std::string& command, const std::vector<experiment::ExperimentResult>& results,
+// Where the i-th resolved scenario of n is saved in the results folder.
+std::string resolved_name(std::size_t i, std::size_t n, const scenario::Scenario& s) {
+    return n == 1 ? "scenario.yaml" : "scenarios/" + std::to_string(i) + "-" + slug(s.name) + ".yaml";
+}
+
+std::string metadata_json(const std::string& command, const std::string& title,
+                          const std::vector<experiment::ExperimentResult>& results,
                           const std::vector<std::string>& yamls, unsigned threads, double wall_seconds) {
     std::ostringstream o;
     o << "{\n  \"tool\": \"caseload-sim\",\n  \"version\": " << json_string(CASELOAD_VERSION) << ",\n  \"command\": "
-      << json_string(command) << ",\n  \"threads\": " << threads << ",\n  \"wall_seconds\": " << report::number(wall_seconds)
+      << json_string(command) << ",\n  \"title\": " << json_string(title) << ",\n  \"threads\": " << threads
+      << ",\n  \"wall_seconds\": " << report::number(wall_seconds)
       << ",\n  \"scenarios\": [\n";
     for (std::size_t i = 0; i < results.size(); ++i) {
         const auto& sc = results[i].scenario;
         o << "    {\"name\": " << json_string(sc.name) << ", \"file\": " << json_string(sc.source_file)
           << ", \"seed\": " << sc.seed << ", \"replications\": " << sc.replications
-          << ", \"scenario_hash\": " << json_string(report::content_hash(yamls[i])) << "}"
+          << ", \"scenario_hash\": " << json_string(report::content_hash(yamls[i]))
+          << ", \"resolved\": " << json_string(resolved_name(i, results.size(), sc)) << "}"
           << (i + 1 < results.size() ? "," : "") << "\n";
     }
     o << "  ]\n}\n";
@@ -186,12 +199,24 @@ void write_common(report::ResultsDir& dir, const Outcome& o, const std::vector<s
     dir.write("summary.csv", report::summary_csv(o.results, o.summaries));
     dir.write("replications.csv", report::replications_csv(o.results));
     dir.write("timeseries.csv", report::timeseries_csv(o.results, o.summaries));
-    for (std::size_t i = 0; i < o.results.size(); ++i) {
-        const std::string name = o.results.size() == 1 ? "scenario.yaml"
-                                                        : "scenarios/" + std::to_string(i) + "-" +
-                                                              slug(o.results[i].scenario.name) + ".yaml";
-        dir.write(name, yamls[i]);
-    }
+    dir.write("time_to_help_distribution.csv", report::time_to_help_distribution_csv(o.results));
+    dir.write("checks.csv", report::checks_csv(o.results, o.summaries));
+    for (std::size_t i = 0; i < o.results.size(); ++i)
+        dir.write(resolved_name(i, o.results.size(), o.results[i].scenario), yamls[i]);
+}
+
+report::Language language(const Common& c) {
+    const auto lang = report::parse_language(c.lang);
+    if (!lang) throw UsageError("--lang must be en or nl, not '" + c.lang + "'");
+    return *lang;
+}
+
+// The report is built from the files just written, exactly as
+// `caseload report DIR` builds it later.
+void write_reports(report::ResultsDir& dir, report::Language lang) {
+    const report::ReportData data = report::read_results(dir.staging());
+    dir.write("report.html", report::report_html(data, lang));
+    dir.write("report.md", report::report_markdown(data, lang));
 }
 
 void apply_overrides(scenario::Scenario& s, const Common& c) {
@@ -208,6 +233,7 @@ int cmd_run(const std::vector<std::string>& args, const Streams& io) {
     std::vector<std::string> files;
     if (!parse(args, run_options(c), "file", files, "usage: caseload run FILE [options]", io)) return kExitOk;
     if (files.size() != 1) throw UsageError("run takes exactly one scenario file (see caseload run --help)");
+    const report::Language lang = language(c);
     auto sc = scenario::load_scenario(files[0]);
     apply_overrides(sc, c);
     const fs::path out = c.out.empty() ? default_out(sc.name) : fs::path(c.out);
@@ -215,12 +241,14 @@ int cmd_run(const std::vector<std::string>& args, const Streams& io) {
     const Outcome o = execute({sc}, c, io);
     const std::vector<std::string> yamls{scenario::to_yaml(sc)};
     write_common(dir, o, yamls);
-    dir.write("metadata.json", metadata_json("run", o.results, yamls, o.threads, o.wall_seconds));
+    dir.write("metadata.json", metadata_json("run", sc.name, o.results, yamls, o.threads, o.wall_seconds));
+    write_reports(dir, lang);
     const fs::path final_dir = dir.commit();
     io.out << report::summary_text(o.results[0], o.summaries[0]);
     if (!c.quiet)
         io.err << "\n" << sc.replications << " replications in " << report::human(o.wall_seconds, "") << " s on "
-               << o.threads << " threads; results in " << final_dir.string() << "\n";
+               << o.threads << " threads; results in " << final_dir.string()
+               << "\nreport: " << (final_dir / "report.html").string() << "\n";
     return kExitOk;
 }
 
@@ -234,6 +262,7 @@ int cmd_compare(const std::vector<std::string>& args, const Streams& io) {
                "replications, paired replication by replication (common random numbers).",
                io))
         return kExitOk;
+    const report::Language lang = language(c);
     std::vector<scenario::Scenario> scenarios;
     std::string title;
     if (files.size() == 1 && scenario::is_compare_file(files[0])) {
@@ -253,9 +282,14 @@ int cmd_compare(const std::vector<std::string>& args, const Streams& io) {
         s.seed = scenarios[0].seed;
         s.replications = scenarios[0].replications;
     }
+    std::string report_title = title;  // for people; `title` names the folder
     if (title.empty()) {
         title = scenarios[0].name;
-        for (std::size_t i = 1; i < scenarios.size(); ++i) title += "-vs-" + scenarios[i].name;
+        report_title = scenarios[0].name;
+        for (std::size_t i = 1; i < scenarios.size(); ++i) {
+            title += "-vs-" + scenarios[i].name;
+            report_title += " vs " + scenarios[i].name;
+        }
     }
     const fs::path out = c.out.empty() ? default_out(title) : fs::path(c.out);
     report::ResultsDir dir(out, c.force);
@@ -270,15 +304,44 @@ int cmd_compare(const std::vector<std::string>& args, const Streams& io) {
     write_common(dir, o, yamls);
     dir.write("comparison.csv", report::comparison_csv(comparisons));
     dir.write("comparison.md", report::comparison_markdown(o.results, o.summaries, comparisons));
-    dir.write("metadata.json", metadata_json("compare", o.results, yamls, o.threads, o.wall_seconds));
+    dir.write("metadata.json", metadata_json("compare", report_title, o.results, yamls, o.threads, o.wall_seconds));
+    write_reports(dir, lang);
     const fs::path final_dir = dir.commit();
     io.out << report::comparison_text(o.results, o.summaries, comparisons);
     if (!c.quiet) {
         std::size_t reps = 0;
         for (const auto& s : scenarios) reps += std::size_t(s.replications);
         io.err << "\n" << reps << " replications in " << report::human(o.wall_seconds, "") << " s on " << o.threads
-               << " threads; results in " << final_dir.string() << "\n";
+               << " threads; results in " << final_dir.string()
+               << "\nreport: " << (final_dir / "report.html").string() << "\n";
     }
+    return kExitOk;
+}
+
+int cmd_report(const std::vector<std::string>& args, const Streams& io) {
+    Common c;
+    po::options_description d("options");
+    d.add_options()("help,h", "show this help")(
+        "lang", po::value<std::string>(&c.lang)->default_value("en"),
+        "language of the report: en (English) or nl (Dutch)")(
+        "quiet,q", po::bool_switch(&c.quiet), "no messages on stderr except errors");
+    std::vector<std::string> dirs;
+    if (!parse(args, d, "dir", dirs,
+               "usage: caseload report DIR [--lang en|nl]\n"
+               "Rebuilds report.html and report.md in the results folder DIR from the files saved there, without\n"
+               "running anything again. Only the two report files are replaced; the results are not touched.",
+               io))
+        return kExitOk;
+    if (dirs.size() != 1) throw UsageError("report takes exactly one results folder");
+    const report::Language lang = language(c);
+    const fs::path dir(dirs[0]);
+    const report::ReportData data = report::read_results(dir);
+    const std::string html = report::report_html(data, lang);
+    const std::string md = report::report_markdown(data, lang);
+    report::write_file_atomic(dir / "report.html", html);
+    report::write_file_atomic(dir / "report.md", md);
+    io.out << (dir / "report.html").string() << "\n" << (dir / "report.md").string() << "\n";
+    if (!c.quiet) io.err << "report rebuilt in " << dir.string() << " (" << c.lang << ")\n";
     return kExitOk;
 }
 
@@ -481,10 +544,11 @@ int run(int argc, const char* const* argv, const Streams& io) {
     try {
         if (command == "run") return cmd_run(args, io);
         if (command == "compare") return cmd_compare(args, io);
+        if (command == "report") return cmd_report(args, io);
         if (command == "validate") return cmd_validate(args, io);
         if (command == "trace") return cmd_trace(args, io);
         if (command == "solve") return cmd_solve(args, io);
-        const std::string sug = scenario::nearest(command, {"run", "compare", "validate", "trace", "solve"});
+        const std::string sug = scenario::nearest(command, {"run", "compare", "report", "validate", "trace", "solve"});
         io.err << "error: unknown command '" << command << "'" << (sug.empty() ? "" : " (did you mean '" + sug + "'?)")
                << "\n\n"
                << kUsage;
@@ -493,6 +557,9 @@ int run(int argc, const char* const* argv, const Streams& io) {
         io.err << "error: " << e.what() << "\n(see 'caseload " << command << " --help')\n";
         return kExitBadInput;
     } catch (const scenario::ScenarioError& e) {
+        io.err << "error: " << e.what() << "\n";
+        return kExitBadInput;
+    } catch (const report::ReportInputError& e) {
         io.err << "error: " << e.what() << "\n";
         return kExitBadInput;
     } catch (const report::OutputExists& e) {
