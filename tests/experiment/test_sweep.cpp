@@ -46,6 +46,13 @@ std::string slurp(const fs::path& p) {
     return s.str();
 }
 
+// "s1", "s2", ... (built by appending: GCC 12 warns falsely on "s" + std::string).
+std::string shard_dir(int k) {
+    std::string s = "s";
+    s += std::to_string(k);
+    return s;
+}
+
 std::size_t lines(const std::string& s) { return std::size_t(std::count(s.begin(), s.end(), '\n')); }
 
 // A scratch folder, removed at the end.
@@ -132,11 +139,11 @@ TEST_CASE("sweep: whole = sharded + merged = resumed after a stop, byte for byte
 
     // Three shards on different thread counts, merged.
     for (int k = 1; k <= 3; ++k) {
-        const auto r = caseload_cli({"sweep", kSweep, "--shard", std::to_string(k) + "/3", "--out", tmp("s" + std::to_string(k)),
+        const auto r = caseload_cli({"sweep", kSweep, "--shard", std::to_string(k) + "/3", "--out", tmp(shard_dir(k)),
                             "-q", "-t", std::to_string(k)});
         REQUIRE_MESSAGE(r.code == 0, r.err);
-        CHECK(lines(slurp(fs::path(tmp("s" + std::to_string(k))) / "summary.csv")) == 1 + 2 * model::kMetricCount);
-        CHECK_FALSE(fs::exists(fs::path(tmp("s" + std::to_string(k))) / "sensitivity.csv"));
+        CHECK(lines(slurp(fs::path(tmp(shard_dir(k))) / "summary.csv")) == 1 + 2 * model::kMetricCount);
+        CHECK_FALSE(fs::exists(fs::path(tmp(shard_dir(k))) / "sensitivity.csv"));
     }
     const auto m = caseload_cli({"merge", tmp("s2"), tmp("s3"), tmp("s1"), "--out", tmp("merged"), "-q"});
     REQUIRE_MESSAGE(m.code == 0, m.err);
@@ -176,7 +183,7 @@ TEST_CASE("sweep: whole = sharded + merged = resumed after a stop, byte for byte
 TEST_CASE("merge refuses missing and duplicate points, naming them, and folders of another sweep") {
     Scratch tmp;
     for (int k = 1; k <= 3; ++k)
-        REQUIRE(caseload_cli({"sweep", kSweep, "--shard", std::to_string(k) + "/3", "--out", tmp("s" + std::to_string(k)), "-q"})
+        REQUIRE(caseload_cli({"sweep", kSweep, "--shard", std::to_string(k) + "/3", "--out", tmp(shard_dir(k)), "-q"})
                     .code == 0);
     auto r = caseload_cli({"merge", tmp("s1"), tmp("s3"), "--out", tmp("m1")});
     CHECK(r.code == 2);
