@@ -670,7 +670,8 @@ MergeOutcome merge_sweeps(const std::vector<fs::path>& shards, const fs::path& o
         std::vector<std::pair<std::string, std::string>> kv;
     };
     std::vector<Input> in;
-    for (const auto& d : shards) {
+    for (fs::path d : shards) {
+        if (d.filename().empty()) d = d.parent_path();  // "dir/" -> "dir"
         std::error_code ec;
         if (!fs::exists(d, ec)) {
             if (fs::exists(sweep_staging(d), ec))

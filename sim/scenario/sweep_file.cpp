@@ -203,6 +203,8 @@ public:
             fail(n["to"], path + ".to", "'from' and 'to' must have the same unit");
         if (!(from.value < to.value)) fail(n["to"], path + ".to", "expected 'to' greater than 'from'");
         const bool integer = n["integer"] && boolean(n["integer"], path + ".integer");
+        if (integer && std::ceil(from.value) > std::floor(to.value))
+            fail(n, path, "the range holds no whole number, but 'integer' is true");
         p.duration = from.unit != 0;
         if (n["steps"] && n["step"]) fail(n["step"], path + ".step", "give either 'steps' or 'step', not both");
         std::vector<double> levels;
