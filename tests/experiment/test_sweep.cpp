@@ -8,6 +8,8 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -234,4 +236,36 @@ TEST_CASE("validate checks every point of a sweep file") {
     auto r = caseload_cli({"validate", kSweep});
     CHECK(r.code == 0);
     CHECK(r.out.find("sweep: 6 points x 4 replications") != std::string::npos);
+}
+
+TEST_CASE("sweep: a Latin hypercube runs its points, values within their ranges") {
+    Scratch tmp;
+    const fs::path file = kData / ("tmp_lhs_" + std::to_string(::getpid()) + ".yaml");
+    std::ofstream(file) << "sweep:\n  base: sweep_base.yaml\n  design: lhs\n  points: 8\n  design_seed: 3\n"
+                           "  replications: 2\n  parameters:\n"
+                           "    workforce.caseload_norm: {from: 9.5, to: 12}\n"
+                           "    workforce.workers: {from: 3, to: 5, integer: true}\n"
+                           "    referrals.types.ots.length.mean: {from: 50d, to: 70d}\n";
+    const auto r = caseload_cli({"sweep", file.string(), "--out", tmp("lhs"), "-q"});
+    fs::remove(file);
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    std::istringstream design(slurp(fs::path(tmp("lhs")) / "design.csv"));
+    std::string line;
+    std::getline(design, line);
+    CHECK(line == "point,workforce.caseload_norm,workforce.workers,referrals.types.ots.length.mean_days");
+    std::size_t n = 0;
+    while (std::getline(design, line)) {
+        double norm = 0, workers = 0, mean = 0;
+        REQUIRE(std::sscanf(line.c_str(), "%*d,%lf,%lf,%lf", &norm, &workers, &mean) == 3);
+        CHECK(norm >= 9.5);
+        CHECK(norm <= 12);
+        CHECK(workers == std::round(workers));
+        CHECK(workers >= 3);
+        CHECK(workers <= 5);
+        CHECK(mean >= 50);
+        CHECK(mean <= 70);
+        ++n;
+    }
+    CHECK(n == 8);
+    CHECK(lines(slurp(fs::path(tmp("lhs")) / "sweep.csv")) == 1 + 8 * 2 * model::kMetricCount);
 }
