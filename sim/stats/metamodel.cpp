@@ -174,11 +174,22 @@ MetamodelFit Metamodel::fit() const {
         pi.std_main_effect = main;
         out.ranking.push_back(pi);
     }
-    std::stable_sort(out.ranking.begin(), out.ranking.end(), [](const auto& a, const auto& b) {
+    // A total order (ties fall back to the parameters' order), so plain sort is deterministic.
+    std::vector<std::size_t> order(out.ranking.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) {
+        const auto& a = out.ranking[i];
+        const auto& b = out.ranking[j];
         const double x = std::isnan(a.r2_drop) ? -1 : a.r2_drop, y = std::isnan(b.r2_drop) ? -1 : b.r2_drop;
         if (x != y) return x > y;
-        return std::fabs(a.std_main_effect) > std::fabs(b.std_main_effect);
+        const double ma = std::isnan(a.std_main_effect) ? -1 : std::fabs(a.std_main_effect);
+        const double mb = std::isnan(b.std_main_effect) ? -1 : std::fabs(b.std_main_effect);
+        if (ma != mb) return ma > mb;
+        return i < j;
     });
+    std::vector<ParameterImportance> ranked;
+    for (std::size_t i : order) ranked.push_back(out.ranking[i]);
+    out.ranking = std::move(ranked);
     for (std::size_t i = 0; i < out.ranking.size(); ++i) out.ranking[i].rank = i + 1;
     return out;
 }
