@@ -1,12 +1,16 @@
 #include "caseload/cli/cli.hpp"
 
 #include "caseload/experiment/analysis.hpp"
+#include "caseload/experiment/mpi.hpp"
 #include "caseload/experiment/runner.hpp"
 #include "caseload/experiment/solve.hpp"
+#include "caseload/experiment/sweep.hpp"
 #include "caseload/model/model.hpp"
 #include "caseload/report/output.hpp"
 #include "caseload/report/report.hpp"
 #include "caseload/scenario/loader.hpp"
+#include "caseload/scenario/sweep_file.hpp"
+#include "caseload/report/sweep_output.hpp"
 #include "progress.hpp"
 
 #include <boost/program_options.hpp>
@@ -41,7 +45,11 @@ constexpr const char* kUsage =
     "  compare FILE...     compare scenarios with a baseline (the first file), or run a compare file;\n"
     "                      print the comparison table, write a results folder\n"
     "  report DIR          rebuild report.html and report.md of a results folder (no re-run)\n"
-    "  validate FILE...    check scenario and compare files without running them\n"
+    "  sweep FILE          run a parameter sweep (a design over a base scenario); write tidy CSVs and a\n"
+    "                      sensitivity table; --shard K/N runs a slice, --resume continues a stopped run,\n"
+    "                      'mpirun -n N caseload sweep FILE' spreads it over MPI ranks (MPI builds)\n"
+    "  merge DIR...        combine the folders of a sweep's shards into one result\n"
+    "  validate FILE...    check scenario, compare and sweep files without running them\n"
     "  trace FILE          every event of one replication, as CSV on stdout\n"
     "  solve FILE          break-even: the smallest workforce for which a metric meets a target\n"
     "\n"
@@ -349,13 +357,17 @@ int cmd_validate(const std::vector<std::string>& args, const Streams& io) {
     po::options_description d("options");
     d.add_options()("help,h", "show this help");
     std::vector<std::string> files;
-    if (!parse(args, d, "file", files, "usage: caseload validate FILE...\nChecks scenario and compare files; exit 2 if any is wrong.", io))
+    if (!parse(args, d, "file", files, "usage: caseload validate FILE...\nChecks scenario, compare and sweep files (every point of a sweep); exit 2 if any is wrong.", io))
         return kExitOk;
     if (files.empty()) throw UsageError("validate needs at least one file");
     int bad = 0;
     for (const auto& f : files) {
         try {
-            if (scenario::is_compare_file(f)) {
+            if (scenario::is_sweep_file(f)) {
+                const experiment::SweepPlan plan(scenario::load_sweep(f));
+                io.out << "ok  " << f << " (sweep: " << plan.points() << " points x " << plan.replications()
+                       << " replications on " << plan.spec().base.string() << ")\n";
+            } else if (scenario::is_compare_file(f)) {
                 const auto spec = scenario::load_compare(f);
                 (void)scenario::load_scenario(spec.baseline);
                 for (const auto& s : spec.scenarios) (void)scenario::load_scenario(s);
@@ -527,6 +539,277 @@ int cmd_solve(const std::vector<std::string>& args, const Streams& io) {
     return kExitOk;
 }
 
+
+// ---------------------------------------------------------------------------
+// Sweeps
+
+struct SweepArgs {
+    std::optional<int> replications;
+    std::optional<std::uint64_t> seed;
+    std::optional<unsigned> threads;
+    std::string shard = "1/1";
+    std::string out;
+    bool resume = false;
+    bool force = false;
+    bool quiet = false;
+};
+
+po::options_description sweep_options(SweepArgs& a) {
+    po::options_description d("options");
+    d.add_options()
+        ("help,h", "show this help")
+        ("shard", po::value<std::string>(&a.shard), "run shard K of N (points p with p mod N = K-1), e.g. 2/8")
+        ("threads,t", po::value<unsigned>()->notifier([&](unsigned v) { a.threads = v; }),
+         "worker threads (per rank under mpirun); default: all cores, or 1 per rank under mpirun")
+        ("out,o", po::value<std::string>(&a.out), "results folder (default results/<name>-<date-time>)")
+        ("resume", po::bool_switch(&a.resume), "continue a stopped sweep into --out (or start it); a finished one is left as is")
+        ("force", po::bool_switch(&a.force), "replace the results folder, or an interrupted run of it")
+        ("replications,r", po::value<int>()->notifier([&](int v) { a.replications = v; }),
+         "replications per point (overrides the sweep file)")
+        ("seed,s", po::value<std::uint64_t>()->notifier([&](std::uint64_t v) { a.seed = v; }),
+         "random seed, the same at every point (overrides the sweep file)")
+        ("quiet,q", po::bool_switch(&a.quiet), "no progress bar, no messages on stderr except errors");
+    return d;
+}
+
+constexpr const char* kSweepUsage =
+    "usage: caseload sweep FILE [--shard K/N] [--threads T] [--out DIR] [--resume] [--force] [--quiet]\n"
+    "       mpirun -n N caseload sweep FILE [options]        (a build with -DCASELOAD_MPI=ON)\n"
+    "Runs every point of the sweep's design with the same seed (common random numbers) and writes sweep.csv\n"
+    "(one row per point, replication and metric), summary.csv (per point, with 95% intervals) and the\n"
+    "sensitivity of each metric to the parameters (sensitivity.csv, metamodel.csv). Finished points are kept\n"
+    "as they finish: a stopped sweep continues with --resume.";
+
+std::string sweep_metadata(const experiment::SweepPlan& plan, const experiment::Shard& shard, std::size_t run,
+                           std::size_t resumed, unsigned threads, int ranks, const std::vector<std::size_t>& per_rank,
+                           double wall) {
+    std::ostringstream o;
+    o << "{\n  \"tool\": \"caseload-sim\",\n  \"version\": " << json_string(CASELOAD_VERSION)
+      << ",\n  \"command\": \"sweep\",\n  \"sweep\": " << json_string(plan.spec().name)
+      << ",\n  \"file\": " << json_string(plan.spec().source_file)
+      << ",\n  \"base\": " << json_string(plan.spec().base.string())
+      << ",\n  \"sweep_hash\": " << json_string(plan.hash())
+      << ",\n  \"scenario_hash\": " << json_string(report::content_hash(plan.base_yaml()))
+      << ",\n  \"design\": " << json_string(scenario::to_string(plan.spec().design)) << ",\n  \"points\": " << plan.points()
+      << ",\n  \"replications\": " << plan.replications() << ",\n  \"seed\": " << plan.seed()
+      << ",\n  \"shard\": " << json_string(shard.text()) << ",\n  \"points_run\": " << run
+      << ",\n  \"points_resumed\": " << resumed << ",\n  \"threads_per_rank\": " << threads << ",\n  \"ranks\": " << ranks
+      << ",\n  \"points_per_rank\": [";
+    for (std::size_t i = 0; i < per_rank.size(); ++i) o << (i ? ", " : "") << per_rank[i];
+    o << "],\n  \"wall_seconds\": " << report::number(wall) << "\n}\n";
+    return o.str();
+}
+
+report::SweepFolder::Mode folder_mode(const SweepArgs& a) {
+    if (a.resume && a.force) throw UsageError("give --resume or --force, not both");
+    if (a.resume && a.out.empty()) throw UsageError("--resume needs --out DIR: the folder of the sweep to continue");
+    return a.force ? report::SweepFolder::Mode::force
+                   : a.resume ? report::SweepFolder::Mode::resume : report::SweepFolder::Mode::fresh;
+}
+
+fs::path sweep_out(const SweepArgs& a, const experiment::SweepPlan& plan, const experiment::Shard& shard) {
+    if (!a.out.empty()) return a.out;
+    std::string stem = plan.spec().name;
+    if (!shard.whole()) stem += "-shard" + std::to_string(shard.index) + "of" + std::to_string(shard.count);
+    return default_out(stem);
+}
+
+experiment::Shard parse_shard(const std::string& text) {
+    try {
+        return experiment::Shard::parse(text);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(e.what());
+    }
+}
+
+void print_outcome(const report::Assembled& a, const experiment::SweepPlan& plan, const experiment::Shard& shard,
+                   const fs::path& dir, const Streams& io) {
+    if (a.sensitivity) {
+        io.out << report::sensitivity_text(a, scenario::to_string(plan.spec().terms));
+    } else if (!shard.whole()) {
+        io.out << "shard " << shard.text() << ": " << a.points << " of " << plan.points() << " points in " << dir.string()
+               << "\nwhen every shard has finished: caseload merge <the " << shard.count << " shard folders>\n";
+    } else {
+        io.out << "results in " << dir.string() << " (sensitivity.csv, metamodel.csv)\n";
+    }
+}
+
+int sweep_mpi(const SweepArgs& a, const std::string& file, const Streams& io);
+
+int cmd_sweep(const std::vector<std::string>& args, const Streams& io) {
+    SweepArgs a;
+    std::vector<std::string> files;
+    if (!parse(args, sweep_options(a), "file", files, kSweepUsage, io)) return kExitOk;
+    if (files.size() != 1) throw UsageError("sweep takes exactly one sweep file");
+    const auto mode = folder_mode(a);
+    const experiment::Shard shard = parse_shard(a.shard);
+    int launched = 0;
+    if (experiment::mpi_launched(&launched)) {
+        if (experiment::mpi_built()) return sweep_mpi(a, files[0], io);
+        if (launched > 1)
+            throw UsageError("started by an MPI launcher with " + std::to_string(launched) +
+                             " processes, but this caseload was built without MPI; rebuild with -DCASELOAD_MPI=ON, or "
+                             "run shards with --shard K/N and combine them with 'caseload merge'");
+    }
+
+    const experiment::SweepPlan plan(scenario::load_sweep(files[0]), a.replications, a.seed);
+    const fs::path out = sweep_out(a, plan, shard);
+    report::SweepFolder folder(out, plan, shard, mode);
+    if (folder.already_complete()) {
+        io.err << out.string() << " holds this sweep, finished; nothing to do\n";
+        return kExitOk;
+    }
+    const unsigned threads = experiment::resolve_threads(a.threads.value_or(0));
+    if (!a.quiet) {
+        io.err << "sweep " << plan.spec().name << ": " << plan.points() << " points x " << plan.replications()
+               << " replications";
+        if (!shard.whole()) io.err << ", shard " << shard.text() << " (" << folder.shard_points() << " points)";
+        if (folder.resumed_points()) io.err << "; resuming, " << folder.resumed_points() << " points done already";
+        io.err << "; " << threads << " threads\nif stopped, continue with: caseload sweep " << files[0] << " --out "
+               << out.string() << (shard.whole() ? "" : " --shard " + shard.text()) << " --resume\n";
+    }
+    detail::ProgressBar bar(io.err, io.err_is_terminal && !a.quiet);
+    experiment::SweepRunOptions opts;
+    opts.threads = threads;
+    opts.on_progress = [&bar](std::size_t done, std::size_t total) { bar.update(done, total); };
+    const auto t0 = std::chrono::steady_clock::now();
+    experiment::run_points(plan, folder.todo(), opts, [&](const experiment::PointResult& r) {
+        folder.write_point(r.point, report::point_fragment(plan, plan.scenario(r.point), r));
+    });
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    bar.finish();
+    const std::size_t run = folder.todo().size();
+    const report::Assembled assembled = folder.finish(
+        sweep_metadata(plan, shard, run, folder.resumed_points(), threads, 1, {run}, wall));
+    print_outcome(assembled, plan, shard, folder.dir(), io);
+    if (!a.quiet)
+        io.err << "\n" << run << " points (" << run * std::size_t(plan.replications()) << " replications) in "
+               << report::human(wall, "") << " s on " << threads << " threads; results in " << folder.dir().string() << "\n";
+    return kExitOk;
+}
+
+// The same sweep under mpirun: rank 0 manages and writes, every rank computes.
+int sweep_mpi(const SweepArgs& a, const std::string& file, const Streams& io) {
+    experiment::MpiContext ctx;
+    const bool manager = ctx.manager();
+    const std::string who = manager ? "" : "rank " + std::to_string(ctx.rank()) + ": ";
+    std::optional<experiment::SweepPlan> plan;
+    int code = kExitOk;
+    auto report_error = [&](const std::exception& e, int c) {
+        io.err << "error: " << who << e.what() << "\n";
+        code = c;
+    };
+    try {
+        plan.emplace(scenario::load_sweep(file), a.replications, a.seed);
+    } catch (const scenario::ScenarioError& e) {
+        if (manager) report_error(e, kExitBadInput);
+        code = kExitBadInput;
+    } catch (const std::exception& e) {
+        report_error(e, kExitFailed);
+    }
+    if (!ctx.all(code == kExitOk)) {
+        if (manager && code == kExitOk) io.err << "error: another rank could not load " << file
+                                               << " (is it on a file system every rank can read?)\n";
+        return code == kExitOk ? kExitFailed : code;
+    }
+    const experiment::Shard shard = parse_shard(a.shard);
+    const unsigned threads = experiment::resolve_threads(a.threads.value_or(1));
+
+    // The manager sets up the folder; every rank learns whether to go on.
+    std::optional<report::SweepFolder> folder;
+    fs::path out;
+    bool run_it = true;
+    if (manager) {
+        try {
+            out = sweep_out(a, *plan, shard);
+            folder.emplace(out, *plan, shard, folder_mode(a));
+            run_it = !folder->already_complete();
+            if (!run_it) io.err << out.string() << " holds this sweep, finished; nothing to do\n";
+        } catch (const UsageError& e) {
+            io.err << "error: " << e.what() << "\n(see 'caseload sweep --help')\n";
+            code = kExitBadInput;
+        } catch (const report::OutputExists& e) {
+            report_error(e, kExitBadInput);
+        } catch (const report::SweepInputError& e) {
+            report_error(e, kExitBadInput);
+        } catch (const std::exception& e) {
+            report_error(e, kExitFailed);
+        }
+    }
+    if (!ctx.from_manager(code == kExitOk)) return manager ? code : kExitOk;
+    if (!ctx.from_manager(run_it)) return kExitOk;
+
+    if (manager && !a.quiet) {
+        io.err << "sweep " << plan->spec().name << ": " << plan->points() << " points x " << plan->replications()
+               << " replications";
+        if (!shard.whole()) io.err << ", shard " << shard.text();
+        if (folder->resumed_points()) io.err << "; resuming, " << folder->resumed_points() << " points done already";
+        io.err << "; " << ctx.size() << " MPI ranks x " << threads << " threads\n";
+    }
+    detail::ProgressBar bar(io.err, manager && io.err_is_terminal && !a.quiet);
+    experiment::SweepRunOptions opts;
+    opts.threads = threads;
+    opts.on_progress = [&bar](std::size_t done, std::size_t total) { bar.update(done, total); };
+    const auto t0 = std::chrono::steady_clock::now();
+    experiment::MpiRunStats stats;
+    try {
+        const std::vector<std::size_t> none;
+        stats = experiment::run_points_mpi(ctx, *plan, manager ? folder->todo() : none, opts,
+                                           [&](const experiment::PointResult& r) {
+                                               folder->write_point(r.point, report::point_fragment(*plan, plan->scenario(r.point), r));
+                                           });
+    } catch (const std::exception& e) {
+        // Other ranks are waiting on this one: end them all. Finished points are kept for --resume.
+        io.err << "error: " << who << e.what() << "\n";
+        ctx.abort(kExitFailed);
+    }
+    if (!manager) return kExitOk;
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    bar.finish();
+    const std::size_t run = folder->todo().size();
+    const report::Assembled assembled = folder->finish(sweep_metadata(
+        *plan, shard, run, folder->resumed_points(), threads, ctx.size(), stats.points_per_rank, wall));
+    print_outcome(assembled, *plan, shard, folder->dir(), io);
+    if (!a.quiet) {
+        io.err << "\n" << run << " points in " << report::human(wall, "") << " s on " << ctx.size() << " ranks x "
+               << threads << " threads; points per rank:";
+        for (std::size_t r = 0; r < stats.points_per_rank.size(); ++r) io.err << " " << stats.points_per_rank[r];
+        io.err << "; results in " << folder->dir().string() << "\n";
+    }
+    return kExitOk;
+}
+
+int cmd_merge(const std::vector<std::string>& args, const Streams& io) {
+    std::string out;
+    bool force = false, quiet = false;
+    po::options_description d("options");
+    d.add_options()("help,h", "show this help")(
+        "out,o", po::value<std::string>(&out), "folder of the merged result (default results/<name>-<date-time>)")(
+        "force", po::bool_switch(&force), "replace that folder if it exists")(
+        "quiet,q", po::bool_switch(&quiet), "no messages on stderr except errors");
+    std::vector<std::string> dirs;
+    if (!parse(args, d, "dir", dirs,
+               "usage: caseload merge DIR... [--out OUT] [--force]\n"
+               "Combines the folders of a sweep's shards (caseload sweep --shard K/N) into one result, the same as the\n"
+               "sweep run whole. Refuses folders of different sweeps, unfinished shards, and a set with missing or\n"
+               "duplicate points.",
+               io))
+        return kExitOk;
+    if (dirs.empty()) throw UsageError("merge needs the folders of a sweep's shards");
+    std::vector<fs::path> shards(dirs.begin(), dirs.end());
+    const fs::path target = out.empty() ? default_out(report::sweep_folder_name(shards.front())) : fs::path(out);
+    std::ostringstream meta;
+    meta << "{\n  \"tool\": \"caseload-sim\",\n  \"version\": " << json_string(CASELOAD_VERSION)
+         << ",\n  \"command\": \"merge\",\n  \"shards\": [";
+    for (std::size_t i = 0; i < dirs.size(); ++i) meta << (i ? ", " : "") << json_string(dirs[i]);
+    meta << "]\n}\n";
+    const auto m = report::merge_sweeps(shards, target, force, meta.str());
+    if (m.assembled.sensitivity) io.out << report::sensitivity_text(m.assembled, m.terms);
+    if (!quiet)
+        io.err << "\nmerged " << dirs.size() << " folders, " << m.assembled.points << " points; results in "
+               << m.dir.string() << "\n";
+    return kExitOk;
+}
 }  // namespace
 
 int run(int argc, const char* const* argv, const Streams& io) {
@@ -548,7 +831,10 @@ int run(int argc, const char* const* argv, const Streams& io) {
         if (command == "validate") return cmd_validate(args, io);
         if (command == "trace") return cmd_trace(args, io);
         if (command == "solve") return cmd_solve(args, io);
-        const std::string sug = scenario::nearest(command, {"run", "compare", "report", "validate", "trace", "solve"});
+        if (command == "sweep") return cmd_sweep(args, io);
+        if (command == "merge") return cmd_merge(args, io);
+        const std::string sug = scenario::nearest(
+            command, {"run", "compare", "report", "validate", "trace", "solve", "sweep", "merge"});
         io.err << "error: unknown command '" << command << "'" << (sug.empty() ? "" : " (did you mean '" + sug + "'?)")
                << "\n\n"
                << kUsage;
@@ -563,6 +849,9 @@ int run(int argc, const char* const* argv, const Streams& io) {
         io.err << "error: " << e.what() << "\n";
         return kExitBadInput;
     } catch (const report::OutputExists& e) {
+        io.err << "error: " << e.what() << "\n";
+        return kExitBadInput;
+    } catch (const report::SweepInputError& e) {
         io.err << "error: " << e.what() << "\n";
         return kExitBadInput;
     } catch (const report::OutputError& e) {

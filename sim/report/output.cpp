@@ -110,6 +110,60 @@ void write_file_atomic(const fs::path& file, const std::string& content) {
     }
 }
 
+FileWriter::FileWriter(fs::path file) : file_(std::move(file)), tmp_(hidden_sibling(file_, ".partial-")) {
+    fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw OutputError("cannot create " + tmp_.string() + ": " + std::strerror(errno));
+    buffer_.reserve(1 << 20);
+}
+
+FileWriter::~FileWriter() {
+    if (fd_ >= 0) {
+        ::close(fd_);
+        std::error_code ec;
+        fs::remove(tmp_, ec);
+    }
+}
+
+void FileWriter::write(std::string_view text) {
+    if (fd_ < 0) throw OutputError("write to " + file_.string() + " after it was committed");
+    buffer_.append(text);
+    if (buffer_.size() >= (1u << 20)) flush();
+}
+
+void FileWriter::flush() {
+    const char* p = buffer_.data();
+    std::size_t left = buffer_.size();
+    while (left > 0) {
+        const ssize_t n = ::write(fd_, p, left);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw OutputError("cannot write " + tmp_.string() + ": " + std::strerror(errno));
+        }
+        p += n;
+        left -= std::size_t(n);
+    }
+    buffer_.clear();
+}
+
+void FileWriter::commit() {
+    flush();
+    if (::fsync(fd_) != 0 && errno != EINVAL && errno != EROFS)
+        throw OutputError("cannot write " + tmp_.string() + ": " + std::strerror(errno));
+    const int fd = fd_;
+    fd_ = -1;
+    if (::close(fd) != 0) {
+        std::error_code ec;
+        fs::remove(tmp_, ec);
+        throw OutputError("cannot write " + tmp_.string() + ": " + std::strerror(errno));
+    }
+    std::error_code ec;
+    fs::rename(tmp_, file_, ec);
+    if (ec) {
+        fs::remove(tmp_, ec);
+        throw OutputError("cannot move " + tmp_.string() + " to " + file_.string() + ": " + ec.message());
+    }
+}
+
 ResultsDir::ResultsDir(fs::path dir, bool force) : dir_(std::move(dir)), force_(force) {
     std::error_code ec;
     if (fs::exists(dir_, ec) && !force_)

@@ -1,9 +1,10 @@
-// Every shipped scenario and compare file validates and runs (a smoke test at
+// Every shipped scenario, compare and sweep file validates; every scenario runs (a smoke test at
 // two replications), and every scenario file opens with a comment saying what
 // it represents.
 
 #include "caseload/experiment/runner.hpp"
 #include "caseload/scenario/loader.hpp"
+#include "caseload/scenario/sweep_file.hpp"
 
 #include <doctest/doctest.h>
 
@@ -25,6 +26,10 @@ TEST_CASE("every shipped scenario validates and runs") {
         std::string first;
         std::getline(in, first);
         CHECK(first.rfind("#", 0) == 0);  // opens with what it represents
+        if (scenario::is_sweep_file(file)) {
+            CHECK_NOTHROW((void)scenario::load_sweep(file));  // runs in the sweep tests
+            continue;
+        }
         if (scenario::is_compare_file(file)) {
             const auto spec = scenario::load_compare(file);
             CHECK_NOTHROW((void)scenario::load_scenario(spec.baseline));
