@@ -2,6 +2,7 @@
 
 #include "caseload/experiment/analysis.hpp"
 #include "caseload/experiment/mpi.hpp"
+#include "caseload/experiment/limits.hpp"
 #include "caseload/experiment/runner.hpp"
 #include "caseload/experiment/solve.hpp"
 #include "caseload/experiment/sweep.hpp"
@@ -11,6 +12,7 @@
 #include "caseload/scenario/loader.hpp"
 #include "caseload/scenario/sweep_file.hpp"
 #include "caseload/report/sweep_output.hpp"
+#include "caseload/scenario/schema.hpp"
 #include "progress.hpp"
 
 #include <boost/program_options.hpp>
@@ -52,9 +54,10 @@ constexpr const char* kUsage =
     "  validate FILE...    check scenario, compare and sweep files without running them\n"
     "  trace FILE          every event of one replication, as CSV on stdout\n"
     "  solve FILE          break-even: the smallest workforce for which a metric meets a target\n"
+    "  schema [compare]    the JSON Schema of scenario (or compare) files, for editors\n"
     "\n"
     "'caseload <command> --help' lists a command's options.\n"
-    "exit codes: 0 ok, 1 the run failed (e.g. cannot write results), 2 bad input\n";
+    "exit codes: 0 ok, 1 the run failed (e.g. cannot write results), 2 bad input, 130 interrupted (Ctrl-C)\n";
 
 struct UsageError : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -68,6 +71,7 @@ struct Common {
     bool force = false;
     bool quiet = false;
     std::string lang = "en";
+    bool allow_large = false;
 };
 
 po::options_description run_options(Common& c) {
@@ -81,6 +85,8 @@ po::options_description run_options(Common& c) {
         ("threads,t", po::value<unsigned>(&c.threads)->default_value(0), "worker threads; 0 = all cores")
         ("out,o", po::value<std::string>(&c.out), "results folder (default results/<name>-<date-time>)")
         ("force", po::bool_switch(&c.force), "replace the results folder if it exists")
+        ("allow-large", po::bool_switch(&c.allow_large),
+         "run even when the run is estimated to exceed the limits of events or memory (see README, Robustness)")
         ("quiet,q", po::bool_switch(&c.quiet), "no progress bar, no messages on stderr except errors")
         ("lang", po::value<std::string>(&c.lang)->default_value("en"),
          "language of report.html and report.md: en (English) or nl (Dutch)");
@@ -194,6 +200,7 @@ Outcome execute(const std::vector<scenario::Scenario>& scenarios, const Common& 
     detail::ProgressBar bar(io.err, io.err_is_terminal && !c.quiet);
     experiment::RunOptions opts;
     opts.threads = c.threads;
+    opts.stop = io.stop;
     opts.on_progress = [&bar](std::size_t done, std::size_t total) { bar.update(done, total); };
     const auto t0 = std::chrono::steady_clock::now();
     o.results = experiment::run_experiments(scenarios, opts);
@@ -236,6 +243,25 @@ void apply_overrides(scenario::Scenario& s, const Common& c) {
     if (c.seed) s.seed = *c.seed;
 }
 
+// Refuse, before anything starts, a run that would take days or more memory
+// than the limits allow, pointing at the key that drives the cost.
+// `replications_at` is where the replications were set when not in the
+// scenario file (a compare file).
+void check_limits(const std::vector<scenario::Scenario>& scenarios, const Common& c,
+                  const std::optional<scenario::Location>& replications_at = std::nullopt) {
+    if (c.allow_large) return;
+    const auto breach = experiment::check_run(scenarios, experiment::resolve_threads(c.threads));
+    if (!breach) return;
+    const auto& s = scenarios[breach->scenario];
+    if (breach->key_path == "replications" && c.replications)
+        throw scenario::ScenarioError(scenario::Location{s.source_file, 0, 0},
+                                      "--replications " + std::to_string(*c.replications),
+                                      breach->message);
+    if (breach->key_path == "replications" && replications_at)
+        throw scenario::ScenarioError(*replications_at, "compare.replications", breach->message);
+    throw scenario::ScenarioError(scenario::locate(s.source_file, breach->key_path), breach->key_path, breach->message);
+}
+
 int cmd_run(const std::vector<std::string>& args, const Streams& io) {
     Common c;
     std::vector<std::string> files;
@@ -244,6 +270,7 @@ int cmd_run(const std::vector<std::string>& args, const Streams& io) {
     const report::Language lang = language(c);
     auto sc = scenario::load_scenario(files[0]);
     apply_overrides(sc, c);
+    check_limits({sc}, c);
     const fs::path out = c.out.empty() ? default_out(sc.name) : fs::path(c.out);
     report::ResultsDir dir(out, c.force);
     const Outcome o = execute({sc}, c, io);
@@ -273,8 +300,10 @@ int cmd_compare(const std::vector<std::string>& args, const Streams& io) {
     const report::Language lang = language(c);
     std::vector<scenario::Scenario> scenarios;
     std::string title;
-    if (files.size() == 1 && scenario::is_compare_file(files[0])) {
+    std::optional<scenario::Location> replications_at;
+    if (files.size() == 1) {
         const auto spec = scenario::load_compare(files[0]);
+        if (spec.replications) replications_at = scenario::locate(files[0], "compare.replications");
         scenarios.push_back(scenario::load_scenario(spec.baseline));
         for (const auto& f : spec.scenarios) scenarios.push_back(scenario::load_scenario(f));
         if (spec.replications) scenarios[0].replications = *spec.replications;
@@ -290,6 +319,7 @@ int cmd_compare(const std::vector<std::string>& args, const Streams& io) {
         s.seed = scenarios[0].seed;
         s.replications = scenarios[0].replications;
     }
+    check_limits(scenarios, c, replications_at);
     std::string report_title = title;  // for people; `title` names the folder
     if (title.empty()) {
         title = scenarios[0].name;
@@ -355,7 +385,9 @@ int cmd_report(const std::vector<std::string>& args, const Streams& io) {
 
 int cmd_validate(const std::vector<std::string>& args, const Streams& io) {
     po::options_description d("options");
-    d.add_options()("help,h", "show this help");
+    Common c;
+    d.add_options()("help,h", "show this help")(
+        "allow-large", po::bool_switch(&c.allow_large), "do not check the limits of events and memory of a run");
     std::vector<std::string> files;
     if (!parse(args, d, "file", files, "usage: caseload validate FILE...\nChecks scenario, compare and sweep files (every point of a sweep); exit 2 if any is wrong.", io))
         return kExitOk;
@@ -369,11 +401,16 @@ int cmd_validate(const std::vector<std::string>& args, const Streams& io) {
                        << " replications on " << plan.spec().base.string() << ")\n";
             } else if (scenario::is_compare_file(f)) {
                 const auto spec = scenario::load_compare(f);
-                (void)scenario::load_scenario(spec.baseline);
-                for (const auto& s : spec.scenarios) (void)scenario::load_scenario(s);
+                std::vector<scenario::Scenario> all{scenario::load_scenario(spec.baseline)};
+                for (const auto& s : spec.scenarios) all.push_back(scenario::load_scenario(s));
+                if (spec.replications) all[0].replications = *spec.replications;
+                for (auto& s : all) s.replications = all[0].replications;  // as compare runs them
+                check_limits(all, c,
+                             spec.replications ? std::optional(scenario::locate(f, "compare.replications")) : std::nullopt);
                 io.out << "ok  " << f << " (compare: " << spec.scenarios.size() + 1 << " scenarios)\n";
             } else {
                 const auto s = scenario::load_scenario(f);
+                check_limits({s}, c);
                 io.out << "ok  " << f << " (" << s.name << ")\n";
             }
         } catch (const scenario::ScenarioError& e) {
@@ -385,9 +422,12 @@ int cmd_validate(const std::vector<std::string>& args, const Streams& io) {
 }
 
 struct CsvTrace : model::TraceSink {
-    explicit CsvTrace(std::ostream& o) : out(o) { out << "day,event,family,worker,waitlist,with_worker,closed\n"; }
+    CsvTrace(std::ostream& o, std::atomic<bool>* stop_flag) : out(o), stop(stop_flag) {
+        out << "day,event,family,worker,waitlist,with_worker,closed\n";
+    }
     void on_event(double day, const char* kind, std::int64_t family, std::int64_t worker, std::size_t waitlist,
                   std::size_t with_worker, std::uint64_t closed) override {
+        if (stop && stop->load(std::memory_order_relaxed)) throw experiment::Interrupted(0, 1);
         out << report::number(day) << ',' << kind << ',';
         if (family >= 0) out << family;
         out << ',';
@@ -395,6 +435,7 @@ struct CsvTrace : model::TraceSink {
         out << ',' << waitlist << ',' << with_worker << ',' << closed << '\n';
     }
     std::ostream& out;
+    std::atomic<bool>* stop;
 };
 
 int cmd_trace(const std::vector<std::string>& args, const Streams& io) {
@@ -415,7 +456,7 @@ int cmd_trace(const std::vector<std::string>& args, const Streams& io) {
     if (replication < 0) throw UsageError("--replication must be 0 or more");
     auto sc = scenario::load_scenario(files[0]);
     apply_overrides(sc, c);
-    CsvTrace sink(io.out);
+    CsvTrace sink(io.out, io.stop);
     (void)model::simulate(sc, std::uint32_t(replication), &sink);
     return kExitOk;
 }
@@ -810,6 +851,38 @@ int cmd_merge(const std::vector<std::string>& args, const Streams& io) {
                << m.dir.string() << "\n";
     return kExitOk;
 }
+int cmd_schema(const std::vector<std::string>& args, const Streams& io) {
+    po::options_description d("options");
+    d.add_options()("help,h", "show this help");
+    std::vector<std::string> which;
+    if (!parse(args, d, "kind", which,
+               "usage: caseload schema [scenario|compare]\nPrints the JSON Schema of scenario files (or of compare "
+               "files) on stdout, for editors that check YAML against a schema. It is made from the same table of keys "
+               "the loader checks files against.",
+               io))
+        return kExitOk;
+    if (which.size() > 1) throw UsageError("schema takes at most one argument: scenario or compare");
+    const std::string kind = which.empty() ? "scenario" : which[0];
+    if (kind == "scenario")
+        io.out << scenario::schema::scenario_json_schema();
+    else if (kind == "compare")
+        io.out << scenario::schema::compare_json_schema();
+    else
+        throw UsageError("unknown schema '" + kind + "'; expected scenario or compare");
+    return kExitOk;
+}
+
+// The command line as typed, to say how to run it again.
+std::string command_line(const std::vector<std::string>& args) {
+    std::string line = "caseload";
+    for (const auto& a : args) {
+        const bool plain = !a.empty() && a.find_first_of(" \t'\"\\$`*?[]{}()<>|&;!#~") == std::string::npos;
+        line += ' ';
+        line += plain ? a : "'" + a + "'";
+    }
+    return line;
+}
+
 }  // namespace
 
 int run(int argc, const char* const* argv, const Streams& io) {
@@ -833,12 +906,24 @@ int run(int argc, const char* const* argv, const Streams& io) {
         if (command == "solve") return cmd_solve(args, io);
         if (command == "sweep") return cmd_sweep(args, io);
         if (command == "merge") return cmd_merge(args, io);
+        if (command == "schema") return cmd_schema(args, io);
         const std::string sug = scenario::nearest(
-            command, {"run", "compare", "report", "validate", "trace", "solve", "sweep", "merge"});
+            command, {"run", "compare", "report", "validate", "trace", "solve", "sweep", "merge", "schema"});
         io.err << "error: unknown command '" << command << "'" << (sug.empty() ? "" : " (did you mean '" + sug + "'?)")
                << "\n\n"
                << kUsage;
         return kExitBadInput;
+    } catch (const experiment::Interrupted& e) {
+        std::vector<std::string> typed(argv + std::min(argc, 1), argv + argc);
+        if (command == "trace") {
+            io.err << "interrupted: the trace on stdout is incomplete\n";
+        } else {
+            io.err << "interrupted: stopped after " << e.done() << " of " << e.total()
+                   << " replications; nothing was written (no results folder). The results of a run do not depend "
+                      "on when it was stopped: to get them, run it again from the start:\n  "
+                   << command_line(typed) << "\n";
+        }
+        return kExitInterrupted;
     } catch (const UsageError& e) {
         io.err << "error: " << e.what() << "\n(see 'caseload " << command << " --help')\n";
         return kExitBadInput;

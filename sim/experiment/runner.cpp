@@ -37,6 +37,7 @@ std::vector<ExperimentResult> run_experiments(const std::vector<scenario::Scenar
     auto worker = [&] {
         for (;;) {
             if (failed.load(std::memory_order_relaxed)) return;
+            if (options.stop && options.stop->load(std::memory_order_relaxed)) return;
             const std::size_t i = next.fetch_add(1, std::memory_order_relaxed);
             if (i >= tasks.size()) return;
             const Task t = tasks[i];
@@ -58,13 +59,15 @@ std::vector<ExperimentResult> run_experiments(const std::vector<scenario::Scenar
     for (unsigned i = 0; i < n_threads; ++i) pool.emplace_back(worker);
 
     if (options.on_progress) {
-        while (done.load(std::memory_order_acquire) < tasks.size() && !failed.load()) {
+        while (done.load(std::memory_order_acquire) < tasks.size() && !failed.load() &&
+               !(options.stop && options.stop->load())) {
             options.on_progress(done.load(std::memory_order_acquire), tasks.size());
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
         }
     }
     for (auto& t : pool) t.join();
     if (error) std::rethrow_exception(error);
+    if (done.load() < tasks.size()) throw Interrupted(done.load(), tasks.size());
     if (options.on_progress) options.on_progress(tasks.size(), tasks.size());
     return results;
 }

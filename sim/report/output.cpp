@@ -1,13 +1,16 @@
 #include "caseload/report/output.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <sstream>
 
 namespace caseload::report {
@@ -78,6 +81,62 @@ fs::path hidden_sibling(const fs::path& p, const char* tag) {
     name += tag;
     name += std::to_string(::getpid());
     return p.parent_path() / name;
+}
+
+// A staging folder holds this file: who is building it. Only folders that
+// hold it are ever removed as stale, and only by a run on the same machine.
+constexpr const char* kStagingMarker = ".caseload-staging";
+
+std::string host_name() {
+    char buf[256] = {};
+    if (::gethostname(buf, sizeof buf - 1) != 0) return "unknown";
+    return buf;
+}
+
+// ".<name>.partial-<pid>" -> pid, or 0 when the name is not a staging name.
+long staging_pid(const std::string& name) {
+    static constexpr std::string_view tag = ".partial-";
+    if (name.size() < 2 || name[0] != '.') return 0;
+    const auto at = name.rfind(tag);
+    if (at == std::string::npos || at == 0) return 0;
+    long pid = 0;
+    const char* b = name.data() + at + tag.size();
+    const char* e = name.data() + name.size();
+    const auto r = std::from_chars(b, e, pid);
+    return r.ec == std::errc{} && r.ptr == e && b != e ? pid : 0;
+}
+
+// Staging folders left by runs that were killed (SIGKILL, power loss) on this
+// machine: their process is gone. Removed so they do not pile up.
+void remove_stale_staging(const fs::path& parent) {
+    std::error_code ec;
+    const std::string host = host_name();
+    fs::directory_iterator it(parent, ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        const long pid = staging_pid(name);
+        if (pid <= 0 || pid == long(::getpid())) continue;
+        std::error_code e2;
+        if (!fs::is_directory(fs::symlink_status(it->path(), e2))) continue;
+        std::ifstream marker(it->path() / kStagingMarker);
+        std::string line, marker_host;
+        long marker_pid = 0;
+        while (std::getline(marker, line)) {
+            if (line.rfind("host=", 0) == 0) marker_host = line.substr(5);
+            if (line.rfind("pid=", 0) == 0) marker_pid = std::atol(line.c_str() + 4);
+        }
+        if (marker_host != host || marker_pid != pid) continue;  // not ours, or another machine's
+        if (::kill(pid_t(pid), 0) == 0 || errno != ESRCH) continue;  // still running (or not ours to ask)
+        fs::remove_all(it->path(), e2);
+    }
+}
+
+// With --force, only a folder that caseload wrote (or an empty one) is replaced.
+bool replaceable(const fs::path& dir) {
+    std::error_code ec;
+    if (!fs::is_directory(fs::symlink_status(dir, ec))) return false;
+    if (fs::is_empty(dir, ec) && !ec) return true;
+    return fs::is_regular_file(dir / "metadata.json", ec);
 }
 
 std::string years_text(double days) {
@@ -166,15 +225,23 @@ void FileWriter::commit() {
 
 ResultsDir::ResultsDir(fs::path dir, bool force) : dir_(std::move(dir)), force_(force) {
     std::error_code ec;
-    if (fs::exists(dir_, ec) && !force_)
-        throw OutputExists(dir_.string() + " exists already; choose another --out, or add --force to replace it");
+    if (fs::exists(fs::symlink_status(dir_, ec))) {
+        if (!force_)
+            throw OutputExists(dir_.string() + " exists already; choose another --out, or add --force to replace it");
+        if (!replaceable(dir_))
+            throw OutputExists(dir_.string() +
+                               " exists and is not a results folder (no metadata.json in it); refusing to replace it "
+                               "even with --force: choose another --out");
+    }
     const fs::path parent = dir_.has_parent_path() ? dir_.parent_path() : fs::path(".");
     fs::create_directories(parent, ec);
     if (ec) throw OutputError("cannot create " + parent.string() + ": " + ec.message());
+    remove_stale_staging(parent);
     staging_ = hidden_sibling(parent / dir_.filename(), ".partial-");
     fs::remove_all(staging_, ec);
     if (!fs::create_directory(staging_, ec) || ec)
         throw OutputError("cannot create " + staging_.string() + ": " + (ec ? ec.message() : std::string("exists")));
+    write_all(staging_ / kStagingMarker, "host=" + host_name() + "\npid=" + std::to_string(::getpid()) + "\n");
 }
 
 ResultsDir::~ResultsDir() {
@@ -201,6 +268,7 @@ fs::path ResultsDir::commit() {
         fs::rename(dir_, old, ec);
         if (ec) throw OutputError("cannot move the old " + dir_.string() + " aside: " + ec.message());
     }
+    fs::remove(staging_ / kStagingMarker, ec);
     fs::rename(staging_, dir_, ec);
     if (ec) throw OutputError("cannot move results into " + dir_.string() + ": " + ec.message());
     committed_ = true;

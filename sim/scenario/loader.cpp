@@ -1,12 +1,18 @@
 #include "caseload/scenario/loader.hpp"
 
+#include "caseload/scenario/cost.hpp"
+#include "caseload/scenario/schema.hpp"
+
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -83,8 +89,8 @@ std::string child_path(const std::string& parent, const std::string& key) {
 // What a node holds, in words, for "found ..." in messages.
 std::string describe(const YAML::Node& n) {
     if (!n.IsDefined() || n.IsNull()) return "nothing";
-    if (n.IsSequence()) return "a list";
-    if (n.IsMap()) return "a mapping";
+    if (n.IsSequence()) return n.size() ? "a list" : "an empty list";
+    if (n.IsMap()) return n.size() ? "a mapping" : "an empty mapping";
     std::string s = n.Scalar();
     if (s.size() > 40) s = s.substr(0, 37) + "...";
     return "'" + s + "'";
@@ -95,6 +101,9 @@ std::string format_number(double v) {
     auto r = std::to_chars(buf, buf + sizeof buf, v);
     return std::string(buf, r.ptr);
 }
+
+std::string read_file(const fs::path& file, const Location* where, std::size_t limit = kMaxYamlBytes);
+void check_named_file(const fs::path& file, const Location& where, const std::string& key_path, const std::string& what);
 
 // Parses YAML nodes into Spec values, remembering where each key came from.
 class Parser {
@@ -108,6 +117,7 @@ public:
     }
 
     [[nodiscard]] Location where(const YAML::Node& n) const {
+        if (!n.IsDefined()) return Location{file_, 0, 0};  // a key that is not there has no place
         const YAML::Mark m = n.Mark();
         if (m.is_null()) return Location{file_, 0, 0};
         return Location{file_, m.line + 1, m.column + 1};
@@ -128,6 +138,10 @@ public:
             if (!k.IsScalar()) fail(k, path, "expected a key name, found " + describe(k));
             const std::string key = k.Scalar();
             if (!seen.insert(key).second) fail(k, child_path(path, key), "duplicate key");
+            const bool known = std::find(allowed.begin(), allowed.end(), key) != allowed.end();
+            if (known && it->second.IsNull())
+                fail(k, child_path(path, key), "found nothing after '" + key + ":'; expected a value on the same line or "
+                                                "indented below it (or remove the line)");
             if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
                 const std::string sug = nearest(key, allowed);
                 fail(k, child_path(path, key),
@@ -225,28 +239,28 @@ public:
         const YAML::Node kind_node = n["distribution"];
         if (!kind_node) fail(n, path, "missing key 'distribution' (exponential, lognormal, gamma, fixed, uniform or empirical)");
         const std::string kind = scalar(kind_node, child_path(path, "distribution"), "a distribution name");
-        static const std::vector<std::string> kinds = {"exponential", "lognormal", "gamma", "fixed", "uniform", "empirical"};
+        const std::vector<std::string>& kinds = schema::distribution_kinds();
         const std::string dpath = child_path(path, "distribution");
         kernel::DistributionSpec d;
         if (kind == "exponential") {
-            check_keys(n, path, {"distribution", "mean"});
+            check_keys(n, path, schema::keys("distribution.exponential"));
             d = kernel::DistributionSpec::exponential(duration(require(n, path, "mean"), child_path(path, "mean")));
         } else if (kind == "lognormal" || kind == "gamma") {
-            check_keys(n, path, {"distribution", "mean", "cv"});
+            check_keys(n, path, schema::keys("distribution." + kind));
             const double mean = duration(require(n, path, "mean"), child_path(path, "mean"));
             const double cv = positive(require(n, path, "cv"), child_path(path, "cv"));
             d = kind == "lognormal" ? kernel::DistributionSpec::lognormal(mean, cv) : kernel::DistributionSpec::gamma(mean, cv);
         } else if (kind == "fixed") {
-            check_keys(n, path, {"distribution", "value"});
+            check_keys(n, path, schema::keys("distribution.fixed"));
             d = kernel::DistributionSpec::fixed(duration(require(n, path, "value"), child_path(path, "value"), true));
         } else if (kind == "uniform") {
-            check_keys(n, path, {"distribution", "min", "max"});
+            check_keys(n, path, schema::keys("distribution.uniform"));
             const double lo = duration(require(n, path, "min"), child_path(path, "min"), true);
             const double hi = duration(require(n, path, "max"), child_path(path, "max"));
             if (hi < lo) fail(n["max"], child_path(path, "max"), "expected max >= min");
             d = kernel::DistributionSpec::uniform(lo, hi);
         } else if (kind == "empirical") {
-            check_keys(n, path, {"distribution", "values", "csv", "column", "unit"});
+            check_keys(n, path, schema::keys("distribution.empirical"));
             if (n["values"] && n["csv"]) fail(n, path, "give either 'values' or 'csv' with 'column', not both");
             if (n["values"]) {
                 if (n["column"] || n["unit"]) fail(n, path, "'column' and 'unit' go with 'csv', not with 'values'");
@@ -279,9 +293,7 @@ public:
 
     // Apply one file's keys on top of `s` (which holds defaults or the parent's values).
     void apply(const YAML::Node& root, Scenario& s) {
-        check_keys(root, "", {"name", "description", "extends", "horizon", "warmup", "replications", "seed",
-                              "referrals", "workforce", "waitlist", "handover", "effects", "care", "placement",
-                              "repeat", "triage", "initial", "interventions"});
+        check_keys(root, "", schema::keys("scenario"));
         if (auto n = root["name"]) {
             s.name = scalar(n, "name", "a name");
             note(n, "name");
@@ -293,8 +305,10 @@ public:
         if (auto n = root["horizon"]) {
             s.horizon_days = duration(n, "horizon");
             if (s.horizon_days > kMaxHorizonYears * kDaysPerYear)
-                fail(n, "horizon", "horizon longer than the limit of " + format_number(kMaxHorizonYears) +
-                                       " years; a run that long takes days. Shorten it, or split the study into runs");
+                fail(n, "horizon", "expected a horizon of at most " + format_number(kMaxHorizonYears) +
+                                       " years, found " + describe(n) +
+                                       "; a run that long takes days. Shorten it, or split the study into runs "
+                                       "(the limit is kMaxHorizonYears in include/caseload/scenario/loader.hpp)");
             note(n, "horizon");
         }
         if (auto n = root["warmup"]) {
@@ -303,7 +317,8 @@ public:
         }
         if (auto n = root["replications"]) {
             s.replications = int(integer(n, "replications", 1, kMaxReplications,
-                                         "; the limit keeps one run within a day, use a sweep with --shard for more"));
+                                         "; the limit (kMaxReplications in include/caseload/scenario/loader.hpp) keeps one run within a day, "
+                                         "use a sweep with --shard for more"));
             note(n, "replications");
         }
         if (auto n = root["seed"]) {
@@ -321,7 +336,7 @@ public:
         if (auto n = root["triage"]) apply_triage(n, s.triage);
         if (auto n = root["interventions"]) apply_interventions(n, s.interventions);
         if (auto n = root["initial"]) {
-            check_keys(n, "initial", {"caseload"});
+            check_keys(n, "initial", schema::keys("initial"));
             field(n, "initial", "caseload", [&](const auto& v, const auto& p) { s.initial.caseload_share = share(v, p); });
         }
     }
@@ -336,7 +351,7 @@ public:
     }
 
     void apply_sick_leave(const YAML::Node& n, SickLeaveSpec& s, const std::string& path) {
-        check_keys(n, path, {"episodes_per_year", "length", "long_after", "pressure_elasticity"});
+        check_keys(n, path, schema::keys("workforce.sick_leave"));
         field(n, path, "episodes_per_year", [&](const auto& v, const auto& p) { s.episodes_per_year = number_in(v, p, 0, 52, "episodes per worker-year between 0 and 52"); });
         field(n, path, "length", [&](const auto& v, const auto& p) { s.length = distribution(v, p); });
         field(n, path, "long_after", [&](const auto& v, const auto& p) { s.long_after_days = duration(v, p); });
@@ -344,14 +359,14 @@ public:
     }
 
     void apply_attrition(const YAML::Node& n, AttritionSpec& a, const std::string& path) {
-        check_keys(n, path, {"per_year", "pressure_elasticity", "first_year_multiplier"});
+        check_keys(n, path, schema::keys("workforce.attrition"));
         field(n, path, "per_year", [&](const auto& v, const auto& p) { a.per_year = number_in(v, p, 0, 10, "a hazard per worker-year between 0 and 10 (0.15 = 15% a year)"); });
         field(n, path, "pressure_elasticity", [&](const auto& v, const auto& p) { a.pressure_elasticity = number_in(v, p, -10, 10, "an elasticity between -10 and 10"); });
         field(n, path, "first_year_multiplier", [&](const auto& v, const auto& p) { a.first_year_multiplier = number_in(v, p, 0, 100, "a multiplier between 0 and 100"); });
     }
 
     void apply_hiring(const YAML::Node& n, HiringSpec& h, const std::string& path) {
-        check_keys(n, path, {"delay", "ramp_up", "start_fraction"});
+        check_keys(n, path, schema::keys("workforce.hiring"));
         field(n, path, "delay", [&](const auto& v, const auto& p) { h.delay = distribution(v, p); });
         field(n, path, "ramp_up", [&](const auto& v, const auto& p) { h.ramp_days = duration(v, p, true); });
         field(n, path, "start_fraction", [&](const auto& v, const auto& p) { h.start_fraction = share(v, p); });
@@ -451,7 +466,7 @@ public:
 
     void apply_handover(const YAML::Node& n, HandoverSpec& h) {
         const std::string path = "handover";
-        check_keys(n, path, {"penalty", "priority"});
+        check_keys(n, path, schema::keys("handover"));
         field(n, path, "penalty", [&](const auto& v, const auto& p) { h.penalty_days = duration(v, p, true); });
         field(n, path, "priority", [&](const auto& v, const auto& p) {
             const std::string x = scalar(v, p, "ahead or behind");
@@ -463,7 +478,7 @@ public:
 
     void apply_effects(const YAML::Node& n, EffectsSpec& e) {
         const std::string path = "effects";
-        check_keys(n, path, {"reference_caseload", "length_strength", "repeat_strength", "waitlist_pressure_weight"});
+        check_keys(n, path, schema::keys("effects"));
         field(n, path, "reference_caseload", [&](const auto& v, const auto& p) { e.reference_caseload = number_in(v, p, 0.1, 1000, "a caseload greater than 0"); });
         field(n, path, "length_strength", [&](const auto& v, const auto& p) { e.length_strength = number_in(v, p, 0, 5, "a strength between 0 (off) and 5"); });
         field(n, path, "repeat_strength", [&](const auto& v, const auto& p) { e.repeat_strength = number_in(v, p, 0, 5, "a strength between 0 (off) and 5"); });
@@ -472,12 +487,12 @@ public:
 
     void apply_care(const YAML::Node& n, CareSpec& c) {
         const std::string path = "care";
-        check_keys(n, path, {"need_share", "search", "places", "stay", "late_after", "late_extension"});
+        check_keys(n, path, schema::keys("care"));
         field(n, path, "need_share", [&](const auto& v, const auto& p) { c.need_share = share(v, p); });
         field(n, path, "search", [&](const auto& v, const auto& p) { c.search = distribution(v, p); });
         field(n, path, "places", [&](const auto& v, const auto& p) {
             if (v.IsScalar() && v.Scalar() == "unlimited") c.places.reset();
-            else c.places = integer(v, p, 0, 10000000);
+            else c.places = integer(v, p, 0, kMaxCarePlaces);
         });
         field(n, path, "stay", [&](const auto& v, const auto& p) { c.stay = distribution(v, p); });
         field(n, path, "late_after", [&](const auto& v, const auto& p) { c.late_after_days = duration(v, p, true); });
@@ -486,7 +501,7 @@ public:
 
     void apply_placement(const YAML::Node& n, PlacementSpec& pl) {
         const std::string path = "placement";
-        check_keys(n, path, {"share", "length_multiplier", "weight_multiplier"});
+        check_keys(n, path, schema::keys("placement"));
         field(n, path, "share", [&](const auto& v, const auto& p) { pl.share = share(v, p); });
         field(n, path, "length_multiplier", [&](const auto& v, const auto& p) { pl.length_multiplier = number_in(v, p, 0.01, 100, "a multiplier greater than 0"); });
         field(n, path, "weight_multiplier", [&](const auto& v, const auto& p) { pl.weight_multiplier = number_in(v, p, 0.01, 100, "a multiplier greater than 0"); });
@@ -494,7 +509,7 @@ public:
 
     void apply_repeat(const YAML::Node& n, RepeatSpec& r) {
         const std::string path = "repeat";
-        check_keys(n, path, {"probability", "delay"});
+        check_keys(n, path, schema::keys("repeat"));
         field(n, path, "probability", [&](const auto& v, const auto& p) {
             r.probability = number_in(v, p, 0, 0.95, "a probability between 0 and 0.95 (1 would refer every family forever)");
         });
@@ -503,7 +518,7 @@ public:
 
     void apply_triage(const YAML::Node& n, TriageSpec& t) {
         const std::string path = "triage";
-        check_keys(n, path, {"escalate_after", "review_every", "review_probability"});
+        check_keys(n, path, schema::keys("triage"));
         field(n, path, "escalate_after", [&](const auto& v, const auto& p) { t.escalate_after_days = duration(v, p); });
         field(n, path, "review_every", [&](const auto& v, const auto& p) { t.review_every_days = duration(v, p); });
         field(n, path, "review_probability", [&](const auto& v, const auto& p) { t.review_probability = share(v, p); });
@@ -511,7 +526,7 @@ public:
 
     void apply_referrals(const YAML::Node& n, ReferralSpec& r) {
         const std::string path = "referrals";
-        check_keys(n, path, {"rate_per_week", "schedule", "urgent_share", "types"});
+        check_keys(n, path, schema::keys("referrals"));
         if (n["rate_per_week"] && n["schedule"])
             fail(n["schedule"], path + ".schedule", "give either 'rate_per_week' or 'schedule', not both");
         if (auto v = n["rate_per_week"]) {
@@ -527,7 +542,7 @@ public:
             std::vector<RateSegment> segs;
             for (std::size_t i = 0; i < v.size(); ++i) {
                 const std::string ip = sp + "[" + std::to_string(i) + "]";
-                check_keys(v[i], ip, {"from", "rate_per_week"});
+                check_keys(v[i], ip, schema::keys("referrals.schedule"));
                 RateSegment seg;
                 seg.from_day = duration(require(v[i], ip, "from"), ip + ".from", true);
                 seg.rate_per_week = number(require(v[i], ip, "rate_per_week"), ip + ".rate_per_week");
@@ -552,6 +567,8 @@ public:
             for (auto it = v.begin(); it != v.end(); ++it) {
                 const std::string name = scalar(it->first, tp, "a measure type name");
                 if (!seen.insert(name).second) fail(it->first, tp + "." + name, "duplicate measure type");
+                if (it->second.IsNull())
+                    fail(it->first, tp + "." + name, "found nothing after '" + name + ":'; expected share, length and weight");
                 const std::string ip = tp + "." + name;
                 auto existing = std::find_if(r.types.begin(), r.types.end(), [&](const auto& t) { return t.name == name; });
                 const bool is_new = existing == r.types.end();
@@ -559,7 +576,7 @@ public:
                 if (!is_new) t = *existing;
                 t.name = name;
                 const YAML::Node tn = it->second;
-                check_keys(tn, ip, {"share", "length", "weight"});
+                check_keys(tn, ip, schema::keys("referrals.types"));
                 if (is_new) {
                     (void)require(tn, ip, "share");
                     (void)require(tn, ip, "length");
@@ -579,14 +596,15 @@ public:
 
     void apply_workforce(const YAML::Node& n, WorkforceSpec& w) {
         const std::string path = "workforce";
-        check_keys(n, path, {"workers", "fte", "caseload_norm", "cost_per_fte_year", "sick_leave", "attrition", "hiring"});
+        check_keys(n, path, schema::keys("workforce"));
         field(n, path, "cost_per_fte_year", [&](const auto& v, const auto& p) { w.cost_per_fte_year = number_in(v, p, 0, 1e7, "euro per FTE-year, at least 0"); });
         if (auto v = n["sick_leave"]) apply_sick_leave(v, w.sick_leave, path + ".sick_leave");
         if (auto v = n["attrition"]) apply_attrition(v, w.attrition, path + ".attrition");
         if (auto v = n["hiring"]) apply_hiring(v, w.hiring, path + ".hiring");
         if (auto v = n["workers"]) {
             w.workers = int(integer(v, path + ".workers", 1, kMaxWorkers,
-                                    "; the limit is a national organisation many times over"));
+                                    "; the limit (kMaxWorkers in include/caseload/scenario/loader.hpp) is a national "
+                                    "organisation many times over"));
             note(v, path + ".workers");
         }
         if (auto v = n["fte"]) {
@@ -601,7 +619,7 @@ public:
 
     void apply_waitlist(const YAML::Node& n, WaitlistSpec& w) {
         const std::string path = "waitlist";
-        check_keys(n, path, {"discipline", "max_length"});
+        check_keys(n, path, schema::keys("waitlist"));
         if (auto v = n["discipline"]) {
             const std::string d = scalar(v, path + ".discipline", "fifo or urgent_first");
             if (d == "fifo")
@@ -614,9 +632,9 @@ public:
             note(v, path + ".discipline");
         }
         if (auto v = n["max_length"]) {
-            w.max_length = integer(v, path + ".max_length", 1, 100000000,
+            w.max_length = integer(v, path + ".max_length", 1, kMaxWaitlistLength,
                                    "; each waiting family takes memory, and a waitlist this long means the scenario "
-                                   "is unstable anyway");
+                                   "is unstable anyway (the limit is kMaxWaitlistLength in include/caseload/scenario/loader.hpp)");
             note(v, path + ".max_length");
         }
     }
@@ -636,8 +654,9 @@ private:
             else fail(u, path + ".unit", "unknown unit '" + unit + "'; expected d, w, m or y");
         }
         const fs::path file = dir_ / csv;
-        std::ifstream in(file);
-        if (!in) fail(n["csv"], path + ".csv", "cannot open CSV file '" + file.string() + "'");
+        const Location csv_at = where(n["csv"]);
+        check_named_file(file, csv_at, path + ".csv", "with the values");
+        std::istringstream in(read_file(file, &csv_at, kMaxCsvBytes));
         std::string line;
         if (!std::getline(in, line)) fail(n["csv"], path + ".csv", "CSV file '" + file.string() + "' is empty");
         auto split = [](const std::string& l) {
@@ -683,26 +702,186 @@ private:
     std::map<std::string, Location>& provenance_;
 };
 
-YAML::Node parse_yaml(const std::string& text, const std::string& label) {
-    try {
-        return YAML::Load(text);
-    } catch (const YAML::ParserException& e) {
-        throw ScenarioError(Location{label, e.mark.line + 1, e.mark.column + 1}, "",
-                            "YAML syntax error: " + e.msg);
+// Line and column (1-based) of byte `pos` in `text`.
+Location location_of(const std::string& text, std::size_t pos, const std::string& label) {
+    int line = 1, col = 1;
+    for (std::size_t i = 0; i < pos && i < text.size(); ++i) {
+        if (text[i] == '\n') {
+            ++line;
+            col = 1;
+        } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+            ++col;  // count characters, not the bytes of one
+        }
+    }
+    return Location{label, line, col};
+}
+
+// Where brackets ('[' or '{', outside quotes and comments) first nest deeper
+// than `limit`, or npos. Only used to place an error yaml-cpp reports without
+// a useful place.
+std::size_t first_deep_bracket(const std::string& text, int limit) {
+    int depth = 0;
+    char quote = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (quote) {
+            if (c == '\\' && quote == '"') ++i;
+            else if (c == quote) quote = 0;
+        } else if (c == '"' || c == '\'') {
+            quote = c;
+        } else if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\n')) {
+            while (i < text.size() && text[i] != '\n') ++i;
+        } else if (c == '[' || c == '{') {
+            if (++depth > limit) return i;
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            --depth;
+        }
+    }
+    return std::string::npos;
+}
+
+// yaml-cpp's words for the commonest mistakes, and what was expected.
+std::string syntax_hint(const std::string& msg) {
+    if (msg == "end of sequence flow not found") return "; expected a ']' to close the list opened with '['";
+    if (msg == "end of map flow not found") return "; expected a '}' to close the mapping opened with '{'";
+    if (msg == "end of map not found" || msg == "end of sequence not found")
+        return "; expected the lines of a block to be indented alike (spaces, not tabs)";
+    if (msg == "illegal tab when looking for indentation") return "; expected spaces to indent (YAML does not allow tabs)";
+    if (msg == "illegal map value") return "; expected one 'key: value' per line (quote a value that holds ': ')";
+    if (msg == "unknown escape character") return "; expected \\\\ for a backslash inside double quotes";
+    return "";
+}
+
+// yaml-cpp takes a quoted text that runs to the end of the file as if it had
+// been closed there, swallowing every line after it. A quoted scalar whose
+// closing quote is not in the file is an error at its opening quote.
+void check_quotes_closed(const YAML::Node& root, const std::string& text, const std::string& label) {
+    std::set<std::size_t> seen;  // aliases share nodes: visit each place once
+    std::vector<YAML::Node> todo{root};
+    while (!todo.empty()) {
+        const YAML::Node n = todo.back();
+        todo.pop_back();
+        if (!n.IsDefined()) continue;
+        const YAML::Mark m = n.Mark();
+        if (!m.is_null() && !seen.insert(std::size_t(m.pos) * 4 + std::size_t(n.Type())).second) continue;
+        if (n.IsScalar()) {
+            const std::size_t pos = m.is_null() ? std::string::npos : std::size_t(m.pos);
+            if (n.Tag() != "!" || pos >= text.size() || (text[pos] != '"' && text[pos] != '\'')) continue;
+            const char q = text[pos];
+            std::size_t i = pos + 1;
+            for (; i < text.size(); ++i) {
+                if (q == '"' && text[i] == '\\') {
+                    ++i;
+                } else if (text[i] == q) {
+                    if (q == '\'' && i + 1 < text.size() && text[i + 1] == '\'') ++i;  // '' is a quote inside
+                    else break;
+                }
+            }
+            if (i >= text.size())
+                throw ScenarioError(location_of(text, pos, label), "",
+                                    std::string("YAML syntax error: a quoted text opened here is never closed; expected a closing ") +
+                                        q + " on the same line");
+        } else if (n.IsSequence()) {
+            for (const auto& e : n) todo.push_back(e);
+        } else if (n.IsMap()) {
+            for (const auto& kv : n) {
+                todo.push_back(kv.first);
+                todo.push_back(kv.second);
+            }
+        }
     }
 }
 
-std::string read_file(const fs::path& file) {
+YAML::Node parse_yaml(const std::string& text, const std::string& label) {
+    YAML::Node root;
+    try {
+        // All documents, not only the first: a stray '---' must not silently drop the rest of a file.
+        const std::vector<YAML::Node> docs = YAML::LoadAll(text);
+        std::size_t extra = 1;  // an empty document (a trailing '---') is harmless
+        while (extra < docs.size() && docs[extra].IsNull()) ++extra;
+        if (extra < docs.size()) {
+            const YAML::Mark m = docs[extra].Mark();
+            throw ScenarioError(m.is_null() ? Location{label, 1, 1} : Location{label, m.line + 1, m.column + 1}, "",
+                                "a second YAML document starts here (after '---' or '...'); expected one scenario "
+                                "per file");
+        }
+        if (!docs.empty()) root = docs[0];
+    } catch (const YAML::DeepRecursion& e) {
+        const std::size_t deep = first_deep_bracket(text, e.depth() - 1);
+        const Location at = deep != std::string::npos
+                                ? location_of(text, deep, label)
+                                : Location{label, e.mark.line + 1, e.mark.column + 1};
+        throw ScenarioError(at, "",
+                            "YAML nested " + std::to_string(e.depth()) +
+                                " levels deep here, where the parser stops; expected a scenario nested a few levels at most");
+    } catch (const YAML::Exception& e) {
+        throw ScenarioError(Location{label, e.mark.is_null() ? 1 : e.mark.line + 1, e.mark.is_null() ? 1 : e.mark.column + 1},
+                            "", "YAML syntax error: " + e.msg + syntax_hint(e.msg));
+    }
+    check_quotes_closed(root, text, label);
+    return root;
+}
+
+std::string size_text(std::size_t bytes) {
+    return bytes >= (1u << 20) ? std::to_string(bytes >> 20) + " MiB" : std::to_string(bytes >> 10) + " KiB";
+}
+
+// A file's text, at most `limit` bytes of it (a device such as /dev/zero
+// never ends). Errors are located at `where` when given.
+std::string read_file(const fs::path& file, const Location* where, std::size_t limit) {
+    const Location at = where ? *where : Location{file.string(), 0, 0};
     std::ifstream in(file, std::ios::binary);
-    if (!in) throw ScenarioError(Location{file.string(), 0, 0}, "", "cannot open file (does it exist?)");
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+    if (!in) throw ScenarioError(at, "", "cannot open '" + file.string() + "' (does it exist, and may you read it?)");
+    std::string text(limit + 1, '\0');
+    in.read(text.data(), std::streamsize(text.size()));
+    text.resize(std::size_t(in.gcount()));
+    if (text.size() > limit)
+        throw ScenarioError(at, "", "'" + file.string() + "' is larger than " + size_text(limit) +
+                                        "; expected a smaller file (the limits are kMaxYamlBytes and kMaxCsvBytes in "
+                                        "include/caseload/scenario/loader.hpp)");
+    return text;
+}
+
+// The *.yaml files beside `file`, for "did you mean" on a missing file.
+std::vector<std::string> yaml_files_beside(const fs::path& file) {
+    std::vector<std::string> names;
+    std::error_code ec;
+    const fs::path dir = file.has_parent_path() ? file.parent_path() : fs::path(".");
+    fs::directory_iterator it(dir, ec), end;
+    for (int n = 0; !ec && it != end && n < 1000; it.increment(ec), ++n) {
+        const auto ext = it->path().extension();
+        if (ext == ".yaml" || ext == ".yml") names.push_back(it->path().filename().string());
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+// Check that `file`, named at `where`, is a file one can read; `what` says
+// what it is for.
+void check_named_file(const fs::path& file, const Location& where, const std::string& key_path, const std::string& what) {
+    std::error_code ec;
+    const auto st = fs::status(file, ec);
+    if (ec || !fs::exists(st)) {
+        std::string sug = nearest(file.filename().string(), yaml_files_beside(file));
+        if (!sug.empty() && sug == file.filename().string()) sug.clear();
+        throw ScenarioError(where, key_path,
+                            "cannot find the file '" + file.string() + "' " + what + " (paths are relative to this file)",
+                            sug);
+    }
+    if (fs::is_directory(st))
+        throw ScenarioError(where, key_path, "'" + file.string() + "' is a folder; expected a file " + what);
+    if (!fs::is_regular_file(st))
+        throw ScenarioError(where, key_path, "'" + file.string() + "' is not a regular file; expected a file " + what);
 }
 
 // Text a person could have typed: valid UTF-8 without control characters
 // other than tab, newline and carriage return.
 void check_text(const std::string& text, const std::string& label) {
+    if (text.size() > kMaxYamlBytes)
+        throw ScenarioError(Location{label, 1, 1}, "",
+                            "the text is larger than " + size_text(kMaxYamlBytes) +
+                                "; expected a hand-written scenario (the limit is kMaxYamlBytes in "
+                                "include/caseload/scenario/loader.hpp)");
     int line = 1, col = 1;
     for (std::size_t i = 0; i < text.size();) {
         const auto c = static_cast<unsigned char>(text[i]);
@@ -749,25 +928,27 @@ Loaded load_file_layer(const fs::path& file, std::vector<std::string>& chain, co
     std::error_code ec;
     const fs::path canon = fs::weakly_canonical(file, ec);
     const std::string key = ec ? file.string() : canon.string();
+    Location from{from_label, 0, 0};
+    if (from_node) {
+        const YAML::Mark m = from_node->Mark();
+        if (!m.is_null()) from = Location{from_label, m.line + 1, m.column + 1};
+    }
     if (std::find(chain.begin(), chain.end(), key) != chain.end()) {
         std::string cycle;
         for (const auto& c : chain) cycle += c + " -> ";
         cycle += key;
-        const YAML::Mark m = from_node ? from_node->Mark() : YAML::Mark::null_mark();
-        throw ScenarioError(Location{from_label, m.is_null() ? 0 : m.line + 1, m.is_null() ? 0 : m.column + 1},
-                            "extends", "circular 'extends': " + cycle);
+        throw ScenarioError(from, "extends", "circular 'extends': " + cycle + "; expected a chain that ends in a file without extends");
     }
-    if (!fs::exists(file)) {
-        if (from_node) {
-            const YAML::Mark m = from_node->Mark();
-            throw ScenarioError(Location{from_label, m.line + 1, m.column + 1}, "extends",
-                                "cannot find the file '" + file.string() + "' to extend (paths are relative to this file)");
-        }
-        throw ScenarioError(Location{file.string(), 0, 0}, "", "no such file");
+    if (from_node) {
+        check_named_file(file, from, "extends", "to extend");
+    } else {
+        const auto st = fs::status(file, ec);
+        if (ec || !fs::exists(st)) throw ScenarioError(Location{file.string(), 0, 0}, "", "no such file");
+        if (fs::is_directory(st)) throw ScenarioError(Location{file.string(), 0, 0}, "", "expected a file, found a folder");
     }
-    if (fs::is_directory(file)) throw ScenarioError(Location{file.string(), 0, 0}, "", "expected a file, found a folder");
+    if (chain.size() > 64) throw ScenarioError(from, "extends", "more than 64 files extend one another; expected a short chain");
     chain.push_back(key);
-    Loaded l = load_layer(read_file(file), file.string(), file.parent_path(), chain);
+    Loaded l = load_layer(read_file(file, from_node ? &from : nullptr, kMaxYamlBytes), file.string(), file.parent_path(), chain);
     chain.pop_back();
     return l;
 }
@@ -842,7 +1023,8 @@ void validate(const Loaded& l) {
     for (const auto& t : s.referrals.types) total += t.share;
     if (std::fabs(total - 1.0) > 1e-6)
         throw ScenarioError(at(l, "referrals.types"), "referrals.types",
-                            "the measure types' shares must sum to 1, they sum to " + format_number(total));
+                            "the measure types' shares must sum to 1, they sum to " +
+                                format_number(std::round(total * 1e9) / 1e9));
     const double worker_cap = s.workforce.caseload_norm * s.workforce.fte;
     for (const auto& t : s.referrals.types)
         if (t.share > 0 && t.weight > worker_cap + 1e-9)
@@ -856,31 +1038,55 @@ void validate(const Loaded& l) {
     for (const auto& seg : s.referrals.schedule) any_rate |= seg.rate_per_week > 0;
     if (!any_rate)
         throw ScenarioError(at(l, "referrals.rate"), "referrals", "the referral rate is 0 throughout; expected a rate above 0");
-    // Expected families in the system at once bounds memory; refuse what a laptop cannot hold.
-    const double per_week = std::max_element(s.referrals.schedule.begin(), s.referrals.schedule.end(),
-                                             [](auto& a, auto& b) { return a.rate_per_week < b.rate_per_week; })
-                                ->rate_per_week;
-    const double events = per_week / kDaysPerWeek * s.horizon_days * 2.0;
-    if (events > 2e10)
-        throw ScenarioError(at(l, "referrals.rate"), "referrals",
+    // One replication that could not finish in hours is refused whatever the run.
+    const double events = expected_events(s);
+    if (events > kMaxEventsPerReplication) {
+        const bool long_horizon = s.horizon_days > 100 * kDaysPerYear && l.provenance.count("horizon");
+        const std::string key = long_horizon ? "horizon" : "referrals.rate";
+        throw ScenarioError(at(l, key), long_horizon ? "horizon" : "referrals",
                             "about " + format_number(std::round(events / 1e9)) +
-                                " billion events per replication, over the limit of 20 billion; lower the rate or the horizon");
+                                " billion events per replication, over the limit of " +
+                                format_number(kMaxEventsPerReplication / 1e9) +
+                                " billion (hours for each replication); expected a lower referral rate or a shorter "
+                                "horizon (the limit is kMaxEventsPerReplication in include/caseload/scenario/cost.hpp)");
+    }
+}
+
+}  // namespace
+
+namespace {
+
+// yaml-cpp's own exceptions never leave the loader: a node the code above did
+// not expect is reported like any other error in the file.
+template <class F>
+auto guarded(const std::string& label, F&& f) -> decltype(f()) {
+    try {
+        return f();
+    } catch (const YAML::Exception& e) {
+        const bool known = !e.mark.is_null();
+        throw ScenarioError(Location{label, known ? e.mark.line + 1 : 0, known ? e.mark.column + 1 : 0}, "",
+                            "cannot read this YAML (" + e.msg + "); expected a scenario or compare file");
+    }
 }
 
 }  // namespace
 
 Scenario parse_scenario(const std::string& text, const std::string& label, const fs::path& base_dir) {
-    std::vector<std::string> chain{label};
-    Loaded l = load_layer(text, label, base_dir, chain);
-    validate(l);
-    return l.scenario;
+    return guarded(label, [&] {
+        std::vector<std::string> chain{label};
+        Loaded l = load_layer(text, label, base_dir, chain);
+        validate(l);
+        return l.scenario;
+    });
 }
 
 Scenario load_scenario(const fs::path& file) {
-    std::vector<std::string> chain;
-    Loaded l = load_file_layer(file, chain, nullptr, file.string());
-    validate(l);
-    return l.scenario;
+    return guarded(file.string(), [&] {
+        std::vector<std::string> chain;
+        Loaded l = load_file_layer(file, chain, nullptr, file.string());
+        validate(l);
+        return l.scenario;
+    });
 }
 
 // ---------------------------------------------------------------------------
@@ -1057,7 +1263,7 @@ BaseScenario::BaseScenario(const fs::path& file) : impl_(std::make_unique<Impl>(
     m.label = file.string();
     m.scenario = load_scenario(file);  // the file's own errors are reported as usual
     m.resolved.reset(YAML::Load(to_yaml(m.scenario)));
-    m.own.reset(parse_yaml(read_file(file), m.label));
+    m.own.reset(parse_yaml(read_file(file, nullptr), m.label));
     std::error_code ec;
     const fs::path canon = fs::weakly_canonical(file, ec);
     m.chain_key = ec ? file.string() : canon.string();
@@ -1074,7 +1280,7 @@ BaseScenario::BaseScenario(const fs::path& file) : impl_(std::make_unique<Impl>(
         const YAML::Node ext = layer["extends"];
         if (!ext || !ext.IsScalar()) break;
         const fs::path parent = dir / ext.Scalar();
-        layer.reset(parse_yaml(read_file(parent), parent.string()));
+        layer.reset(parse_yaml(read_file(parent, nullptr), parent.string()));
         dir = parent.parent_path();
     }
     // Every value of the resolved scenario; but where the files give a single
@@ -1124,40 +1330,118 @@ Scenario load_scenario(const fs::path& file, const std::vector<Override>& overri
 
 bool is_compare_file(const fs::path& file) {
     try {
-        const std::string text = read_file(file);
+        const std::string text = read_file(file, nullptr, kMaxYamlBytes);
         check_text(text, file.string());
         const YAML::Node root = YAML::Load(text);
-        return root.IsMap() && root["compare"];
+        if (!root.IsMap()) return false;
+        if (root["compare"]) return true;
+        // A misspelt `compare:` and nothing of a scenario: a compare file with a typo.
+        const auto& scenario_keys = schema::keys("scenario");
+        bool near_compare = false;
+        for (auto it = root.begin(); it != root.end(); ++it) {
+            if (!it->first.IsScalar()) return false;
+            const std::string k = it->first.Scalar();
+            if (std::find(scenario_keys.begin(), scenario_keys.end(), k) != scenario_keys.end()) return false;
+            near_compare |= !nearest(k, {"compare"}).empty();
+        }
+        return near_compare;
     } catch (const std::exception&) {
         return false;  // the scenario loader will report the problem properly
     }
 }
 
 CompareSpec load_compare(const fs::path& file) {
-    const std::string label = file.string();
-    const std::string text = read_file(file);
-    check_text(text, label);
-    const YAML::Node root = parse_yaml(text, label);
-    std::map<std::string, Location> prov;
-    Parser p(label, file.parent_path(), prov);
-    p.check_keys(root, "", {"compare"});
-    const YAML::Node c = root["compare"];
-    p.check_keys(c, "compare", {"name", "description", "baseline", "scenarios", "replications", "seed"});
-    CompareSpec spec;
-    spec.source_file = label;
-    spec.name = c["name"] ? p.scalar(c["name"], "compare.name", "a name") : file.stem().string();
-    const YAML::Node b = p.require(c, "compare", "baseline");
-    spec.baseline = file.parent_path() / p.scalar(b, "compare.baseline", "a scenario file name");
-    const YAML::Node list = p.require(c, "compare", "scenarios");
-    if (!list.IsSequence() || list.size() == 0)
-        p.fail(list, "compare.scenarios", "expected a non-empty list of scenario files, found " + describe(list));
-    for (std::size_t i = 0; i < list.size(); ++i)
-        spec.scenarios.push_back(file.parent_path() /
-                                 p.scalar(list[i], "compare.scenarios[" + std::to_string(i) + "]", "a scenario file name"));
-    if (auto r = c["replications"])
-        spec.replications = int(p.integer(r, "compare.replications", 1, kMaxReplications));
-    if (auto s = c["seed"]) spec.seed = std::uint64_t(p.integer(s, "compare.seed", 0, std::numeric_limits<std::int64_t>::max()));
-    return spec;
+    return parse_compare(read_file(file, nullptr, kMaxYamlBytes), file.string(), file.parent_path());
+}
+
+CompareSpec parse_compare(const std::string& text, const std::string& label, const fs::path& base_dir) {
+    return guarded(label, [&] {
+        check_text(text, label);
+        const YAML::Node root = parse_yaml(text, label);
+        if (!root.IsDefined() || root.IsNull())
+            throw ScenarioError(Location{label, 1, 1}, "",
+                                "the file is empty; expected a compare file ('compare:' with a baseline and scenarios)");
+        std::map<std::string, Location> prov;
+        Parser p(label, base_dir, prov);
+        if (root.IsMap() && !root["compare"]) {
+            const auto& scenario_keys = schema::keys("scenario");
+            for (auto it = root.begin(); it != root.end(); ++it) {
+                const YAML::Node k = it->first;
+                if (k.IsScalar() && std::find(scenario_keys.begin(), scenario_keys.end(), k.Scalar()) != scenario_keys.end())
+                    p.fail(root, "",
+                           "this is a scenario, not a compare file; expected 'compare:' with a baseline and scenarios, "
+                           "or two or more scenario files on the command line (the first is the baseline)");
+            }
+        }
+        p.check_keys(root, "", schema::keys("compare_file"));
+        const YAML::Node c = p.require(root, "", "compare");
+        p.check_keys(c, "compare", schema::keys("compare"));
+        CompareSpec spec;
+        spec.source_file = label;
+        spec.name = c["name"] ? p.scalar(c["name"], "compare.name", "a name") : fs::path(label).stem().string();
+        if (auto d = c["description"]) (void)p.scalar(d, "compare.description", "a text");
+        const YAML::Node b = p.require(c, "compare", "baseline");
+        spec.baseline = base_dir / p.scalar(b, "compare.baseline", "a scenario file name");
+        check_named_file(spec.baseline, p.where(b), "compare.baseline", "for the baseline");
+        const YAML::Node list = p.require(c, "compare", "scenarios");
+        if (!list.IsSequence() || list.size() == 0)
+            p.fail(list, "compare.scenarios", "expected a non-empty list of scenario files, found " + describe(list));
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            const std::string ip = "compare.scenarios[" + std::to_string(i) + "]";
+            spec.scenarios.push_back(base_dir / p.scalar(list[i], ip, "a scenario file name"));
+            check_named_file(spec.scenarios.back(), p.where(list[i]), ip, "to compare");
+        }
+        if (auto r = c["replications"])
+            spec.replications = int(p.integer(r, "compare.replications", 1, kMaxReplications));
+        if (auto s = c["seed"])
+            spec.seed = std::uint64_t(p.integer(s, "compare.seed", 0, std::numeric_limits<std::int64_t>::max()));
+        return spec;
+    });
+}
+
+Location locate(const fs::path& file, const std::string& key_path) {
+    try {
+        fs::path f = file;
+        for (int depth = 0; depth < 16; ++depth) {
+            const YAML::Node root = YAML::Load(read_file(f, nullptr, kMaxYamlBytes));
+            YAML::Node cur;
+            cur.reset(root);
+            bool found = true;
+            std::size_t pos = 0;
+            while (found && pos <= key_path.size()) {
+                const std::size_t dot = std::min(key_path.find('.', pos), key_path.size());
+                std::string part = key_path.substr(pos, dot - pos);
+                pos = dot + 1;
+                std::optional<std::size_t> index;
+                if (const auto br = part.find('['); br != std::string::npos) {
+                    index = std::size_t(std::strtoull(part.c_str() + br + 1, nullptr, 10));
+                    part.resize(br);
+                }
+                const YAML::Node& here = cur;  // const: a lookup must not insert
+                if (!here.IsMap() || !here[part]) {
+                    found = false;
+                    break;
+                }
+                YAML::Node next = here[part];
+                if (index) {
+                    if (!next.IsSequence() || *index >= next.size()) {
+                        found = false;
+                        break;
+                    }
+                    const YAML::Node& seq = next;
+                    next.reset(seq[*index]);
+                }
+                cur.reset(next);
+            }
+            if (found && !cur.Mark().is_null()) return Location{f.string(), cur.Mark().line + 1, cur.Mark().column + 1};
+            const YAML::Node& r = root;
+            if (!r.IsMap() || !r["extends"] || !r["extends"].IsScalar()) break;
+            f = f.parent_path() / r["extends"].Scalar();
+        }
+    } catch (...) {
+        // Only a hint for a message: no place found.
+    }
+    return Location{file.string(), 0, 0};
 }
 
 namespace {

@@ -31,6 +31,7 @@ TEST_CASE("results folder: built aside, moved into place, never over an existing
     {
         report::ResultsDir d(out, false);
         d.write("a.csv", "x\n1\n");
+        d.write("metadata.json", "{}\n");
         CHECK_FALSE(fs::exists(out));  // nothing visible before commit
         CHECK(d.commit() == out);
     }
@@ -49,6 +50,16 @@ TEST_CASE("results folder: built aside, moved into place, never over an existing
         // destroyed without commit: as if the run failed
     }
     CHECK_FALSE(fs::exists(root / "abandoned"));
+    // --force replaces only a folder caseload wrote: never a file, never a folder of other things
+    fs::create_directories(root / "mine");
+    std::ofstream(root / "mine" / "thesis.tex") << "x";
+    std::ofstream(root / "plain") << "x";
+    CHECK_THROWS_AS(report::ResultsDir(root / "mine", true), report::OutputExists);
+    CHECK_THROWS_AS(report::ResultsDir(root / "plain", true), report::OutputExists);
+    CHECK(fs::exists(root / "mine" / "thesis.tex"));
+    CHECK(slurp(root / "plain") == "x");
+    fs::remove_all(root / "mine");
+    fs::remove(root / "plain");
     for (const auto& e : fs::directory_iterator(root))
         CHECK(e.path().filename().string().find("partial") == std::string::npos);
     fs::remove_all(root);

@@ -259,6 +259,8 @@ TEST_CASE("compare files") {
     {
         std::ofstream(dir / "cmp.yaml") << "compare:\n  baseline: a.yaml\n  scenarios: [b.yaml, c.yaml]\n  seed: 5\n";
         std::ofstream(dir / "bad.yaml") << "compare:\n  baseline: a.yaml\n  scenario: [b.yaml]\n";
+        std::ofstream(dir / "typo.yaml") << "compare:\n  baseline: a.yaml\n  scenarios: [b.yaml, cc.yaml]\n";
+        for (const char* f : {"a.yaml", "b.yaml", "c.yaml"}) std::ofstream(dir / f) << "name: x\n";
     }
     CHECK(is_compare_file(dir / "cmp.yaml"));
     const auto c = load_compare(dir / "cmp.yaml");
@@ -271,6 +273,15 @@ TEST_CASE("compare files") {
     } catch (const ScenarioError& e) {
         CHECK(e.where().line == 3);
         CHECK(e.suggestion() == "scenarios");
+    }
+    try {  // a file it names that is not there: located, with the nearest file beside it
+        (void)load_compare(dir / "typo.yaml");
+        FAIL("expected an error");
+    } catch (const ScenarioError& e) {
+        CHECK(e.where().line == 3);
+        CHECK(e.where().column == 23);
+        CHECK(e.key_path() == "compare.scenarios[1]");
+        CHECK(e.suggestion() == "c.yaml");
     }
     fs::remove_all(dir);
 }

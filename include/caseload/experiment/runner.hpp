@@ -6,7 +6,9 @@
 #include "caseload/model/model.hpp"
 #include "caseload/scenario/scenario.hpp"
 
+#include <atomic>
 #include <functional>
+#include <stdexcept>
 #include <vector>
 
 namespace caseload::experiment {
@@ -16,6 +18,25 @@ struct RunOptions {
     // Called on the calling thread about twenty times a second while work runs,
     // and once at the end: (replications done, replications in all).
     std::function<void(std::size_t, std::size_t)> on_progress;
+    // When set and it turns true (e.g. on Ctrl-C), no new replication starts;
+    // those running finish, then run_experiments throws Interrupted.
+    std::atomic<bool>* stop = nullptr;
+};
+
+// The run was stopped through RunOptions::stop before all replications ran.
+class Interrupted : public std::runtime_error {
+public:
+    Interrupted(std::size_t done, std::size_t total)
+        : std::runtime_error("interrupted after " + std::to_string(done) + " of " + std::to_string(total) +
+                             " replications"),
+          done_(done),
+          total_(total) {}
+    [[nodiscard]] std::size_t done() const { return done_; }
+    [[nodiscard]] std::size_t total() const { return total_; }
+
+private:
+    std::size_t done_;
+    std::size_t total_;
 };
 
 struct ExperimentResult {

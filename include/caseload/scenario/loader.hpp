@@ -99,7 +99,18 @@ struct CompareSpec {
 
 // True when the file's top level is a `compare:` block.
 [[nodiscard]] bool is_compare_file(const std::filesystem::path& file);
+// Load a compare file. The files it names must exist (they are loaded and
+// checked by load_scenario).
 [[nodiscard]] CompareSpec load_compare(const std::filesystem::path& file);
+// Parse compare text; `label` names it in messages; file names resolve
+// relative to `base_dir`.
+[[nodiscard]] CompareSpec parse_compare(const std::string& text, const std::string& label,
+                                        const std::filesystem::path& base_dir = ".");
+
+// Where `key_path` (dotted, as in messages: "workforce.workers") is written in
+// a scenario file or, failing that, in the files it extends. Line and column
+// are 0 when it is written nowhere. Never throws.
+[[nodiscard]] Location locate(const std::filesystem::path& file, const std::string& key_path);
 
 // The resolved scenario as YAML, every default spelled out; loading it gives
 // back an equal scenario.
@@ -110,9 +121,21 @@ struct CompareSpec {
 // The candidate nearest to `word`, or empty when none is plausibly meant.
 [[nodiscard]] std::string nearest(const std::string& word, const std::vector<std::string>& candidates);
 
-// Limits that keep a run within a laptop's means.
+// Limits that keep a run within a laptop's means. They catch typos (a
+// billion workers) and runs that could never finish; raising one needs a
+// rebuild. What a run may cost in total (replications x events, memory) is
+// checked before it starts (caseload/scenario/limits.hpp) and can be raised
+// on the command line.
 inline constexpr int kMaxWorkers = 100000;
 inline constexpr int kMaxReplications = 1000000;
 inline constexpr double kMaxHorizonYears = 1000.0;
+inline constexpr std::int64_t kMaxWaitlistLength = 100000000;
+inline constexpr std::int64_t kMaxCarePlaces = 10000000;
+// Larger files are refused unread. A scenario or compare file is written by
+// hand (the baseline is 6 KB); the YAML parser takes about 600 bytes of memory
+// per value, so a megabyte-sized list would take hundreds of megabytes.
+inline constexpr std::size_t kMaxYamlBytes = 256u << 10;
+// A CSV file of case lengths may be long (it is read line by line).
+inline constexpr std::size_t kMaxCsvBytes = 64u << 20;
 
 }  // namespace caseload::scenario

@@ -1,0 +1,142 @@
+#include "caseload/experiment/limits.hpp"
+
+#include "caseload/model/model.hpp"
+#include "caseload/scenario/cost.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace caseload::experiment {
+
+namespace {
+
+// What one finished replication keeps until the run ends: its result with
+// the weekly series, and its rows of replications.csv.
+double bytes_kept_per_replication(const scenario::Scenario& s) {
+    const double weeks = s.horizon_days / scenario::kDaysPerWeek + 1.0;
+    return double(sizeof(model::ReplicationResult)) + weeks * double(sizeof(model::WeeklySample)) +
+           double(model::kMetricCount) * 64.0;
+}
+
+// One replication in progress: its families, its workers, its weekly series.
+double bytes_running(const scenario::Scenario& s) {
+    return scenario::peak_families(s) * kBytesPerFamily + double(s.workforce.workers) * 512.0 +
+           bytes_kept_per_replication(s);
+}
+
+std::string amount(double v) {
+    char buf[64];
+    if (v >= 1e9)
+        std::snprintf(buf, sizeof buf, "%.3g billion", v / 1e9);
+    else if (v >= 1e6)
+        std::snprintf(buf, sizeof buf, "%.3g million", v / 1e6);
+    else
+        std::snprintf(buf, sizeof buf, "%.0f", v);
+    return buf;
+}
+
+std::string gigabytes(double bytes) {
+    char buf[64];
+    if (bytes >= 0.1 * 1024 * 1024 * 1024)
+        std::snprintf(buf, sizeof buf, "%.3g GB", bytes / (1024.0 * 1024 * 1024));
+    else
+        std::snprintf(buf, sizeof buf, "%.3g MB", bytes / (1024.0 * 1024));
+    return buf;
+}
+
+std::string hours(double events, unsigned threads) {
+    const double h = events / (1e6 * threads) / 3600.0;
+    char buf[64];
+    if (h >= 48)
+        std::snprintf(buf, sizeof buf, "%.0f days", h / 24);
+    else
+        std::snprintf(buf, sizeof buf, "%.2g hours", h);
+    return buf;
+}
+
+constexpr const char* kHowToRun = "; or add --allow-large to run it anyway";
+
+}  // namespace
+
+RunCost estimate_run(const std::vector<scenario::Scenario>& scenarios, unsigned threads) {
+    RunCost c;
+    double largest = 0.0;
+    std::size_t total_reps = 0;
+    for (const auto& s : scenarios) {
+        c.events += double(s.replications) * scenario::expected_events(s);
+        c.bytes_kept += double(s.replications) * bytes_kept_per_replication(s);
+        largest = std::max(largest, bytes_running(s));
+        total_reps += std::size_t(std::max(s.replications, 0));
+    }
+    c.bytes_running = largest * double(std::min<std::size_t>(std::max(threads, 1u), std::max<std::size_t>(total_reps, 1)));
+    return c;
+}
+
+std::optional<LimitBreach> check_run(const std::vector<scenario::Scenario>& scenarios, unsigned threads) {
+    if (scenarios.empty()) return std::nullopt;
+    threads = std::max(threads, 1u);
+    const RunCost c = estimate_run(scenarios, threads);
+    // The scenario that costs most is the one to change.
+    std::size_t worst = 0;
+    double worst_events = -1.0;
+    for (std::size_t i = 0; i < scenarios.size(); ++i) {
+        const double e = double(scenarios[i].replications) * scenario::expected_events(scenarios[i]);
+        if (e > worst_events) {
+            worst_events = e;
+            worst = i;
+        }
+    }
+    const auto& w = scenarios[worst];
+    const double per_rep = scenario::expected_events(w);
+    const std::string runs = scenarios.size() == 1 ? "" : " (the largest of " + std::to_string(scenarios.size()) + " scenarios)";
+
+    if (c.events > kMaxRunEvents) {
+        LimitBreach b;
+        b.scenario = worst;
+        // Many replications of a modest scenario: fewer replications. Few of a huge one: a shorter horizon.
+        const bool many = double(w.replications) * std::min(per_rep, kMaxRunEvents / 100) > kMaxRunEvents;
+        b.key_path = many ? "replications" : "horizon";
+        b.message = "this run would process about " + amount(c.events) + " events (" + std::to_string(w.replications) +
+                    " replications x about " + amount(per_rep) + " events each" + runs + "), over the limit of " +
+                    amount(kMaxRunEvents) + " (about " + hours(c.events, threads) + " on " + std::to_string(threads) +
+                    " threads at a million events a second each); lower " +
+                    (many ? "the replications" : "the horizon or the referral rate") + kHowToRun;
+        return b;
+    }
+    if (c.bytes() > kMaxRunBytes) {
+        LimitBreach b;
+        // The biggest share of the memory says what to change.
+        std::size_t big = 0;
+        double big_running = -1.0;
+        for (std::size_t i = 0; i < scenarios.size(); ++i)
+            if (bytes_running(scenarios[i]) > big_running) {
+                big_running = bytes_running(scenarios[i]);
+                big = i;
+            }
+        const auto& s = scenarios[big];
+        if (c.bytes_kept >= c.bytes_running) {
+            b.scenario = worst;
+            b.key_path = "replications";
+        } else {
+            b.scenario = big;
+            const double waitlist = double(s.waitlist.max_length);
+            b.key_path = waitlist >= s.total_cap() * 1.5 ? "waitlist.max_length" : "workforce.workers";
+        }
+        const unsigned running = unsigned(std::min<double>(threads, c.bytes_running / std::max(big_running, 1.0) + 0.5));
+        b.message = "this run would need about " + gigabytes(c.bytes()) + " of memory (" + gigabytes(c.bytes_kept) +
+                    " for the results kept until the end, " + gigabytes(c.bytes_running) + " for " +
+                    std::to_string(std::max(running, 1u)) + " replication(s) running at once, each holding up to " +
+                    amount(scenario::peak_families(s)) +
+                    " families: every place filled plus a waitlist at waitlist.max_length), over the limit of " +
+                    gigabytes(kMaxRunBytes) + "; lower " +
+                    (b.key_path == "replications"          ? std::string("the replications or the horizon")
+                     : b.key_path == "waitlist.max_length" ? std::string("waitlist.max_length or --threads")
+                                                           : std::string("the workers or the caseload norm, or --threads")) +
+                    kHowToRun;
+        return b;
+    }
+    return std::nullopt;
+}
+
+}  // namespace caseload::experiment

@@ -1,0 +1,223 @@
+// Faults through the real executable: a run killed with SIGKILL, stopped with
+// Ctrl-C (SIGINT), a disk that fills up, a waitlist that explodes, a run over
+// the limits. None may leave a file that looks like results, or corrupt one.
+
+#include "caseload/cli/cli.hpp"
+#include "caseload/experiment/runner.hpp"
+#include "../helpers.hpp"
+#include "../process.hpp"
+
+#include <doctest/doctest.h>
+
+#include <sys/mount.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace fs = std::filesystem;
+using namespace caseload;
+
+namespace {
+
+const std::string kBaseline = std::string(CASELOAD_SOURCE_DIR) + "/scenarios/baseline.yaml";
+
+bool has_staging(const fs::path& parent) {
+    for (const auto& n : test::folder_names(parent))
+        if (n.find(".partial-") != std::string::npos) return true;
+    return false;
+}
+
+// Wait until the run has built its hidden staging folder in `parent`, i.e.
+// it has loaded its scenario and is running replications.
+bool wait_for_staging(const fs::path& parent, double seconds = 60) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (has_staging(parent)) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+}
+
+// A long run: thousands of replications of the baseline on one thread.
+std::vector<std::string> long_run(const fs::path& out) {
+    return {"run", kBaseline, "--replications", "20000", "--threads", "1", "--out", out.string(), "--quiet"};
+}
+
+std::string write_scenario(const fs::path& dir, const std::string& name, const std::string& text) {
+    const fs::path p = dir / name;
+    std::ofstream(p) << text;
+    return p.string();
+}
+
+}  // namespace
+
+TEST_CASE("SIGKILL mid-run leaves no results folder; the next run clears the dead run's staging folder") {
+    const fs::path parent = test::fresh_folder("sigkill");
+    const fs::path out = parent / "results";
+    {
+        test::Process p(long_run(out));
+        REQUIRE(wait_for_staging(parent));
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        p.signal(SIGKILL);
+        const auto r = p.wait();
+        CHECK(r.signal == SIGKILL);
+    }
+    CHECK_FALSE(fs::exists(out));
+    // What remains is one hidden staging folder, holding no result file.
+    const auto left = test::folder_names(parent);
+    REQUIRE(left.size() == 1);
+    CHECK(left[0].rfind(".results.partial-", 0) == 0);
+    for (const auto& f : test::folder_names(parent / left[0])) CHECK(f == ".caseload-staging");
+
+    // The next run in the same folder removes it (its process is gone) and writes its own results.
+    const auto r = test::run_process({"run", kBaseline, "-r", "2", "--out", (parent / "next").string(), "-q"});
+    CHECK(r.exit_code == cli::kExitOk);
+    CHECK(test::folder_names(parent) == std::vector<std::string>{"next"});
+    fs::remove_all(parent);
+}
+
+TEST_CASE("Ctrl-C stops a run cleanly: exit 130, says what happened and how to re-run, writes nothing") {
+    const fs::path parent = test::fresh_folder("sigint");
+    const fs::path out = parent / "results";
+    test::Process p(long_run(out));
+    REQUIRE(wait_for_staging(parent));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    p.signal(SIGINT);
+    const auto r = p.wait(60);
+    CHECK_FALSE(r.timed_out);
+    CHECK(r.signal == 0);
+    CHECK(r.exit_code == cli::kExitInterrupted);
+    CHECK(r.err.find("interrupted: stopped after ") != std::string::npos);
+    CHECK(r.err.find(" of 20000 replications") != std::string::npos);
+    CHECK(r.err.find("nothing was written") != std::string::npos);
+    CHECK(r.err.find("run it again") != std::string::npos);
+    CHECK(r.err.find("caseload run " + kBaseline + " --replications 20000") != std::string::npos);
+    CHECK(test::folder_names(parent).empty());  // no results, no staging folder
+    fs::remove_all(parent);
+}
+
+TEST_CASE("a stop request reaches the runner and the CLI") {
+    std::atomic<bool> stop{true};
+    experiment::RunOptions opts;
+    opts.stop = &stop;
+    const auto sc = test::mmc(2, 2, 0.5, 10, 500, 50, 8);
+    CHECK_THROWS_AS((void)experiment::run_experiments({sc}, opts), experiment::Interrupted);
+    stop = false;
+    CHECK(experiment::run_experiments({sc}, opts)[0].replications.size() == 8);
+
+    const fs::path parent = test::fresh_folder("stop_flag");
+    std::ostringstream out, err;
+    stop = true;
+    const std::string o = (parent / "r").string();
+    const char* argv[] = {"caseload", "run", kBaseline.c_str(), "-r", "3", "--out", o.c_str()};
+    CHECK(cli::run(7, argv, {out, err, false, &stop}) == cli::kExitInterrupted);
+    CHECK(err.str().find("stopped after 0 of 3 replications") != std::string::npos);
+    CHECK(test::folder_names(parent).empty());
+    const char* trace[] = {"caseload", "trace", kBaseline.c_str()};
+    std::ostringstream tout, terr;
+    CHECK(cli::run(3, trace, {tout, terr, false, &stop}) == cli::kExitInterrupted);
+    CHECK(terr.str().find("incomplete") != std::string::npos);
+    fs::remove_all(parent);
+}
+
+TEST_CASE("a write failure is exit 1 with a clear message, and leaves no file behind") {
+    SUBCASE("files limited to 8 KiB (writes past it fail, as on a full disk)") {
+        const fs::path parent = test::fresh_folder("fsize");
+        const fs::path out = parent / "results";
+        const auto r = test::run_process({"run", kBaseline, "-r", "2", "--out", out.string(), "-q"}, {{}, rlim_t(8192)});
+        INFO(r.err);
+        CHECK(r.signal == 0);
+        CHECK(r.exit_code == cli::kExitFailed);
+        CHECK(r.err.rfind("error: cannot write ", 0) == 0);
+        CHECK(r.err.find("File too large") != std::string::npos);
+        CHECK(test::folder_names(parent).empty());
+        fs::remove_all(parent);
+    }
+    SUBCASE("a full disk: a 64 KiB tmpfs") {
+        const fs::path mnt = test::fresh_folder("tmpfs");
+        if (::mount("tmpfs", mnt.c_str(), "tmpfs", 0, "size=64k") != 0) {
+            MESSAGE("skipped: cannot mount a tmpfs here (" << std::strerror(errno) << "); needs root");
+            fs::remove_all(mnt);
+            return;
+        }
+        const fs::path out = mnt / "results";
+        const auto r = test::run_process({"run", kBaseline, "-r", "3", "--out", out.string(), "-q"});
+        INFO(r.err);
+        CHECK(r.exit_code == cli::kExitFailed);
+        CHECK(r.err.rfind("error: cannot write ", 0) == 0);
+        CHECK(r.err.find("No space left on device") != std::string::npos);
+        CHECK(test::folder_names(mnt).empty());
+        ::umount2(mnt.c_str(), MNT_DETACH);
+        fs::remove_all(mnt);
+    }
+    SUBCASE("/dev/full as the results folder is refused, even with --force, and left as it is") {
+        if (!fs::exists("/dev/full")) {
+            MESSAGE("skipped: no /dev/full");
+            return;
+        }
+        const auto r = test::run_process({"run", kBaseline, "-r", "1", "--out", "/dev/full", "--force", "-q"});
+        CHECK(r.exit_code == cli::kExitBadInput);
+        CHECK(r.err.find("not a results folder") != std::string::npos);
+        CHECK(fs::is_character_file("/dev/full"));
+        for (const auto& n : test::folder_names("/dev")) CHECK(n.find(".full.") == std::string::npos);
+    }
+}
+
+TEST_CASE("an exploding waitlist stops at waitlist.max_length, is reported unstable, and memory stays bounded") {
+    const fs::path dir = test::fresh_folder("explode");
+    // 2,000 referrals a week for 2 places: without the bound the waitlist would
+    // reach ten million families over the century (gigabytes of memory).
+    const std::string f = write_scenario(dir, "explode.yaml",
+                                         "name: explode\nhorizon: 100y\nwarmup: 1y\nreplications: 2\n"
+                                         "referrals:\n  rate_per_week: 2000\n  types:\n"
+                                         "    ots: {share: 1, length: {distribution: exponential, mean: 1y}, weight: 1}\n"
+                                         "workforce: {workers: 1, caseload_norm: 2}\n"
+                                         "waitlist: {max_length: 20000}\n");
+    const auto r = test::run_process({"run", f, "--out", (dir / "results").string(), "-q"}, {}, 60);
+    INFO(r.err);
+    CHECK(r.exit_code == cli::kExitOk);
+    CHECK(r.out.find("UNSTABLE") != std::string::npos);
+    CHECK(r.out.find("2 replication(s) stopped when the waitlist reached 20000 families") != std::string::npos);
+    std::ifstream summary(dir / "results" / "summary.csv");
+    std::stringstream s;
+    s << summary.rdbuf();
+    CHECK(s.str().find(",true\n") != std::string::npos);  // the unstable column
+#if defined(__SANITIZE_ADDRESS__)
+    MESSAGE("memory not checked under AddressSanitizer (its shadow memory and quarantine inflate it)");
+#else
+    CHECK(r.max_rss_kb < 200 * 1024);  // 20,000 families are a few megabytes; ten million would be gigabytes
+#endif
+    fs::remove_all(dir);
+}
+
+TEST_CASE("runs over the limits are refused up front, naming the key, unless --allow-large") {
+    const fs::path dir = test::fresh_folder("limits");
+    const std::string f = write_scenario(dir, "big_bound.yaml",
+                                         "name: big\nhorizon: 5y\nwarmup: 1y\nreplications: 2\n"
+                                         "referrals:\n  rate_per_week: 1\n  types:\n"
+                                         "    ots: {share: 1, length: {distribution: exponential, mean: 30d}, weight: 1}\n"
+                                         "workforce: {workers: 2, caseload_norm: 5}\n"
+                                         "waitlist:\n  max_length: 100000000\n");
+    const fs::path out = dir / "results";
+    auto r = test::run_process({"run", f, "--out", out.string(), "-q"});
+    CHECK(r.exit_code == cli::kExitBadInput);
+    CHECK(r.err.rfind("error: " + f + ":11:15: waitlist.max_length: this run would need about ", 0) == 0);
+    CHECK(r.err.find("over the limit of 4 GB") != std::string::npos);
+    CHECK(r.err.find("--allow-large") != std::string::npos);
+    CHECK_FALSE(fs::exists(out));
+    // The estimate is a worst case (a waitlist at its bound); this queue is light and runs in a moment.
+    r = test::run_process({"run", f, "--out", out.string(), "-q", "--allow-large"});
+    CHECK(r.exit_code == cli::kExitOk);
+    CHECK(fs::exists(out / "summary.csv"));
+
+    r = test::run_process({"run", kBaseline, "--replications", "1000000", "--out", (dir / "many").string()});
+    CHECK(r.exit_code == cli::kExitBadInput);
+    CHECK(r.err.find("--replications 1000000: this run would process about") != std::string::npos);
+    CHECK_FALSE(fs::exists(dir / "many"));
+    fs::remove_all(dir);
+}
