@@ -1,16 +1,24 @@
 #include "caseload/cli/cli.hpp"
 
 #include "caseload/experiment/analysis.hpp"
+#include "caseload/experiment/mpi.hpp"
 #include "caseload/experiment/limits.hpp"
 #include "caseload/experiment/runner.hpp"
+#include "caseload/experiment/solve.hpp"
+#include "caseload/experiment/sweep.hpp"
 #include "caseload/model/model.hpp"
 #include "caseload/report/output.hpp"
+#include "caseload/report/report.hpp"
 #include "caseload/scenario/loader.hpp"
+#include "caseload/scenario/sweep_file.hpp"
+#include "caseload/report/sweep_output.hpp"
 #include "caseload/scenario/schema.hpp"
 #include "progress.hpp"
 
 #include <boost/program_options.hpp>
 
+#include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -38,8 +46,14 @@ constexpr const char* kUsage =
     "  run FILE            run the replications of one scenario; print its summary, write a results folder\n"
     "  compare FILE...     compare scenarios with a baseline (the first file), or run a compare file;\n"
     "                      print the comparison table, write a results folder\n"
-    "  validate FILE...    check scenario and compare files without running them\n"
+    "  report DIR          rebuild report.html and report.md of a results folder (no re-run)\n"
+    "  sweep FILE          run a parameter sweep (a design over a base scenario); write tidy CSVs and a\n"
+    "                      sensitivity table; --shard K/N runs a slice, --resume continues a stopped run,\n"
+    "                      'mpirun -n N caseload sweep FILE' spreads it over MPI ranks (MPI builds)\n"
+    "  merge DIR...        combine the folders of a sweep's shards into one result\n"
+    "  validate FILE...    check scenario, compare and sweep files without running them\n"
     "  trace FILE          every event of one replication, as CSV on stdout\n"
+    "  solve FILE          break-even: the smallest workforce for which a metric meets a target\n"
     "  schema [compare]    the JSON Schema of scenario (or compare) files, for editors\n"
     "\n"
     "'caseload <command> --help' lists a command's options.\n"
@@ -56,6 +70,7 @@ struct Common {
     std::string out;
     bool force = false;
     bool quiet = false;
+    std::string lang = "en";
     bool allow_large = false;
 };
 
@@ -72,7 +87,9 @@ po::options_description run_options(Common& c) {
         ("force", po::bool_switch(&c.force), "replace the results folder if it exists")
         ("allow-large", po::bool_switch(&c.allow_large),
          "run even when the run is estimated to exceed the limits of events or memory (see README, Robustness)")
-        ("quiet,q", po::bool_switch(&c.quiet), "no progress bar, no messages on stderr except errors");
+        ("quiet,q", po::bool_switch(&c.quiet), "no progress bar, no messages on stderr except errors")
+        ("lang", po::value<std::string>(&c.lang)->default_value("en"),
+         "language of report.html and report.md: en (English) or nl (Dutch)");
     return d;
 }
 
@@ -145,17 +162,25 @@ std::string json_string(const std::string& s) {
     return o + "\"";
 }
 
-std::string metadata_json(const std::string& command, const std::vector<experiment::ExperimentResult>& results,
+// Where the i-th resolved scenario of n is saved in the results folder.
+std::string resolved_name(std::size_t i, std::size_t n, const scenario::Scenario& s) {
+    return n == 1 ? "scenario.yaml" : "scenarios/" + std::to_string(i) + "-" + slug(s.name) + ".yaml";
+}
+
+std::string metadata_json(const std::string& command, const std::string& title,
+                          const std::vector<experiment::ExperimentResult>& results,
                           const std::vector<std::string>& yamls, unsigned threads, double wall_seconds) {
     std::ostringstream o;
     o << "{\n  \"tool\": \"caseload-sim\",\n  \"version\": " << json_string(CASELOAD_VERSION) << ",\n  \"command\": "
-      << json_string(command) << ",\n  \"threads\": " << threads << ",\n  \"wall_seconds\": " << report::number(wall_seconds)
+      << json_string(command) << ",\n  \"title\": " << json_string(title) << ",\n  \"threads\": " << threads
+      << ",\n  \"wall_seconds\": " << report::number(wall_seconds)
       << ",\n  \"scenarios\": [\n";
     for (std::size_t i = 0; i < results.size(); ++i) {
         const auto& sc = results[i].scenario;
         o << "    {\"name\": " << json_string(sc.name) << ", \"file\": " << json_string(sc.source_file)
           << ", \"seed\": " << sc.seed << ", \"replications\": " << sc.replications
-          << ", \"scenario_hash\": " << json_string(report::content_hash(yamls[i])) << "}"
+          << ", \"scenario_hash\": " << json_string(report::content_hash(yamls[i]))
+          << ", \"resolved\": " << json_string(resolved_name(i, results.size(), sc)) << "}"
           << (i + 1 < results.size() ? "," : "") << "\n";
     }
     o << "  ]\n}\n";
@@ -189,12 +214,24 @@ void write_common(report::ResultsDir& dir, const Outcome& o, const std::vector<s
     dir.write("summary.csv", report::summary_csv(o.results, o.summaries));
     dir.write("replications.csv", report::replications_csv(o.results));
     dir.write("timeseries.csv", report::timeseries_csv(o.results, o.summaries));
-    for (std::size_t i = 0; i < o.results.size(); ++i) {
-        const std::string name = o.results.size() == 1 ? "scenario.yaml"
-                                                        : "scenarios/" + std::to_string(i) + "-" +
-                                                              slug(o.results[i].scenario.name) + ".yaml";
-        dir.write(name, yamls[i]);
-    }
+    dir.write("time_to_help_distribution.csv", report::time_to_help_distribution_csv(o.results));
+    dir.write("checks.csv", report::checks_csv(o.results, o.summaries));
+    for (std::size_t i = 0; i < o.results.size(); ++i)
+        dir.write(resolved_name(i, o.results.size(), o.results[i].scenario), yamls[i]);
+}
+
+report::Language language(const Common& c) {
+    const auto lang = report::parse_language(c.lang);
+    if (!lang) throw UsageError("--lang must be en or nl, not '" + c.lang + "'");
+    return *lang;
+}
+
+// The report is built from the files just written, exactly as
+// `caseload report DIR` builds it later.
+void write_reports(report::ResultsDir& dir, report::Language lang) {
+    const report::ReportData data = report::read_results(dir.staging());
+    dir.write("report.html", report::report_html(data, lang));
+    dir.write("report.md", report::report_markdown(data, lang));
 }
 
 void apply_overrides(scenario::Scenario& s, const Common& c) {
@@ -230,6 +267,7 @@ int cmd_run(const std::vector<std::string>& args, const Streams& io) {
     std::vector<std::string> files;
     if (!parse(args, run_options(c), "file", files, "usage: caseload run FILE [options]", io)) return kExitOk;
     if (files.size() != 1) throw UsageError("run takes exactly one scenario file (see caseload run --help)");
+    const report::Language lang = language(c);
     auto sc = scenario::load_scenario(files[0]);
     apply_overrides(sc, c);
     check_limits({sc}, c);
@@ -238,12 +276,14 @@ int cmd_run(const std::vector<std::string>& args, const Streams& io) {
     const Outcome o = execute({sc}, c, io);
     const std::vector<std::string> yamls{scenario::to_yaml(sc)};
     write_common(dir, o, yamls);
-    dir.write("metadata.json", metadata_json("run", o.results, yamls, o.threads, o.wall_seconds));
+    dir.write("metadata.json", metadata_json("run", sc.name, o.results, yamls, o.threads, o.wall_seconds));
+    write_reports(dir, lang);
     const fs::path final_dir = dir.commit();
     io.out << report::summary_text(o.results[0], o.summaries[0]);
     if (!c.quiet)
         io.err << "\n" << sc.replications << " replications in " << report::human(o.wall_seconds, "") << " s on "
-               << o.threads << " threads; results in " << final_dir.string() << "\n";
+               << o.threads << " threads; results in " << final_dir.string()
+               << "\nreport: " << (final_dir / "report.html").string() << "\n";
     return kExitOk;
 }
 
@@ -257,6 +297,7 @@ int cmd_compare(const std::vector<std::string>& args, const Streams& io) {
                "replications, paired replication by replication (common random numbers).",
                io))
         return kExitOk;
+    const report::Language lang = language(c);
     std::vector<scenario::Scenario> scenarios;
     std::string title;
     std::optional<scenario::Location> replications_at;
@@ -279,9 +320,14 @@ int cmd_compare(const std::vector<std::string>& args, const Streams& io) {
         s.replications = scenarios[0].replications;
     }
     check_limits(scenarios, c, replications_at);
+    std::string report_title = title;  // for people; `title` names the folder
     if (title.empty()) {
         title = scenarios[0].name;
-        for (std::size_t i = 1; i < scenarios.size(); ++i) title += "-vs-" + scenarios[i].name;
+        report_title = scenarios[0].name;
+        for (std::size_t i = 1; i < scenarios.size(); ++i) {
+            title += "-vs-" + scenarios[i].name;
+            report_title += " vs " + scenarios[i].name;
+        }
     }
     const fs::path out = c.out.empty() ? default_out(title) : fs::path(c.out);
     report::ResultsDir dir(out, c.force);
@@ -296,15 +342,44 @@ int cmd_compare(const std::vector<std::string>& args, const Streams& io) {
     write_common(dir, o, yamls);
     dir.write("comparison.csv", report::comparison_csv(comparisons));
     dir.write("comparison.md", report::comparison_markdown(o.results, o.summaries, comparisons));
-    dir.write("metadata.json", metadata_json("compare", o.results, yamls, o.threads, o.wall_seconds));
+    dir.write("metadata.json", metadata_json("compare", report_title, o.results, yamls, o.threads, o.wall_seconds));
+    write_reports(dir, lang);
     const fs::path final_dir = dir.commit();
     io.out << report::comparison_text(o.results, o.summaries, comparisons);
     if (!c.quiet) {
         std::size_t reps = 0;
         for (const auto& s : scenarios) reps += std::size_t(s.replications);
         io.err << "\n" << reps << " replications in " << report::human(o.wall_seconds, "") << " s on " << o.threads
-               << " threads; results in " << final_dir.string() << "\n";
+               << " threads; results in " << final_dir.string()
+               << "\nreport: " << (final_dir / "report.html").string() << "\n";
     }
+    return kExitOk;
+}
+
+int cmd_report(const std::vector<std::string>& args, const Streams& io) {
+    Common c;
+    po::options_description d("options");
+    d.add_options()("help,h", "show this help")(
+        "lang", po::value<std::string>(&c.lang)->default_value("en"),
+        "language of the report: en (English) or nl (Dutch)")(
+        "quiet,q", po::bool_switch(&c.quiet), "no messages on stderr except errors");
+    std::vector<std::string> dirs;
+    if (!parse(args, d, "dir", dirs,
+               "usage: caseload report DIR [--lang en|nl]\n"
+               "Rebuilds report.html and report.md in the results folder DIR from the files saved there, without\n"
+               "running anything again. Only the two report files are replaced; the results are not touched.",
+               io))
+        return kExitOk;
+    if (dirs.size() != 1) throw UsageError("report takes exactly one results folder");
+    const report::Language lang = language(c);
+    const fs::path dir(dirs[0]);
+    const report::ReportData data = report::read_results(dir);
+    const std::string html = report::report_html(data, lang);
+    const std::string md = report::report_markdown(data, lang);
+    report::write_file_atomic(dir / "report.html", html);
+    report::write_file_atomic(dir / "report.md", md);
+    io.out << (dir / "report.html").string() << "\n" << (dir / "report.md").string() << "\n";
+    if (!c.quiet) io.err << "report rebuilt in " << dir.string() << " (" << c.lang << ")\n";
     return kExitOk;
 }
 
@@ -314,13 +389,17 @@ int cmd_validate(const std::vector<std::string>& args, const Streams& io) {
     d.add_options()("help,h", "show this help")(
         "allow-large", po::bool_switch(&c.allow_large), "do not check the limits of events and memory of a run");
     std::vector<std::string> files;
-    if (!parse(args, d, "file", files, "usage: caseload validate FILE...\nChecks scenario and compare files; exit 2 if any is wrong.", io))
+    if (!parse(args, d, "file", files, "usage: caseload validate FILE...\nChecks scenario, compare and sweep files (every point of a sweep); exit 2 if any is wrong.", io))
         return kExitOk;
     if (files.empty()) throw UsageError("validate needs at least one file");
     int bad = 0;
     for (const auto& f : files) {
         try {
-            if (scenario::is_compare_file(f)) {
+            if (scenario::is_sweep_file(f)) {
+                const experiment::SweepPlan plan(scenario::load_sweep(f));
+                io.out << "ok  " << f << " (sweep: " << plan.points() << " points x " << plan.replications()
+                       << " replications on " << plan.spec().base.string() << ")\n";
+            } else if (scenario::is_compare_file(f)) {
                 const auto spec = scenario::load_compare(f);
                 std::vector<scenario::Scenario> all{scenario::load_scenario(spec.baseline)};
                 for (const auto& s : spec.scenarios) all.push_back(scenario::load_scenario(s));
@@ -382,6 +461,396 @@ int cmd_trace(const std::vector<std::string>& args, const Streams& io) {
     return kExitOk;
 }
 
+int cmd_solve(const std::vector<std::string>& args, const Streams& io) {
+    Common c;
+    std::string vary = "extra_fte", metric_name = "waitlist_mean", at_most, at_least;
+    long from = 0, to = 0;
+    po::options_description d("options");
+    d.add_options()("help,h", "show this help")(
+        "vary", po::value<std::string>(&vary)->default_value("extra_fte"),
+        "the parameter to search: extra_fte (extra funded FTE from day 0, hired through the hiring process) or "
+        "workforce.workers")("from", po::value<long>(&from)->required(), "smallest value to try")(
+        "to", po::value<long>(&to)->required(), "largest value to try")(
+        "metric", po::value<std::string>(&metric_name)->default_value("waitlist_mean"), "the metric (see README)")(
+        "at-most", po::value<std::string>(&at_most), "target: a number, or a scenario file whose value it must not exceed")(
+        "at-least", po::value<std::string>(&at_least), "target: a number, or a scenario file it must reach")(
+        "replications,r", po::value<int>()->notifier([&](int v) { c.replications = v; }), "replications per value")(
+        "seed,s", po::value<std::uint64_t>()->notifier([&](std::uint64_t v) { c.seed = v; }), "random seed")(
+        "threads,t", po::value<unsigned>(&c.threads)->default_value(0), "worker threads; 0 = all cores")(
+        "quiet,q", po::bool_switch(&c.quiet), "no progress on stderr");
+    std::vector<std::string> files;
+    if (!parse(args, d, "file", files,
+               "usage: caseload solve SCENARIO.yaml --from A --to B [--vary extra_fte|workforce.workers]\n"
+               "                      [--metric waitlist_mean] (--at-most X | --at-least X)\n"
+               "Finds the smallest value for which the metric meets the target, with common random numbers.\n"
+               "X is a number or a scenario file (then compared replication by replication, e.g. the baseline).\n"
+               "Example: caseload solve scenarios/caseload10.yaml --from 0 --to 80 --at-most scenarios/baseline.yaml",
+               io))
+        return kExitOk;
+    if (files.size() != 1) throw UsageError("solve takes exactly one scenario file");
+    if (at_most.empty() == at_least.empty()) throw UsageError("give exactly one of --at-most and --at-least");
+    if (vary != "extra_fte" && vary != "workforce.workers")
+        throw UsageError("--vary must be extra_fte or workforce.workers" +
+                         std::string(scenario::nearest(vary, {"extra_fte", "workforce.workers"}).empty()
+                                         ? ""
+                                         : " (did you mean '" + scenario::nearest(vary, {"extra_fte", "workforce.workers"}) + "'?)"));
+    if (from > to || from < 0) throw UsageError("--from must be at least 0 and not above --to");
+    if (vary == "workforce.workers" && (from < 1 || to > scenario::kMaxWorkers))
+        throw UsageError("workforce.workers must stay between 1 and " + std::to_string(scenario::kMaxWorkers));
+    const model::MetricInfo* metric = nullptr;
+    std::vector<std::string> names;
+    for (const auto& mi : model::kMetrics) {
+        names.emplace_back(mi.name);
+        if (mi.name == metric_name) metric = &mi;
+    }
+    if (!metric) {
+        const std::string sug = scenario::nearest(metric_name, names);
+        throw UsageError("unknown metric '" + metric_name + "'" + (sug.empty() ? "" : " (did you mean '" + sug + "'?)"));
+    }
+
+    auto base = scenario::load_scenario(files[0]);
+    apply_overrides(base, c);
+    experiment::SolveSpec spec;
+    spec.from = from;
+    spec.to = to;
+    spec.metric = metric->metric;
+    spec.at_most = !at_most.empty();
+    const std::string target = spec.at_most ? at_most : at_least;
+    spec.run.threads = c.threads;
+    spec.scenario_for = [&](long v) {
+        auto s = base;
+        if (vary == "workforce.workers") {
+            s.workforce.workers = int(v);
+        } else if (v > 0) {
+            scenario::InterventionSpec extra;
+            extra.type = scenario::InterventionSpec::Type::extra_workers;
+            extra.fte = double(v);
+            s.interventions.push_back(extra);
+        }
+        return s;
+    };
+    std::string target_text;
+    double number_target = 0;
+    const auto parsed = std::from_chars(target.data(), target.data() + target.size(), number_target);
+    if (parsed.ec == std::errc{} && parsed.ptr == target.data() + target.size()) {
+        spec.target_value = number_target;
+        target_text = target;
+    } else {
+        auto t = scenario::load_scenario(target);
+        t.seed = base.seed;
+        t.replications = base.replications;
+        const auto res = experiment::run_experiments({t}, spec.run);
+        spec.target_by_replication = experiment::values(res[0], metric->metric);
+        target_text = t.name + "'s, paired by replication";
+    }
+    if (!c.quiet) io.err << "searching " << vary << " in [" << from << ", " << to << "] ...\n";
+    const auto result = experiment::solve(spec);
+
+    io.out << "Break-even for " << base.name << ": the smallest " << vary << " with " << metric->name
+           << (spec.at_most ? " <= " : " >= ") << target_text << "\n(" << base.replications
+           << " replications per value, seed " << base.seed << ", common random numbers)\n\n";
+    io.out << "value   " << metric->name << " - target, mean [95% interval]   meets (mean / interval)\n";
+    auto sorted = result.evaluated;
+    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.value < b.value; });
+    for (const auto& p : sorted) {
+        const double sign = spec.at_most ? 1.0 : -1.0;  // print as metric - target
+        char line[200];
+        std::snprintf(line, sizeof line, "%-7ld %-40s %s / %s\n", p.value,
+                      (report::human(sign * p.gap.mean, metric->unit) + " [" +
+                       report::human(sign * (spec.at_most ? p.gap.low : p.gap.high), metric->unit) + ", " +
+                       report::human(sign * (spec.at_most ? p.gap.high : p.gap.low), metric->unit) + "]")
+                          .c_str(),
+                      p.meets_mean ? "yes" : "no", p.meets_confidently ? "yes" : "no");
+        io.out << line;
+    }
+    io.out << "\n";
+    if (!result.confidently && !result.by_mean) {
+        io.out << "Not reached within [" << from << ", " << to << "]: widen the range (--to).\n";
+        return kExitOk;
+    }
+    if (result.confidently)
+        io.out << "Answer: " << vary << " = " << *result.confidently << " meets the target with 95% confidence";
+    else
+        io.out << "Answer: no value in range meets the target with 95% confidence";
+    if (result.by_mean) io.out << "; on the mean it is met from " << *result.by_mean;
+    io.out << ".\n";
+    if (result.by_mean && result.confidently)
+        io.out << "The break-even lies between " << *result.by_mean << " and " << *result.confidently
+               << "; more replications narrow it.\n";
+    return kExitOk;
+}
+
+
+// ---------------------------------------------------------------------------
+// Sweeps
+
+struct SweepArgs {
+    std::optional<int> replications;
+    std::optional<std::uint64_t> seed;
+    std::optional<unsigned> threads;
+    std::string shard = "1/1";
+    std::string out;
+    bool resume = false;
+    bool force = false;
+    bool quiet = false;
+};
+
+po::options_description sweep_options(SweepArgs& a) {
+    po::options_description d("options");
+    d.add_options()
+        ("help,h", "show this help")
+        ("shard", po::value<std::string>(&a.shard), "run shard K of N (points p with p mod N = K-1), e.g. 2/8")
+        ("threads,t", po::value<unsigned>()->notifier([&](unsigned v) { a.threads = v; }),
+         "worker threads (per rank under mpirun); default: all cores, or 1 per rank under mpirun")
+        ("out,o", po::value<std::string>(&a.out), "results folder (default results/<name>-<date-time>)")
+        ("resume", po::bool_switch(&a.resume), "continue a stopped sweep into --out (or start it); a finished one is left as is")
+        ("force", po::bool_switch(&a.force), "replace the results folder, or an interrupted run of it")
+        ("replications,r", po::value<int>()->notifier([&](int v) { a.replications = v; }),
+         "replications per point (overrides the sweep file)")
+        ("seed,s", po::value<std::uint64_t>()->notifier([&](std::uint64_t v) { a.seed = v; }),
+         "random seed, the same at every point (overrides the sweep file)")
+        ("quiet,q", po::bool_switch(&a.quiet), "no progress bar, no messages on stderr except errors");
+    return d;
+}
+
+constexpr const char* kSweepUsage =
+    "usage: caseload sweep FILE [--shard K/N] [--threads T] [--out DIR] [--resume] [--force] [--quiet]\n"
+    "       mpirun -n N caseload sweep FILE [options]        (a build with -DCASELOAD_MPI=ON)\n"
+    "Runs every point of the sweep's design with the same seed (common random numbers) and writes sweep.csv\n"
+    "(one row per point, replication and metric), summary.csv (per point, with 95% intervals) and the\n"
+    "sensitivity of each metric to the parameters (sensitivity.csv, metamodel.csv). Finished points are kept\n"
+    "as they finish: a stopped sweep continues with --resume.";
+
+std::string sweep_metadata(const experiment::SweepPlan& plan, const experiment::Shard& shard, std::size_t run,
+                           std::size_t resumed, unsigned threads, int ranks, const std::vector<std::size_t>& per_rank,
+                           double wall) {
+    std::ostringstream o;
+    o << "{\n  \"tool\": \"caseload-sim\",\n  \"version\": " << json_string(CASELOAD_VERSION)
+      << ",\n  \"command\": \"sweep\",\n  \"sweep\": " << json_string(plan.spec().name)
+      << ",\n  \"file\": " << json_string(plan.spec().source_file)
+      << ",\n  \"base\": " << json_string(plan.spec().base.string())
+      << ",\n  \"sweep_hash\": " << json_string(plan.hash())
+      << ",\n  \"scenario_hash\": " << json_string(report::content_hash(plan.base_yaml()))
+      << ",\n  \"design\": " << json_string(scenario::to_string(plan.spec().design)) << ",\n  \"points\": " << plan.points()
+      << ",\n  \"replications\": " << plan.replications() << ",\n  \"seed\": " << plan.seed()
+      << ",\n  \"shard\": " << json_string(shard.text()) << ",\n  \"points_run\": " << run
+      << ",\n  \"points_resumed\": " << resumed << ",\n  \"threads_per_rank\": " << threads << ",\n  \"ranks\": " << ranks
+      << ",\n  \"points_per_rank\": [";
+    for (std::size_t i = 0; i < per_rank.size(); ++i) o << (i ? ", " : "") << per_rank[i];
+    o << "],\n  \"wall_seconds\": " << report::number(wall) << "\n}\n";
+    return o.str();
+}
+
+report::SweepFolder::Mode folder_mode(const SweepArgs& a) {
+    if (a.resume && a.force) throw UsageError("give --resume or --force, not both");
+    if (a.resume && a.out.empty()) throw UsageError("--resume needs --out DIR: the folder of the sweep to continue");
+    return a.force ? report::SweepFolder::Mode::force
+                   : a.resume ? report::SweepFolder::Mode::resume : report::SweepFolder::Mode::fresh;
+}
+
+fs::path sweep_out(const SweepArgs& a, const experiment::SweepPlan& plan, const experiment::Shard& shard) {
+    if (!a.out.empty()) return a.out;
+    std::string stem = plan.spec().name;
+    if (!shard.whole()) stem += "-shard" + std::to_string(shard.index) + "of" + std::to_string(shard.count);
+    return default_out(stem);
+}
+
+experiment::Shard parse_shard(const std::string& text) {
+    try {
+        return experiment::Shard::parse(text);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(e.what());
+    }
+}
+
+void print_outcome(const report::Assembled& a, const experiment::SweepPlan& plan, const experiment::Shard& shard,
+                   const fs::path& dir, const Streams& io) {
+    if (a.sensitivity) {
+        io.out << report::sensitivity_text(a, scenario::to_string(plan.spec().terms));
+    } else if (!shard.whole()) {
+        io.out << "shard " << shard.text() << ": " << a.points << " of " << plan.points() << " points in " << dir.string()
+               << "\nwhen every shard has finished: caseload merge <the " << shard.count << " shard folders>\n";
+    } else {
+        io.out << "results in " << dir.string() << " (sensitivity.csv, metamodel.csv)\n";
+    }
+}
+
+int sweep_mpi(const SweepArgs& a, const std::string& file, const Streams& io);
+
+int cmd_sweep(const std::vector<std::string>& args, const Streams& io) {
+    SweepArgs a;
+    std::vector<std::string> files;
+    if (!parse(args, sweep_options(a), "file", files, kSweepUsage, io)) return kExitOk;
+    if (files.size() != 1) throw UsageError("sweep takes exactly one sweep file");
+    const auto mode = folder_mode(a);
+    const experiment::Shard shard = parse_shard(a.shard);
+    int launched = 0;
+    if (experiment::mpi_launched(&launched)) {
+        if (experiment::mpi_built()) return sweep_mpi(a, files[0], io);
+        if (launched > 1)
+            throw UsageError("started by an MPI launcher with " + std::to_string(launched) +
+                             " processes, but this caseload was built without MPI; rebuild with -DCASELOAD_MPI=ON, or "
+                             "run shards with --shard K/N and combine them with 'caseload merge'");
+    }
+
+    const experiment::SweepPlan plan(scenario::load_sweep(files[0]), a.replications, a.seed);
+    const fs::path out = sweep_out(a, plan, shard);
+    report::SweepFolder folder(out, plan, shard, mode);
+    if (folder.already_complete()) {
+        io.err << out.string() << " holds this sweep, finished; nothing to do\n";
+        return kExitOk;
+    }
+    const unsigned threads = experiment::resolve_threads(a.threads.value_or(0));
+    if (!a.quiet) {
+        io.err << "sweep " << plan.spec().name << ": " << plan.points() << " points x " << plan.replications()
+               << " replications";
+        if (!shard.whole()) io.err << ", shard " << shard.text() << " (" << folder.shard_points() << " points)";
+        if (folder.resumed_points()) io.err << "; resuming, " << folder.resumed_points() << " points done already";
+        io.err << "; " << threads << " threads\nif stopped, continue with: caseload sweep " << files[0] << " --out "
+               << out.string() << (shard.whole() ? "" : " --shard " + shard.text()) << " --resume\n";
+    }
+    detail::ProgressBar bar(io.err, io.err_is_terminal && !a.quiet);
+    experiment::SweepRunOptions opts;
+    opts.threads = threads;
+    opts.on_progress = [&bar](std::size_t done, std::size_t total) { bar.update(done, total); };
+    const auto t0 = std::chrono::steady_clock::now();
+    experiment::run_points(plan, folder.todo(), opts, [&](const experiment::PointResult& r) {
+        folder.write_point(r.point, report::point_fragment(plan, plan.scenario(r.point), r));
+    });
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    bar.finish();
+    const std::size_t run = folder.todo().size();
+    const report::Assembled assembled = folder.finish(
+        sweep_metadata(plan, shard, run, folder.resumed_points(), threads, 1, {run}, wall));
+    print_outcome(assembled, plan, shard, folder.dir(), io);
+    if (!a.quiet)
+        io.err << "\n" << run << " points (" << run * std::size_t(plan.replications()) << " replications) in "
+               << report::human(wall, "") << " s on " << threads << " threads; results in " << folder.dir().string() << "\n";
+    return kExitOk;
+}
+
+// The same sweep under mpirun: rank 0 manages and writes, every rank computes.
+int sweep_mpi(const SweepArgs& a, const std::string& file, const Streams& io) {
+    experiment::MpiContext ctx;
+    const bool manager = ctx.manager();
+    const std::string who = manager ? "" : "rank " + std::to_string(ctx.rank()) + ": ";
+    std::optional<experiment::SweepPlan> plan;
+    int code = kExitOk;
+    auto report_error = [&](const std::exception& e, int c) {
+        io.err << "error: " << who << e.what() << "\n";
+        code = c;
+    };
+    try {
+        plan.emplace(scenario::load_sweep(file), a.replications, a.seed);
+    } catch (const scenario::ScenarioError& e) {
+        if (manager) report_error(e, kExitBadInput);
+        code = kExitBadInput;
+    } catch (const std::exception& e) {
+        report_error(e, kExitFailed);
+    }
+    if (!ctx.all(code == kExitOk)) {
+        if (manager && code == kExitOk) io.err << "error: another rank could not load " << file
+                                               << " (is it on a file system every rank can read?)\n";
+        return code == kExitOk ? kExitFailed : code;
+    }
+    const experiment::Shard shard = parse_shard(a.shard);
+    const unsigned threads = experiment::resolve_threads(a.threads.value_or(1));
+
+    // The manager sets up the folder; every rank learns whether to go on.
+    std::optional<report::SweepFolder> folder;
+    fs::path out;
+    bool run_it = true;
+    if (manager) {
+        try {
+            out = sweep_out(a, *plan, shard);
+            folder.emplace(out, *plan, shard, folder_mode(a));
+            run_it = !folder->already_complete();
+            if (!run_it) io.err << out.string() << " holds this sweep, finished; nothing to do\n";
+        } catch (const UsageError& e) {
+            io.err << "error: " << e.what() << "\n(see 'caseload sweep --help')\n";
+            code = kExitBadInput;
+        } catch (const report::OutputExists& e) {
+            report_error(e, kExitBadInput);
+        } catch (const report::SweepInputError& e) {
+            report_error(e, kExitBadInput);
+        } catch (const std::exception& e) {
+            report_error(e, kExitFailed);
+        }
+    }
+    if (!ctx.from_manager(code == kExitOk)) return manager ? code : kExitOk;
+    if (!ctx.from_manager(run_it)) return kExitOk;
+
+    if (manager && !a.quiet) {
+        io.err << "sweep " << plan->spec().name << ": " << plan->points() << " points x " << plan->replications()
+               << " replications";
+        if (!shard.whole()) io.err << ", shard " << shard.text();
+        if (folder->resumed_points()) io.err << "; resuming, " << folder->resumed_points() << " points done already";
+        io.err << "; " << ctx.size() << " MPI ranks x " << threads << " threads\n";
+    }
+    detail::ProgressBar bar(io.err, manager && io.err_is_terminal && !a.quiet);
+    experiment::SweepRunOptions opts;
+    opts.threads = threads;
+    opts.on_progress = [&bar](std::size_t done, std::size_t total) { bar.update(done, total); };
+    const auto t0 = std::chrono::steady_clock::now();
+    experiment::MpiRunStats stats;
+    try {
+        const std::vector<std::size_t> none;
+        stats = experiment::run_points_mpi(ctx, *plan, manager ? folder->todo() : none, opts,
+                                           [&](const experiment::PointResult& r) {
+                                               folder->write_point(r.point, report::point_fragment(*plan, plan->scenario(r.point), r));
+                                           });
+    } catch (const std::exception& e) {
+        // Other ranks are waiting on this one: end them all. Finished points are kept for --resume.
+        io.err << "error: " << who << e.what() << "\n";
+        ctx.abort(kExitFailed);
+    }
+    if (!manager) return kExitOk;
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    bar.finish();
+    const std::size_t run = folder->todo().size();
+    const report::Assembled assembled = folder->finish(sweep_metadata(
+        *plan, shard, run, folder->resumed_points(), threads, ctx.size(), stats.points_per_rank, wall));
+    print_outcome(assembled, *plan, shard, folder->dir(), io);
+    if (!a.quiet) {
+        io.err << "\n" << run << " points in " << report::human(wall, "") << " s on " << ctx.size() << " ranks x "
+               << threads << " threads; points per rank:";
+        for (std::size_t r = 0; r < stats.points_per_rank.size(); ++r) io.err << " " << stats.points_per_rank[r];
+        io.err << "; results in " << folder->dir().string() << "\n";
+    }
+    return kExitOk;
+}
+
+int cmd_merge(const std::vector<std::string>& args, const Streams& io) {
+    std::string out;
+    bool force = false, quiet = false;
+    po::options_description d("options");
+    d.add_options()("help,h", "show this help")(
+        "out,o", po::value<std::string>(&out), "folder of the merged result (default results/<name>-<date-time>)")(
+        "force", po::bool_switch(&force), "replace that folder if it exists")(
+        "quiet,q", po::bool_switch(&quiet), "no messages on stderr except errors");
+    std::vector<std::string> dirs;
+    if (!parse(args, d, "dir", dirs,
+               "usage: caseload merge DIR... [--out OUT] [--force]\n"
+               "Combines the folders of a sweep's shards (caseload sweep --shard K/N) into one result, the same as the\n"
+               "sweep run whole. Refuses folders of different sweeps, unfinished shards, and a set with missing or\n"
+               "duplicate points.",
+               io))
+        return kExitOk;
+    if (dirs.empty()) throw UsageError("merge needs the folders of a sweep's shards");
+    std::vector<fs::path> shards(dirs.begin(), dirs.end());
+    const fs::path target = out.empty() ? default_out(report::sweep_folder_name(shards.front())) : fs::path(out);
+    std::ostringstream meta;
+    meta << "{\n  \"tool\": \"caseload-sim\",\n  \"version\": " << json_string(CASELOAD_VERSION)
+         << ",\n  \"command\": \"merge\",\n  \"shards\": [";
+    for (std::size_t i = 0; i < dirs.size(); ++i) meta << (i ? ", " : "") << json_string(dirs[i]);
+    meta << "]\n}\n";
+    const auto m = report::merge_sweeps(shards, target, force, meta.str());
+    if (m.assembled.sensitivity) io.out << report::sensitivity_text(m.assembled, m.terms);
+    if (!quiet)
+        io.err << "\nmerged " << dirs.size() << " folders, " << m.assembled.points << " points; results in "
+               << m.dir.string() << "\n";
+    return kExitOk;
+}
 int cmd_schema(const std::vector<std::string>& args, const Streams& io) {
     po::options_description d("options");
     d.add_options()("help,h", "show this help");
@@ -431,10 +900,15 @@ int run(int argc, const char* const* argv, const Streams& io) {
     try {
         if (command == "run") return cmd_run(args, io);
         if (command == "compare") return cmd_compare(args, io);
+        if (command == "report") return cmd_report(args, io);
         if (command == "validate") return cmd_validate(args, io);
         if (command == "trace") return cmd_trace(args, io);
+        if (command == "solve") return cmd_solve(args, io);
+        if (command == "sweep") return cmd_sweep(args, io);
+        if (command == "merge") return cmd_merge(args, io);
         if (command == "schema") return cmd_schema(args, io);
-        const std::string sug = scenario::nearest(command, {"run", "compare", "validate", "trace", "schema"});
+        const std::string sug = scenario::nearest(
+            command, {"run", "compare", "report", "validate", "trace", "solve", "sweep", "merge", "schema"});
         io.err << "error: unknown command '" << command << "'" << (sug.empty() ? "" : " (did you mean '" + sug + "'?)")
                << "\n\n"
                << kUsage;
@@ -456,7 +930,13 @@ int run(int argc, const char* const* argv, const Streams& io) {
     } catch (const scenario::ScenarioError& e) {
         io.err << "error: " << e.what() << "\n";
         return kExitBadInput;
+    } catch (const report::ReportInputError& e) {
+        io.err << "error: " << e.what() << "\n";
+        return kExitBadInput;
     } catch (const report::OutputExists& e) {
+        io.err << "error: " << e.what() << "\n";
+        return kExitBadInput;
+    } catch (const report::SweepInputError& e) {
         io.err << "error: " << e.what() << "\n";
         return kExitBadInput;
     } catch (const report::OutputError& e) {

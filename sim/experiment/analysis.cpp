@@ -111,10 +111,22 @@ Summary summarize(const ExperimentResult& r) {
             wl_after.push_back(w.waitlist_mean);
             load_after.push_back(w.load_mean);
         }
+    // A drift counts when MSER would drop more than 5% of the window and the
+    // dropped part differs materially from the rest (5% of its level, plus
+    // `floor`): averaged over many replications, MSER alone notices drifts
+    // too small to change any figure.
+    auto drifting = [](const std::vector<double>& x, double floor) -> std::size_t {
+        const std::size_t d = stats::mser5_truncation(x);
+        if (d <= x.size() / 20) return 0;
+        double head = 0, tail = 0;
+        for (std::size_t i = 0; i < x.size(); ++i) (i < d ? head : tail) += x[i];
+        head /= double(d);
+        tail /= double(x.size() - d);
+        return std::fabs(head - tail) > 0.05 * std::fabs(tail) + floor ? d : 0;
+    };
     if (!st.unstable && wl_after.size() >= 20) {
-        const std::size_t d = std::max(stats::mser5_truncation(wl_after), stats::mser5_truncation(load_after));
-        // Flag when MSER wants to drop more than 5% of the window.
-        if (d > wl_after.size() / 20) {
+        const std::size_t d = std::max(drifting(wl_after, 1.0), drifting(load_after, 0.0));
+        if (d > 0) {
             s.warmup.looks_short = true;
             s.warmup.suggested_extra_days = double(d) * 7.0;
         }

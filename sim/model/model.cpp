@@ -56,11 +56,15 @@ enum EventKind : std::uint16_t {
     kCareEnd,
     kEscalate,
     kReview,
+    kIntervention,
+    kSupportLeaves,
+    kSupportConverts,
 };
 const char* kind_name(std::uint16_t k) {
     static const char* names[] = {"referral", "repeat_referral", "closure", "warmup_end", "tick",
                                   "departure", "hire", "sick", "recovery", "long_sick",
-                                  "care_found", "care_end", "escalate", "review"};
+                                  "care_found", "care_end", "escalate", "review",
+                                  "intervention", "support_leaves", "support_converts"};
     return k < sizeof names / sizeof names[0] ? names[k] : "?";
 }
 
@@ -107,6 +111,11 @@ struct Family {
     bool needs_care = false;
     bool care_waiting = false;  // in the queue for a provider place
     bool placed = false;
+    bool psychiatry = false;        // parental psychiatric problems (spv_first_visit)
+    bool domestic_violence = false; // (early_uvo)
+    bool dv_early = false;          // referred after an early_uvo start: fewer repeats
+    bool coordinated = false;       // its care search holds a coordinator's slot
+    bool coordinator_waiting = false;
 };
 
 struct QueueEntry {
@@ -165,6 +174,12 @@ public:
         const auto& wf = sc.workforce;
         sick_on_ = wf.sick_leave.episodes_per_year > 0;
         attrition_on_ = wf.attrition.per_year > 0;
+        using T = scenario::InterventionSpec::Type;
+        for (const auto& v : sc.interventions) {
+            has_[static_cast<std::size_t>(v.type)] = true;
+            if (v.type == T::extra_workers || v.type == T::support_workers) hiring_on_ = true;
+        }
+        hiring_on_ |= attrition_on_;
         care_on_ = sc.care.need_share > 0;
         repeat_on_ = sc.repeat.probability > 0;
         ramp_on_ = wf.hiring.ramp_days > 0 && wf.hiring.start_fraction < 1.0;
@@ -173,11 +188,15 @@ public:
             sick_length_rng_ = engine(streams::sick_length);
             sick_length_ = kernel::Distribution(wf.sick_leave.length);
         }
-        if (attrition_on_) {
-            attrition_rng_ = engine(streams::attrition);
+        if (attrition_on_) attrition_rng_ = engine(streams::attrition);
+        if (hiring_on_) {
             hiring_rng_ = engine(streams::hiring);
             hiring_delay_ = kernel::Distribution(wf.hiring.delay);
         }
+        if (has(T::spv_first_visit)) psychiatry_rng_ = engine(streams::psychiatry);
+        if (has(T::early_uvo)) dv_rng_ = engine(streams::domestic_violence);
+        if (has(T::local_team_cooperation)) local_team_rng_ = engine(streams::local_team);
+        if (has(T::support_workers)) support_rng_ = engine(streams::support);
         if (care_on_) {
             care_rng_ = engine(streams::care);
             care_search_ = kernel::Distribution(sc.care.search);
@@ -221,6 +240,9 @@ public:
             review_timer_ = calendar_.add_timer(kReview, kPrioTick);
             if (*sc_.triage.review_every_days < horizon_) calendar_.set_timer(review_timer_, *sc_.triage.review_every_days);
         }
+        for (std::size_t i = 0; i < sc_.interventions.size(); ++i)
+            if (sc_.interventions[i].at_days < horizon_)
+                calendar_.schedule(sc_.interventions[i].at_days, kIntervention, std::uint32_t(i), kPrioLoss);
         if (warmup_ > 0.0)
             calendar_.schedule(warmup_, kWarmupEnd, 0, kPrioWarmup);
         else
@@ -249,6 +271,9 @@ public:
                 case kCareEnd: on_care_end(); break;
                 case kEscalate: on_escalate(ev.target); break;
                 case kReview: on_review(); break;
+                case kIntervention: on_intervention(ev.target); break;
+                case kSupportLeaves: on_support_leaves(); break;
+                case kSupportConverts: on_support_converts(); break;
                 default: break;
             }
             if (trace_)
@@ -276,6 +301,11 @@ private:
 
     void on_referral(bool repeat) {
         if (!repeat) schedule_next_referral(now_);
+        if (has(scenario::InterventionSpec::Type::local_team_cooperation)) {
+            // Drawn for every referral, so the stream stays aligned before the start.
+            const double u = kernel::uniform01(local_team_rng_);
+            if (u < referral_reduction_) return;  // an inappropriate referral that no longer comes
+        }
         if (in_window()) {
             ++referrals_in_window_;
             if (repeat) ++repeats_in_window_;
@@ -299,13 +329,23 @@ private:
             const double u_care = kernel::uniform01(flags);
             const double u_place = kernel::uniform01(flags);
             f.needs_care = u_care < sc_.care.need_share;
-            f.placed = u_place < sc_.placement.share;
+            f.placed = u_place < sc_.placement.share * placement_factor_;
             if (f.placed) {
                 f.work *= sc_.placement.length_multiplier;
                 f.weight *= sc_.placement.weight_multiplier;
                 if (in_window()) ++placed_in_window_;
             }
         }
+        if (has(scenario::InterventionSpec::Type::spv_first_visit))
+            f.psychiatry = kernel::uniform01(psychiatry_rng_) < psychiatry_share_;
+        if (has(scenario::InterventionSpec::Type::early_uvo)) {
+            f.domestic_violence = kernel::uniform01(dv_rng_) < dv_share_;
+            if (f.domestic_violence && uvo_active_) {
+                f.dv_early = true;
+                f.work += uvo_extra_work_;
+            }
+        }
+        f.work *= local_length_multiplier_;
         f.referred_at = now_;
         f.unassigned_since = now_;
         f.in_cohort = in_window();
@@ -383,6 +423,12 @@ private:
 
     void assign(std::uint32_t id, std::size_t w) {
         Family& f = families_[id];
+        if (!f.helped && f.psychiatry && spv_visits_left_ >= 1.0) {
+            // A nurse joins the first visit: the family is screened.
+            spv_visits_left_ -= 1.0;
+            f.work *= spv_length_multiplier_;
+            f.weight *= spv_weight_multiplier_;
+        }
         f.worker = static_cast<std::int32_t>(w);
         link(id, w);
         change_load(w, f.weight);
@@ -395,8 +441,7 @@ private:
             f.helped = true;
             calendar_.cancel(f.escalate_event);
             if (f.in_cohort) record_wait(now_ - f.referred_at, f.urgent, false);
-            if (f.needs_care)
-                f.care_event = calendar_.schedule(now_ + care_search_(care_rng_), kCareFound, id, kPrioArrival);
+            if (f.needs_care) start_search(id);
         }
     }
 
@@ -418,15 +463,21 @@ private:
         if (f.needs_care) {
             calendar_.cancel(f.care_event);  // a search still going ends with the case
             f.care_waiting = false;          // a queued request goes stale
+            f.coordinator_waiting = false;
+            if (f.coordinated) {
+                f.coordinated = false;
+                release_coordinator();
+            }
         }
         if (repeat_on_) {
             // Two draws at every closure, whatever the outcome, so the stream
             // stays aligned between scenarios.
             const double u = kernel::uniform01(repeat_rng_);
             const double delay = repeat_delay_(repeat_rng_);
-            const double p = sc_.effects.repeat_strength > 0
-                                 ? sc_.repeat.probability * std::pow(intensity(w), -sc_.effects.repeat_strength)
-                                 : sc_.repeat.probability;
+            double p = sc_.effects.repeat_strength > 0
+                           ? sc_.repeat.probability * std::pow(intensity(w), -sc_.effects.repeat_strength)
+                           : sc_.repeat.probability;
+            if (f.dv_early) p *= uvo_repeat_multiplier_;
             if (u < p) {
                 if (in_window()) ++repeats_triggered_in_window_;
                 if (now_ + delay < horizon_) calendar_.schedule(now_ + delay, kRepeatReferral, 0, kPrioArrival);
@@ -445,6 +496,7 @@ private:
                                   funded_fte_ - fte_in_post_, sick_fte_});
         next_tick_ = now_ + kWeek;
         if (next_tick_ < horizon_) calendar_.set_timer(tick_timer_, next_tick_);
+        spv_visits_left_ = spv_visits_per_week_;
         if (!(attrition_on_ || sick_on_ || ramp_on_)) return;
         bool more_room = false;
         for (std::size_t w = 0; w < workers_.size(); ++w) {
@@ -467,6 +519,8 @@ private:
     [[nodiscard]] double pressure(std::size_t w) const {
         const Worker& k = workers_[w];
         double per_fte = load_[w] / k.fte;
+        if (support_fte_ > 0 && fte_in_post_ > 0)
+            per_fte *= std::max(0.0, 1.0 - support_relief_ * support_fte_ / fte_in_post_);
         if (sc_.effects.waitlist_pressure_weight > 0 && fte_in_post_ > 0)
             per_fte += sc_.effects.waitlist_pressure_weight * double(waiting_) / fte_in_post_;
         return per_fte / sc_.effects.reference_caseload;
@@ -629,11 +683,139 @@ private:
         assign_while_room();
     }
 
+    // ---- interventions ------------------------------------------------------------
+
+    void on_intervention(std::uint32_t index) {
+        using T = scenario::InterventionSpec::Type;
+        const auto& v = sc_.interventions[index];
+        switch (v.type) {
+            case T::caseload_norm: {
+                const auto n = static_cast<std::size_t>(std::ceil(v.share * double(workers_.size()) - 1e-9));
+                for (std::size_t w = 0; w < n && w < workers_.size(); ++w) {
+                    workers_[w].norm = v.norm;
+                    set_cap(w);
+                }
+                if (v.share >= 1.0) norm_for_new_ = v.norm;  // positions added later get it too
+                assign_while_room();
+                break;
+            }
+            case T::extra_workers: {
+                // Funded FTE up; the new positions are filled through hiring.
+                const double per = sc_.workforce.fte;
+                const auto positions = static_cast<std::size_t>(std::llround(v.fte / per));
+                for (std::size_t i = 0; i < positions; ++i) {
+                    const std::size_t w = add_position(per);
+                    const double delay = hiring_delay_(hiring_rng_);
+                    if (now_ + delay < horizon_) calendar_.schedule(now_ + delay, kHire, std::uint32_t(w), kPrioRelease);
+                }
+                break;
+            }
+            case T::support_workers: {
+                support_relief_ = v.relief;
+                const double leave_rate = sc_.workforce.attrition.per_year / kYear *
+                                          sc_.workforce.attrition.first_year_multiplier * v.attrition_multiplier;
+                for (int i = 0; i < v.count; ++i) {
+                    change_support(1.0);
+                    const double leaves = leave_rate > 0 ? unit_exp_(support_rng_) / leave_rate : kInf;
+                    if (leaves < v.learning_days) {
+                        if (now_ + leaves < horizon_) calendar_.schedule(now_ + leaves, kSupportLeaves, 0, kPrioLoss);
+                    } else if (now_ + v.learning_days < horizon_) {
+                        calendar_.schedule(now_ + v.learning_days, kSupportConverts, 0, kPrioRelease);
+                    }
+                }
+                break;
+            }
+            case T::care_coordinators:
+                coordinator_slots_ += std::int64_t(v.count) * v.searches_each;
+                search_multiplier_ = v.search_multiplier;
+                break;
+            case T::placement_reduction: placement_factor_ *= v.factor; break;
+            case T::spv_first_visit:
+                psychiatry_share_ = v.psychiatry_share;
+                spv_visits_per_week_ += v.count * v.visits_per_week;
+                spv_visits_left_ = spv_visits_per_week_;
+                spv_length_multiplier_ = v.length_multiplier;
+                spv_weight_multiplier_ = v.weight_multiplier;
+                break;
+            case T::early_uvo:
+                uvo_active_ = true;
+                dv_share_ = v.dv_share;
+                uvo_repeat_multiplier_ = v.repeat_multiplier;
+                uvo_extra_work_ = v.extra_work_days;
+                break;
+            case T::local_team_cooperation:
+                referral_reduction_ = v.referral_reduction;
+                local_length_multiplier_ = v.length_multiplier;
+                break;
+        }
+        waitlist_avg_.update(now_, double(waiting_));
+    }
+
+    // A new funded, vacant position.
+    std::size_t add_position(double fte) {
+        Worker k;
+        k.fte = fte;
+        k.norm = norm_for_new_;
+        k.in_post = false;
+        workers_.push_back(k);
+        cap_.push_back(0.0);
+        load_.push_back(0.0);
+        funded_fte_ += fte;
+        return workers_.size() - 1;
+    }
+
+    void change_support(double fte) {
+        support_fte_ += fte;
+        support_avg_.update(now_, support_fte_);
+    }
+
+    void on_support_leaves() { change_support(-1.0); }
+
+    // A junior who has learned the job takes a case-carrying position at once.
+    void on_support_converts() {
+        change_support(-1.0);
+        const std::size_t w = add_position(sc_.workforce.fte);
+        on_hire(std::uint32_t(w));
+    }
+
     // ---- specialist care -----------------------------------------------------------
+
+    // A care search: with care coordinators in place it needs one of their
+    // slots (and queues for one); a covered search is shorter.
+    void start_search(std::uint32_t id) {
+        Family& f = families_[id];
+        double search = care_search_(care_rng_);  // drawn either way: the stream stays aligned
+        if (coordinator_slots_ > 0) {
+            if (coordinators_busy_ >= coordinator_slots_) {
+                f.coordinator_waiting = true;
+                coordinator_queue_.push({id, f.token});
+                return;
+            }
+            ++coordinators_busy_;
+            f.coordinated = true;
+            search *= search_multiplier_;
+        }
+        f.care_event = calendar_.schedule(now_ + search, kCareFound, id, kPrioArrival);
+    }
+
+    void release_coordinator() {
+        --coordinators_busy_;
+        while (!coordinator_queue_.empty() && coordinators_busy_ < coordinator_slots_) {
+            const QueueEntry e = coordinator_queue_.pop();
+            Family& f = families_[e.family];
+            if (!(f.active && f.token == e.token && f.coordinator_waiting)) continue;
+            f.coordinator_waiting = false;
+            start_search(e.family);
+        }
+    }
 
     void on_care_found(std::uint32_t id) {
         subject_family_ = id;
         Family& f = families_[id];
+        if (f.coordinated) {
+            f.coordinated = false;
+            release_coordinator();
+        }
         if (!sc_.care.places || places_in_use_ < *sc_.care.places) {
             start_care(id);
         } else {
@@ -815,6 +997,7 @@ private:
         headcount_avg_.reset(now_, headcount_);
         sick_avg_.reset(now_, sick_fte_);
         capacity_avg_.reset(now_, total_cap_);
+        support_avg_.reset(now_, support_fte_);
         referrals_in_window_ = closures_in_window_ = repeats_in_window_ = repeats_triggered_in_window_ = 0;
         placed_in_window_ = departures_in_window_ = escalations_in_window_ = 0;
     }
@@ -886,7 +1069,7 @@ private:
         set(Metric::turnover_per_year, heads > 0 ? double(departures_in_window_) / years / heads : kNaN);
         set(Metric::departures_per_year, double(departures_in_window_) / years);
         set(Metric::absenteeism_share, fte > 0 ? sick_avg_.mean(end) / fte : kNaN);
-        const double cost = sc_.workforce.cost_per_fte_year * fte;
+        const double cost = sc_.workforce.cost_per_fte_year * (fte + support_avg_.mean(end));
         set(Metric::staff_cost_per_year, cost);
         set(Metric::cost_per_closed_case, closures_in_window_ > 0 ? cost * years / double(closures_in_window_) : kNaN);
     }
@@ -905,7 +1088,23 @@ private:
     std::int64_t subject_family_ = -1;
     std::int64_t subject_worker_ = -1;
 
-    bool sick_on_ = false, attrition_on_ = false, care_on_ = false, repeat_on_ = false, ramp_on_ = false;
+    bool sick_on_ = false, attrition_on_ = false, care_on_ = false, repeat_on_ = false, ramp_on_ = false,
+         hiring_on_ = false;
+    std::array<bool, 8> has_{};  // which intervention types the scenario holds
+    [[nodiscard]] bool has(scenario::InterventionSpec::Type t) const { return has_[static_cast<std::size_t>(t)]; }
+
+    // Intervention state: neutral values until an intervention starts.
+    double referral_reduction_ = 0.0, local_length_multiplier_ = 1.0, placement_factor_ = 1.0;
+    double psychiatry_share_ = 0.0, spv_visits_per_week_ = 0.0, spv_visits_left_ = 0.0;
+    double spv_length_multiplier_ = 1.0, spv_weight_multiplier_ = 1.0;
+    double dv_share_ = 0.0, uvo_repeat_multiplier_ = 1.0, uvo_extra_work_ = 0.0;
+    bool uvo_active_ = false;
+    std::int64_t coordinator_slots_ = 0, coordinators_busy_ = 0;
+    double search_multiplier_ = 1.0;
+    detail::Fifo<QueueEntry> coordinator_queue_;
+    double support_fte_ = 0.0, support_relief_ = 0.0;
+    double norm_for_new_ = sc_.workforce.caseload_norm;
+    kernel::Engine psychiatry_rng_, dv_rng_, local_team_rng_, support_rng_;
 
     kernel::PiecewiseRate arrivals_;
     kernel::Engine arrival_rng_, attribute_rng_, flags_rng_;
@@ -943,7 +1142,7 @@ private:
     double headcount_ = 0.0;
     double sick_fte_ = 0.0;
 
-    stats::TimeAverage waitlist_avg_, load_avg_, fte_avg_, headcount_avg_, sick_avg_, capacity_avg_;
+    stats::TimeAverage waitlist_avg_, load_avg_, fte_avg_, headcount_avg_, sick_avg_, capacity_avg_, support_avg_;
     stats::WaitHistogram wait_hist_;    // all waits, censored ones at their length so far
     stats::WaitHistogram helped_hist_;  // completed waits only
     stats::Mean wait_stats_, urgent_wait_stats_;

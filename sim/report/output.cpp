@@ -169,6 +169,60 @@ void write_file_atomic(const fs::path& file, const std::string& content) {
     }
 }
 
+FileWriter::FileWriter(fs::path file) : file_(std::move(file)), tmp_(hidden_sibling(file_, ".partial-")) {
+    fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw OutputError("cannot create " + tmp_.string() + ": " + std::strerror(errno));
+    buffer_.reserve(1 << 20);
+}
+
+FileWriter::~FileWriter() {
+    if (fd_ >= 0) {
+        ::close(fd_);
+        std::error_code ec;
+        fs::remove(tmp_, ec);
+    }
+}
+
+void FileWriter::write(std::string_view text) {
+    if (fd_ < 0) throw OutputError("write to " + file_.string() + " after it was committed");
+    buffer_.append(text);
+    if (buffer_.size() >= (1u << 20)) flush();
+}
+
+void FileWriter::flush() {
+    const char* p = buffer_.data();
+    std::size_t left = buffer_.size();
+    while (left > 0) {
+        const ssize_t n = ::write(fd_, p, left);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw OutputError("cannot write " + tmp_.string() + ": " + std::strerror(errno));
+        }
+        p += n;
+        left -= std::size_t(n);
+    }
+    buffer_.clear();
+}
+
+void FileWriter::commit() {
+    flush();
+    if (::fsync(fd_) != 0 && errno != EINVAL && errno != EROFS)
+        throw OutputError("cannot write " + tmp_.string() + ": " + std::strerror(errno));
+    const int fd = fd_;
+    fd_ = -1;
+    if (::close(fd) != 0) {
+        std::error_code ec;
+        fs::remove(tmp_, ec);
+        throw OutputError("cannot write " + tmp_.string() + ": " + std::strerror(errno));
+    }
+    std::error_code ec;
+    fs::rename(tmp_, file_, ec);
+    if (ec) {
+        fs::remove(tmp_, ec);
+        throw OutputError("cannot move " + tmp_.string() + " to " + file_.string() + ": " + ec.message());
+    }
+}
+
 ResultsDir::ResultsDir(fs::path dir, bool force) : dir_(std::move(dir)), force_(force) {
     std::error_code ec;
     if (fs::exists(fs::symlink_status(dir_, ec))) {
@@ -373,6 +427,9 @@ void describe_runs(std::ostringstream& o, const std::vector<ExperimentResult>& r
         o << " (" << sc.source_file << "): " << sc.workforce.workers << " workers x " << number(sc.workforce.fte)
           << " FTE, caseload norm " << number(sc.workforce.caseload_norm) << "; horizon " << years_text(sc.horizon_days)
           << ", warm-up " << years_text(sc.warmup_days) << ", " << sc.replications << " replications, seed " << sc.seed;
+        for (std::size_t i = 0; i < sc.interventions.size(); ++i)
+            o << (i == 0 ? "; interventions: " : ", ") << scenario::to_string(sc.interventions[i].type) << " from "
+              << years_text(sc.interventions[i].at_days);
         if (!sc.description.empty()) o << (markdown ? " — " : "\n      ") << sc.description;
         o << "\n";
     }

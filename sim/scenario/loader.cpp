@@ -334,6 +334,7 @@ public:
         if (auto n = root["placement"]) apply_placement(n, s.placement);
         if (auto n = root["repeat"]) apply_repeat(n, s.repeat);
         if (auto n = root["triage"]) apply_triage(n, s.triage);
+        if (auto n = root["interventions"]) apply_interventions(n, s.interventions);
         if (auto n = root["initial"]) {
             check_keys(n, "initial", schema::keys("initial"));
             field(n, "initial", "caseload", [&](const auto& v, const auto& p) { s.initial.caseload_share = share(v, p); });
@@ -369,6 +370,98 @@ public:
         field(n, path, "delay", [&](const auto& v, const auto& p) { h.delay = distribution(v, p); });
         field(n, path, "ramp_up", [&](const auto& v, const auto& p) { h.ramp_days = duration(v, p, true); });
         field(n, path, "start_fraction", [&](const auto& v, const auto& p) { h.start_fraction = share(v, p); });
+    }
+
+    // A list of interventions; a child file's list is added to its parent's.
+    void apply_interventions(const YAML::Node& n, std::vector<InterventionSpec>& out) {
+        using T = InterventionSpec::Type;
+        const std::string path = "interventions";
+        if (!n.IsSequence()) fail(n, path, "expected a list of interventions (- type: ..., at: ...), found " + describe(n));
+        static const std::vector<std::pair<std::string, T>> types = {
+            {"caseload_norm", T::caseload_norm},         {"extra_workers", T::extra_workers},
+            {"support_workers", T::support_workers},     {"care_coordinators", T::care_coordinators},
+            {"placement_reduction", T::placement_reduction}, {"spv_first_visit", T::spv_first_visit},
+            {"early_uvo", T::early_uvo},                 {"local_team_cooperation", T::local_team_cooperation}};
+        std::vector<std::string> names;
+        for (const auto& t : types) names.push_back(t.first);
+        for (std::size_t i = 0; i < n.size(); ++i) {
+            const YAML::Node e = n[i];
+            const std::string ip = path + "[" + std::to_string(i) + "]";
+            expect_map(e, ip);
+            const YAML::Node tn = require(e, ip, "type");
+            const std::string t = scalar(tn, ip + ".type", "an intervention type");
+            auto it = std::find_if(types.begin(), types.end(), [&](const auto& x) { return x.first == t; });
+            if (it == types.end())
+                fail(tn, ip + ".type", "unknown intervention type '" + t + "'; expected one of: " + join(names),
+                     nearest(t, names));
+            InterventionSpec v;
+            v.type = it->second;
+            auto num = [&](const char* key, double& out_value, double lo, double hi, const char* what) {
+                field(e, ip, key, [&](const auto& x, const auto& p) { out_value = number_in(x, p, lo, hi, what); });
+            };
+            auto shr = [&](const char* key, double& out_value) {
+                field(e, ip, key, [&](const auto& x, const auto& p) { out_value = share(x, p); });
+            };
+            auto need = [&](const char* key) { (void)require(e, ip, key); };
+            switch (v.type) {
+                case T::caseload_norm:
+                    check_keys(e, ip, {"type", "at", "norm", "share"});
+                    need("norm");
+                    num("norm", v.norm, 0.1, 1000, "a caseload norm greater than 0 (families per FTE)");
+                    shr("share", v.share);
+                    break;
+                case T::extra_workers:
+                    check_keys(e, ip, {"type", "at", "fte"});
+                    need("fte");
+                    num("fte", v.fte, 0, 10000, "extra funded FTE, at least 0");
+                    break;
+                case T::support_workers: {
+                    check_keys(e, ip, {"type", "at", "count", "relief", "learning", "attrition_multiplier"});
+                    need("count");
+                    field(e, ip, "count", [&](const auto& x, const auto& p) { v.count = int(integer(x, p, 0, 10000)); });
+                    num("relief", v.relief, 0, 1, "the share of a case worker's load one support FTE takes off, 0 to 1");
+                    field(e, ip, "learning", [&](const auto& x, const auto& p) { v.learning_days = duration(x, p); });
+                    num("attrition_multiplier", v.attrition_multiplier, 0, 10, "a multiplier between 0 and 10");
+                    break;
+                }
+                case T::care_coordinators:
+                    check_keys(e, ip, {"type", "at", "count", "searches_each", "search_multiplier"});
+                    need("count");
+                    field(e, ip, "count", [&](const auto& x, const auto& p) { v.count = int(integer(x, p, 0, 10000)); });
+                    field(e, ip, "searches_each", [&](const auto& x, const auto& p) { v.searches_each = int(integer(x, p, 1, 10000)); });
+                    num("search_multiplier", v.search_multiplier, 0.01, 1, "a multiplier between 0.01 and 1 (1 = no faster)");
+                    break;
+                case T::placement_reduction:
+                    check_keys(e, ip, {"type", "at", "factor"});
+                    need("factor");
+                    num("factor", v.factor, 0, 1, "a factor between 0 and 1 on the placement share");
+                    break;
+                case T::spv_first_visit:
+                    check_keys(e, ip, {"type", "at", "nurses", "visits_per_week", "psychiatry_share", "length_multiplier",
+                                       "weight_multiplier"});
+                    need("nurses");
+                    field(e, ip, "nurses", [&](const auto& x, const auto& p) { v.count = int(integer(x, p, 0, 10000)); });
+                    num("visits_per_week", v.visits_per_week, 0, 1000, "visits per nurse per week, at least 0");
+                    shr("psychiatry_share", v.psychiatry_share);
+                    num("length_multiplier", v.length_multiplier, 0.01, 1, "a multiplier between 0.01 and 1");
+                    num("weight_multiplier", v.weight_multiplier, 0.01, 1, "a multiplier between 0.01 and 1");
+                    break;
+                case T::early_uvo:
+                    check_keys(e, ip, {"type", "at", "dv_share", "repeat_multiplier", "extra_work"});
+                    shr("dv_share", v.dv_share);
+                    num("repeat_multiplier", v.repeat_multiplier, 0, 1, "a multiplier between 0 and 1");
+                    field(e, ip, "extra_work", [&](const auto& x, const auto& p) { v.extra_work_days = duration(x, p, true); });
+                    break;
+                case T::local_team_cooperation:
+                    check_keys(e, ip, {"type", "at", "referral_reduction", "length_multiplier"});
+                    shr("referral_reduction", v.referral_reduction);
+                    num("length_multiplier", v.length_multiplier, 0.01, 1, "a multiplier between 0.01 and 1");
+                    break;
+            }
+            field(e, ip, "at", [&](const auto& x, const auto& p) { v.at_days = duration(x, p, true); });
+            note(e, ip);
+            out.push_back(v);
+        }
     }
 
     void apply_handover(const YAML::Node& n, HandoverSpec& h) {
@@ -860,10 +953,18 @@ Loaded load_file_layer(const fs::path& file, std::vector<std::string>& chain, co
     return l;
 }
 
+Loaded load_root(const YAML::Node& root, const std::string& label, const fs::path& base_dir,
+                 std::vector<std::string>& chain);
+
 Loaded load_layer(const std::string& text, const std::string& label, const fs::path& base_dir,
                   std::vector<std::string>& chain) {
     check_text(text, label);
-    const YAML::Node root = parse_yaml(text, label);
+    return load_root(parse_yaml(text, label), label, base_dir, chain);
+}
+
+// One file's parsed tree on top of what it extends.
+Loaded load_root(const YAML::Node& root, const std::string& label, const fs::path& base_dir,
+                 std::vector<std::string>& chain) {
     if (!root.IsDefined() || root.IsNull())
         throw ScenarioError(Location{label, 1, 1}, "",
                             "the file is empty; expected a scenario with keys such as name, horizon, referrals and workforce");
@@ -874,6 +975,9 @@ Loaded load_layer(const std::string& text, const std::string& label, const fs::p
     if (root["compare"])
         throw ScenarioError(Location{label, root["compare"].Mark().line + 1, root["compare"].Mark().column + 1}, "",
                             "this is a compare file, not a scenario; use 'caseload compare " + label + "'");
+    if (root["sweep"])
+        throw ScenarioError(Location{label, root["sweep"].Mark().line + 1, root["sweep"].Mark().column + 1}, "",
+                            "this is a sweep file, not a scenario; use 'caseload sweep " + label + "'");
 
     Loaded out;
     if (auto ext = root["extends"]) {
@@ -983,6 +1087,245 @@ Scenario load_scenario(const fs::path& file) {
         validate(l);
         return l.scenario;
     });
+}
+
+// ---------------------------------------------------------------------------
+// Overrides: a value set by dotted path on a scenario file's own YAML tree
+// (sweep design points). The modified tree then goes through the same
+// loading and validation as a file.
+
+namespace {
+
+struct PathStep {
+    std::string key;                    // a mapping key, or
+    std::optional<std::size_t> index;   // a list element
+};
+
+// "referrals.schedule[1].rate_per_week" -> referrals, schedule, [1], rate_per_week.
+std::vector<PathStep> split_override_path(const Override& o) {
+    std::vector<PathStep> steps;
+    const std::string& p = o.path;
+    auto bad = [&](const std::string& why) {
+        throw ScenarioError(o.where, o.path, "not a valid key path: " + why +
+                                                 " (write keys joined by dots, list elements as [0], e.g. "
+                                                 "workforce.caseload_norm or referrals.schedule[1].rate_per_week)");
+    };
+    std::size_t i = 0;
+    while (i < p.size()) {
+        if (p[i] == '[') {
+            const std::size_t close = p.find(']', i);
+            if (close == std::string::npos || close == i + 1) bad("'[' without a number and ']'");
+            std::size_t v = 0;
+            auto r = std::from_chars(p.data() + i + 1, p.data() + close, v);
+            if (r.ec != std::errc{} || r.ptr != p.data() + close) bad("expected a number between [ and ]");
+            if (steps.empty()) bad("a path starts with a key");
+            steps.push_back({{}, v});
+            i = close + 1;
+            if (i < p.size() && p[i] == '.') {
+                ++i;
+                if (i == p.size()) bad("it ends with '.'");
+            } else if (i < p.size() && p[i] != '[') {
+                bad("expected '.' or '[' after ']'");
+            }
+            continue;
+        }
+        std::size_t end = i;
+        while (end < p.size() && p[end] != '.' && p[end] != '[') ++end;
+        if (end == i) bad("an empty key");
+        steps.push_back({p.substr(i, end - i), std::nullopt});
+        i = end;
+        if (i < p.size() && p[i] == '.') {
+            ++i;
+            if (i == p.size()) bad("it ends with '.'");
+        }
+    }
+    if (steps.empty()) bad("it is empty");
+    return steps;
+}
+
+// Blocks that a file replaces as a whole rather than merging key by key:
+// lists, and distributions (a child's `length` replaces its parent's).
+bool replaced_whole(const YAML::Node& resolved) {
+    if (!resolved.IsDefined()) return false;
+    return resolved.IsSequence() || (resolved.IsMap() && resolved["distribution"]);
+}
+
+// Set one override in `node` (a file's tree). `resolved` is the same place in
+// the resolved scenario, used to spell out a block the file inherits whole.
+void set_override(YAML::Node node, const YAML::Node& resolved, const std::vector<PathStep>& steps, std::size_t i,
+                  const Override& o, const std::string& label) {
+    const PathStep& s = steps[i];
+    const bool last = i + 1 == steps.size();
+    std::string here;
+    for (std::size_t k = 0; k < i; ++k) {
+        if (steps[k].index) {
+            here += '[';
+            here += std::to_string(*steps[k].index);
+            here += ']';
+        } else {
+            if (k) here += '.';
+            here += steps[k].key;
+        }
+    }
+    if (s.index) {
+        if (!node.IsSequence() || *s.index >= node.size())
+            throw ScenarioError(o.where, o.path,
+                                "'" + here + "' in " + label + " has no element [" + std::to_string(*s.index) + "]" +
+                                    (node.IsSequence() ? " (it has " + std::to_string(node.size()) + ")" : ""));
+        YAML::Node rchild;
+        if (resolved.IsDefined() && resolved.IsSequence() && *s.index < resolved.size()) rchild.reset(resolved[*s.index]);
+        if (last) {
+            node[*s.index] = YAML::Node(o.value);
+            return;
+        }
+        set_override(node[*s.index], rchild, steps, i + 1, o, label);
+        return;
+    }
+    if (!node.IsMap())
+        throw ScenarioError(o.where, o.path,
+                            "'" + (here.empty() ? std::string("the file") : here) + "' in " + label +
+                                " is not a mapping, so it has no key '" + s.key + "'");
+    YAML::Node rchild;
+    if (resolved.IsDefined() && resolved.IsMap() && resolved[s.key]) rchild.reset(resolved[s.key]);
+    if (last) {
+        node[s.key] = YAML::Node(o.value);
+        return;
+    }
+    const YAML::Node existing = node[s.key];
+    if (!existing.IsDefined() || existing.IsNull())
+        node[s.key] = replaced_whole(rchild) ? YAML::Clone(rchild) : YAML::Node(YAML::NodeType::Map);
+    set_override(node[s.key], rchild, steps, i + 1, o, label);
+}
+
+// True when `path` is `prefix` or lies below it.
+bool under(const std::string& path, const std::string& prefix) {
+    if (path.size() < prefix.size() || path.compare(0, prefix.size(), prefix) != 0) return false;
+    return path.size() == prefix.size() || path[prefix.size()] == '.' || path[prefix.size()] == '[';
+}
+
+// Report an error of a scenario built with overrides at the override that
+// caused it (the value set, or one below the key the error is about).
+ScenarioError blame(const ScenarioError& e, const std::vector<Override>& overrides, const std::string& label) {
+    const Override* o = nullptr;
+    for (const auto& x : overrides)
+        if (under(e.key_path(), x.path)) {
+            o = &x;
+            break;
+        }
+    if (!o && !e.key_path().empty())
+        for (const auto& x : overrides)
+            if (under(x.path, e.key_path())) {
+                o = &x;
+                break;
+            }
+    std::string applied;
+    for (const auto& x : overrides) {
+        if (!applied.empty()) applied += ", ";
+        applied += x.path;
+        applied += " = ";
+        applied += x.value;
+    }
+    const std::string context = " (with " + applied + " applied to " + label + ")";
+    if (!o) o = &overrides.front();
+    return ScenarioError(o->where, e.key_path().empty() ? o->path : e.key_path(), e.message() + context, e.suggestion());
+}
+
+void collect_leaves(const YAML::Node& n, const std::string& path, std::set<std::string>& out) {
+    if (!n.IsDefined()) return;
+    if (n.IsMap()) {
+        for (auto it = n.begin(); it != n.end(); ++it) {
+            const YAML::Node k = it->first;
+            if (!k.IsScalar()) continue;
+            collect_leaves(it->second, child_path(path, k.Scalar()), out);
+        }
+    } else if (n.IsSequence()) {
+        for (std::size_t i = 0; i < n.size(); ++i) collect_leaves(n[i], path + "[" + std::to_string(i) + "]", out);
+    } else if (!path.empty()) {
+        out.insert(path);
+    }
+}
+
+}  // namespace
+
+struct BaseScenario::Impl {
+    fs::path file;
+    std::string label;
+    std::string chain_key;
+    Scenario scenario;
+    YAML::Node own;        // the file's own tree, as written
+    YAML::Node resolved;   // the resolved scenario (to_yaml), every default spelled out
+    std::vector<std::string> paths;
+};
+
+BaseScenario::BaseScenario(const fs::path& file) : impl_(std::make_unique<Impl>()) {
+    Impl& m = *impl_;
+    m.file = file;
+    m.label = file.string();
+    m.scenario = load_scenario(file);  // the file's own errors are reported as usual
+    m.resolved.reset(YAML::Load(to_yaml(m.scenario)));
+    m.own.reset(parse_yaml(read_file(file, nullptr), m.label));
+    std::error_code ec;
+    const fs::path canon = fs::weakly_canonical(file, ec);
+    m.chain_key = ec ? file.string() : canon.string();
+
+    // Keys written in the file and the files it extends (e.g. rate_per_week,
+    // which the resolved scenario spells as a schedule).
+    // (YAML::Node's `=` writes through to the node it refers to; `reset` rebinds.)
+    std::set<std::string> written;
+    YAML::Node layer;
+    layer.reset(m.own);
+    fs::path dir = file.parent_path();
+    for (int depth = 0; depth < 64 && layer.IsDefined() && layer.IsMap(); ++depth) {
+        collect_leaves(layer, "", written);
+        const YAML::Node ext = layer["extends"];
+        if (!ext || !ext.IsScalar()) break;
+        const fs::path parent = dir / ext.Scalar();
+        layer.reset(parse_yaml(read_file(parent, nullptr), parent.string()));
+        dir = parent.parent_path();
+    }
+    // Every value of the resolved scenario; but where the files give a single
+    // rate_per_week, its resolved form (a one-segment schedule) is not a key
+    // of theirs: setting it would clash with the rate they give.
+    std::set<std::string> resolved;
+    collect_leaves(m.resolved, "", resolved);
+    std::set<std::string> leaves = written;
+    const bool single_rate = written.count("referrals.rate_per_week") > 0;
+    for (const auto& p : resolved)
+        if (!(single_rate && under(p, "referrals.schedule"))) leaves.insert(p);
+    for (const auto& p : leaves) {
+        bool excluded = false;
+        for (const char* k : {"name", "description", "extends", "seed", "replications"}) excluded |= under(p, k);
+        if (!excluded) m.paths.push_back(p);
+    }
+}
+
+BaseScenario::BaseScenario(BaseScenario&&) noexcept = default;
+BaseScenario& BaseScenario::operator=(BaseScenario&&) noexcept = default;
+BaseScenario::~BaseScenario() = default;
+
+const Scenario& BaseScenario::scenario() const { return impl_->scenario; }
+const std::vector<std::string>& BaseScenario::override_paths() const { return impl_->paths; }
+
+Scenario BaseScenario::with(const std::vector<Override>& overrides) const {
+    const Impl& m = *impl_;
+    if (overrides.empty()) return m.scenario;
+    YAML::Node root = YAML::Clone(m.own);
+    try {
+        for (const auto& o : overrides) set_override(root, m.resolved, split_override_path(o), 0, o, m.label);
+        std::vector<std::string> chain{m.chain_key};
+        Loaded l = load_root(root, m.label, m.file.parent_path(), chain);
+        validate(l);
+        return l.scenario;
+    } catch (const ScenarioError& e) {
+        // Errors already placed at an override keep their place.
+        for (const auto& o : overrides)
+            if (e.where().file == o.where.file && e.where().line == o.where.line && e.where().line > 0) throw;
+        throw blame(e, overrides, m.label);
+    }
+}
+
+Scenario load_scenario(const fs::path& file, const std::vector<Override>& overrides) {
+    return BaseScenario(file).with(overrides);
 }
 
 bool is_compare_file(const fs::path& file) {
@@ -1221,6 +1564,47 @@ std::string to_yaml(const Scenario& s) {
     num("probability", s.repeat.probability);
     dist("delay", s.repeat.delay);
     e << YAML::EndMap;
+    e << YAML::Key << "interventions" << YAML::Value << YAML::BeginSeq;
+    for (const auto& v : s.interventions) {
+        using T = InterventionSpec::Type;
+        e << YAML::BeginMap;
+        e << YAML::Key << "type" << YAML::Value << to_string(v.type);
+        dur("at", v.at_days);
+        switch (v.type) {
+            case T::caseload_norm: num("norm", v.norm); num("share", v.share); break;
+            case T::extra_workers: num("fte", v.fte); break;
+            case T::support_workers:
+                e << YAML::Key << "count" << YAML::Value << v.count;
+                num("relief", v.relief);
+                dur("learning", v.learning_days);
+                num("attrition_multiplier", v.attrition_multiplier);
+                break;
+            case T::care_coordinators:
+                e << YAML::Key << "count" << YAML::Value << v.count;
+                e << YAML::Key << "searches_each" << YAML::Value << v.searches_each;
+                num("search_multiplier", v.search_multiplier);
+                break;
+            case T::placement_reduction: num("factor", v.factor); break;
+            case T::spv_first_visit:
+                e << YAML::Key << "nurses" << YAML::Value << v.count;
+                num("visits_per_week", v.visits_per_week);
+                num("psychiatry_share", v.psychiatry_share);
+                num("length_multiplier", v.length_multiplier);
+                num("weight_multiplier", v.weight_multiplier);
+                break;
+            case T::early_uvo:
+                num("dv_share", v.dv_share);
+                num("repeat_multiplier", v.repeat_multiplier);
+                dur("extra_work", v.extra_work_days);
+                break;
+            case T::local_team_cooperation:
+                num("referral_reduction", v.referral_reduction);
+                num("length_multiplier", v.length_multiplier);
+                break;
+        }
+        e << YAML::EndMap;
+    }
+    e << YAML::EndSeq;
     e << YAML::Key << "initial" << YAML::Value << YAML::BeginMap;
     num("caseload", s.initial.caseload_share);
     e << YAML::EndMap;
@@ -1232,5 +1616,6 @@ std::string to_yaml(const Scenario& s) {
     e << YAML::EndMap;
     return std::string(e.c_str()) + "\n";
 }
+
 
 }  // namespace caseload::scenario

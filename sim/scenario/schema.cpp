@@ -41,6 +41,33 @@ std::vector<Section> make_scenario_sections() {
                      {.name = "repeat", .kind = K::section, .description = "Repeat referrals after a case closes.", .ref = "repeat"},
                      {.name = "triage", .kind = K::section, .description = "Escalation of waiting families to urgent.", .ref = "triage"},
                      {.name = "initial", .kind = K::section, .description = "The state at time 0.", .ref = "initial"},
+                     {.name = "interventions", .kind = K::list, .description = "Interventions from the reports, each with a type and a start time; a file that extends another adds to its list.", .ref = "interventions", .item = K::section},
+                 }});
+    // Every key an intervention may have, over all types. Which keys a type
+    // takes, and their ranges, the loader checks per type (README, "Interventions").
+    s.push_back({"interventions", "An intervention: a type, a start time `at` and the type's parameters.",
+                 {
+                     {.name = "type", .kind = K::choice, .description = "The intervention.", .choices = {"caseload_norm", "extra_workers", "support_workers", "care_coordinators", "placement_reduction", "spv_first_visit", "early_uvo", "local_team_cooperation"}, .required = true},
+                     {.name = "at", .kind = K::duration, .description = "Start time; no effect before it."},
+                     {.name = "norm", .kind = K::number, .description = "caseload_norm: the new norm."},
+                     {.name = "share", .kind = K::number, .description = "caseload_norm: share of positions (pilot teams)."},
+                     {.name = "fte", .kind = K::number, .description = "extra_workers: extra funded FTE."},
+                     {.name = "count", .kind = K::integer, .description = "support_workers, care_coordinators: how many."},
+                     {.name = "relief", .kind = K::number, .description = "support_workers: load one support FTE takes off."},
+                     {.name = "learning", .kind = K::duration, .description = "support_workers: learning period before a caseload."},
+                     {.name = "attrition_multiplier", .kind = K::number, .description = "support_workers: attrition while learning."},
+                     {.name = "searches_each", .kind = K::integer, .description = "care_coordinators: concurrent searches each."},
+                     {.name = "search_multiplier", .kind = K::number, .description = "care_coordinators: length of a covered search."},
+                     {.name = "factor", .kind = K::number, .description = "placement_reduction: factor on the placement share."},
+                     {.name = "nurses", .kind = K::integer, .description = "spv_first_visit: psychiatric nurses."},
+                     {.name = "visits_per_week", .kind = K::number, .description = "spv_first_visit: first visits per nurse per week."},
+                     {.name = "psychiatry_share", .kind = K::number, .description = "spv_first_visit: families with parental psychiatry."},
+                     {.name = "length_multiplier", .kind = K::number, .description = "spv_first_visit, local_team_cooperation: case length factor."},
+                     {.name = "weight_multiplier", .kind = K::number, .description = "spv_first_visit: caseload weight factor."},
+                     {.name = "dv_share", .kind = K::number, .description = "early_uvo: families with domestic violence."},
+                     {.name = "repeat_multiplier", .kind = K::number, .description = "early_uvo: factor on their repeat probability."},
+                     {.name = "extra_work", .kind = K::duration, .description = "early_uvo: extra work up front."},
+                     {.name = "referral_reduction", .kind = K::number, .description = "local_team_cooperation: share of referrals that no longer come."},
                  }});
     s.push_back({"referrals", "New families: a rate (or a schedule of rates) and the measure types they need.",
                  {

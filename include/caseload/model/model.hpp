@@ -29,6 +29,10 @@ inline constexpr std::uint64_t repeat_attributes = 9;  // type, urgency and flag
 inline constexpr std::uint64_t triage = 10;         // risk reviews
 inline constexpr std::uint64_t flags = 12;          // care need and placement of new referrals
 inline constexpr std::uint64_t initial = 13;        // the families in care at time 0
+inline constexpr std::uint64_t psychiatry = 20;     // parental psychiatry flag (spv_first_visit)
+inline constexpr std::uint64_t domestic_violence = 21;  // domestic-violence flag (early_uvo)
+inline constexpr std::uint64_t local_team = 22;     // inappropriate referrals (local_team_cooperation)
+inline constexpr std::uint64_t support = 23;        // support workers leaving while learning
 inline constexpr std::uint64_t case_length_base = 100;         // + measure-type index
 inline constexpr std::uint64_t repeat_case_length_base = 300;  // + measure-type index
 }  // namespace streams

@@ -52,6 +52,25 @@ void write_file(const std::filesystem::path& file, const std::string& content);
 // replace anything but a regular file.
 void write_file_atomic(const std::filesystem::path& file, const std::string& content);
 
+// A file written piece by piece (for outputs too large to hold in memory),
+// under a temporary name until commit() flushes, syncs and renames it into
+// place. Every write is checked. Dropped without commit, it leaves nothing.
+class FileWriter {
+public:
+    explicit FileWriter(std::filesystem::path file);
+    FileWriter(const FileWriter&) = delete;
+    FileWriter& operator=(const FileWriter&) = delete;
+    ~FileWriter();
+    void write(std::string_view text);
+    void commit();
+
+private:
+    void flush();
+    std::filesystem::path file_, tmp_;
+    int fd_ = -1;
+    std::string buffer_;
+};
+
 // Formatting: shortest text that reads back to the same double; NaN -> NA.
 [[nodiscard]] std::string number(double v);
 // A CSV field, quoted when it holds a comma, quote or line break.

@@ -8,6 +8,7 @@
 #include "caseload/scenario/scenario.hpp"
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -43,6 +44,48 @@ private:
 // relative to `base_dir`.
 [[nodiscard]] Scenario parse_scenario(const std::string& text, const std::string& label,
                                       const std::filesystem::path& base_dir = ".");
+
+// One value set by dotted path on top of a scenario file, as if that line had
+// been written in the file: `workforce.caseload_norm`, `referrals.rate_per_week`,
+// `referrals.types.ots.length.mean`, `referrals.schedule[1].rate_per_week`.
+// Sweeps use it to build each design point from its base scenario, so every
+// value passes the same checks as a value typed into the file.
+struct Override {
+    std::string path;   // dotted key path; [i] selects a list element
+    std::string value;  // YAML scalar text, as a person would write it: 14, 2.5y, urgent_first
+    Location where;     // where the value comes from (e.g. a sweep file's line), for messages
+};
+
+// A scenario file loaded and validated once, from which variants are built by
+// overrides (one per sweep design point). Not for concurrent use: give each
+// thread its own.
+class BaseScenario {
+public:
+    explicit BaseScenario(const std::filesystem::path& file);
+    BaseScenario(const BaseScenario&) = delete;
+    BaseScenario& operator=(const BaseScenario&) = delete;
+    BaseScenario(BaseScenario&&) noexcept;
+    BaseScenario& operator=(BaseScenario&&) noexcept;
+    ~BaseScenario();
+
+    // The file as loaded, without overrides.
+    [[nodiscard]] const Scenario& scenario() const;
+    // The dotted paths an override may set: every value of the resolved
+    // scenario and every key written in the file or the files it extends,
+    // except name, description, extends, seed and replications. Sorted.
+    [[nodiscard]] const std::vector<std::string>& override_paths() const;
+    // The file with `overrides` applied to its own YAML tree, then filled
+    // with defaults and validated as usual. An error caused by an override is
+    // reported at the override's location, naming the values applied.
+    [[nodiscard]] Scenario with(const std::vector<Override>& overrides) const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+// Shorthand for BaseScenario(file).with(overrides).
+[[nodiscard]] Scenario load_scenario(const std::filesystem::path& file, const std::vector<Override>& overrides);
 
 // A compare file: a baseline and the scenarios set against it.
 struct CompareSpec {

@@ -1,0 +1,136 @@
+#pragma once
+// The report a manager reads: one self-contained HTML page (inline SVG charts
+// and CSS, no scripts) and its Markdown twin, in English or Dutch.
+//
+// A report is always built from the files of a results folder, never from
+// the run in memory: `caseload compare` writes the data files, reads them
+// back and renders them, exactly as `caseload report DIR` does later. So
+// everything the report shows is saved in the folder, and rebuilding a
+// report gives the same bytes.
+
+#include "caseload/experiment/analysis.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace caseload::report {
+
+enum class Language { en, nl };
+// "en" or "nl"; nullopt for anything else.
+[[nodiscard]] std::optional<Language> parse_language(std::string_view code);
+
+// A results folder is missing a file, or a file does not read as expected
+// (bad input, exit code 2). The message names the file and line.
+class ReportInputError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// ---- files the report needs beyond the CSV files of output.hpp --------------
+
+// `time_to_help_distribution.csv`: scenario,week,mean,p10,p90 — the share of
+// the families referred after warm-up helped within `week` weeks (0..104),
+// mean and 10-90% spread over replications.
+[[nodiscard]] std::string time_to_help_distribution_csv(const std::vector<experiment::ExperimentResult>& results);
+
+// `checks.csv`: scenario,unstable,reason,stopped_at_bound,growth_per_year,
+// warmup_looks_short,warmup_extra_days — the stability and warm-up checks
+// behind the report's warnings.
+[[nodiscard]] std::string checks_csv(const std::vector<experiment::ExperimentResult>& results,
+                                     const std::vector<experiment::Summary>& summaries);
+
+// ---- what a report shows -----------------------------------------------------
+
+struct ScenarioInfo {
+    std::string name;
+    std::string description;
+    std::string file;  // the scenario file it was loaded from
+    int replications = 0;
+    double horizon_days = 0;
+    double warmup_days = 0;
+    std::uint64_t seed = 0;
+    int workers = 0;
+    double fte = 0;
+    double caseload_norm = 0;
+    std::int64_t waitlist_max_length = 0;
+};
+
+// One row of summary.csv.
+struct SummaryRow {
+    std::string metric, unit;
+    double mean = 0, ci_low = 0, ci_high = 0, p10 = 0, p90 = 0;
+    std::size_t replications = 0;
+};
+
+// One row of comparison.csv.
+struct ComparisonRow {
+    std::string metric, unit, better;
+    double baseline_mean = 0, baseline_low = 0, baseline_high = 0;
+    double scenario_mean = 0, scenario_low = 0, scenario_high = 0;
+    double diff_mean = 0, diff_low = 0, diff_high = 0;
+    experiment::Verdict verdict = experiment::Verdict::not_rated;
+};
+
+struct ComparisonTable {  // one scenario against the baseline
+    std::string baseline, scenario;
+    std::vector<ComparisonRow> rows;  // in the order of comparison.csv
+};
+
+struct BandPoint {
+    double x = 0;  // day (time series) or week (time-to-help distribution)
+    double mean = 0, p10 = 0, p90 = 0;
+};
+
+// One named series (a `metric` of timeseries.csv, or the time-to-help
+// distribution), one band per scenario, scenarios in report order.
+struct Series {
+    std::string name;
+    std::vector<std::vector<BandPoint>> by_scenario;
+};
+
+struct Checks {
+    bool unstable = false;
+    std::string reason;  // in English, as the analysis gave it
+    int stopped_at_bound = 0;
+    double growth_per_year = 0;
+    bool warmup_looks_short = false;
+    double warmup_extra_days = 0;
+    double censored_share = 0;  // time_to_help_censored_share, mean over replications
+};
+
+struct ReportData {
+    std::string command;  // "run" or "compare"
+    std::string title;
+    std::string version;
+    std::vector<ScenarioInfo> scenarios;             // the baseline first
+    std::vector<std::vector<SummaryRow>> summaries;  // per scenario, in summary.csv order
+    std::vector<Checks> checks;                      // per scenario
+    std::vector<ComparisonTable> comparisons;            // empty for a single run
+    std::vector<Series> series;                      // timeseries.csv, metrics in file order
+    Series time_to_help;                             // time_to_help_distribution.csv
+};
+
+// Read a results folder (metadata.json, the resolved scenario files,
+// summary.csv, checks.csv, timeseries.csv, time_to_help_distribution.csv and,
+// for a comparison, comparison.csv). Throws ReportInputError.
+[[nodiscard]] ReportData read_results(const std::filesystem::path& dir);
+
+[[nodiscard]] std::string report_html(const ReportData& data, Language lang);
+[[nodiscard]] std::string report_markdown(const ReportData& data, Language lang);
+
+// The warnings of one scenario in words (unstable, warm-up, censoring), the
+// same lines as report::warnings gives for English.
+[[nodiscard]] std::vector<std::string> warning_lines(const ScenarioInfo& scenario, const Checks& checks,
+                                                     Language lang);
+
+// Text escaping for the two formats: every text that comes from a scenario
+// file goes through one of these.
+[[nodiscard]] std::string html_escape(std::string_view text);
+[[nodiscard]] std::string markdown_escape(std::string_view text);
+
+}  // namespace caseload::report

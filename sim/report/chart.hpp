@@ -1,0 +1,42 @@
+#pragma once
+// Line-and-band charts as inline SVG: per scenario a mean line and a shaded
+// 10-90% band, axes with round ticks, a legend, an optional shaded warm-up.
+// No scripts, no external fonts; readable in print (lines also differ by
+// dash pattern, so they can be told apart in grey).
+
+#include "caseload/report/report.hpp"
+
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace caseload::report::detail {
+
+struct ChartSpec {
+    std::string id;           // unique within the page: prefix of the title/desc ids
+    std::string title;        // plain text; escaped here
+    std::string description;  // the text alternative, plain text; escaped here
+    std::string x_label, y_label;
+    double x_scale = 1.0;     // plotted x = point.x * x_scale (days -> years: 1/365.25)
+    double x_tick_step = 0;   // 0 = choose round ticks
+    std::string y_unit;       // "share" plots 0..100%; others plain numbers
+    double shade_to_x = std::numeric_limits<double>::quiet_NaN();  // in plotted units
+    std::string shade_label;
+    std::vector<std::string> names;                        // legend, one per band
+    const std::vector<std::vector<BandPoint>>* bands = nullptr;
+    Language lang = Language::en;
+};
+
+// The <svg> element (role="img", <title>, <desc>, aria-labelledby).
+[[nodiscard]] std::string svg_chart(const ChartSpec& spec);
+
+// The colour of the i-th scenario, shared by charts and tables.
+[[nodiscard]] const char* scenario_colour(std::size_t i);
+
+// Round tick values covering [lo, hi] with about `target` steps.
+[[nodiscard]] std::vector<double> nice_ticks(double lo, double hi, int target);
+
+// At most `max_chars` code points of a UTF-8 text, with "…" when cut.
+[[nodiscard]] std::string truncate_utf8(const std::string& s, std::size_t max_chars);
+
+}  // namespace caseload::report::detail

@@ -1,0 +1,279 @@
+// The data behind a report: the two files it needs beyond the CSV files of
+// output.cpp, and reading a whole results folder back.
+
+#include "caseload/report/output.hpp"
+#include "caseload/report/report.hpp"
+#include "caseload/scenario/loader.hpp"
+#include "report/csv_reader.hpp"
+#include "report/json_reader.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <sstream>
+
+namespace caseload::report {
+
+namespace fs = std::filesystem;
+using detail::CsvTable;
+using experiment::ExperimentResult;
+using experiment::Summary;
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Mean and p-quantile (linear interpolation between order statistics) of the
+// values that are not NaN; NaN when there are none.
+double mean_of(const std::vector<double>& v) {
+    double sum = 0;
+    std::size_t n = 0;
+    for (double x : v)
+        if (!std::isnan(x)) {
+            sum += x;
+            ++n;
+        }
+    return n ? sum / double(n) : kNaN;
+}
+
+double quantile_of(std::vector<double> v, double p) {
+    v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return std::isnan(x); }), v.end());
+    if (v.empty()) return kNaN;
+    std::sort(v.begin(), v.end());
+    const double pos = p * double(v.size() - 1);
+    const auto lo = static_cast<std::size_t>(std::floor(pos));
+    const std::size_t hi = std::min(lo + 1, v.size() - 1);
+    return v[lo] + (pos - double(lo)) * (v[hi] - v[lo]);
+}
+
+}  // namespace
+
+std::optional<Language> parse_language(std::string_view code) {
+    if (code == "en") return Language::en;
+    if (code == "nl") return Language::nl;
+    return std::nullopt;
+}
+
+std::string time_to_help_distribution_csv(const std::vector<ExperimentResult>& results) {
+    std::ostringstream o;
+    o << "scenario,week,mean,p10,p90\n";
+    std::vector<double> v;
+    for (const auto& r : results) {
+        const std::string name = csv_field(r.scenario.name);
+        for (std::size_t k = 0; k < model::kHelpedWeeks; ++k) {
+            v.clear();
+            for (const auto& rep : r.replications) v.push_back(rep.helped_within_weeks[k]);
+            o << name << ',' << k << ',' << number(mean_of(v)) << ',' << number(quantile_of(v, 0.1)) << ','
+              << number(quantile_of(v, 0.9)) << '\n';
+        }
+    }
+    return o.str();
+}
+
+std::string checks_csv(const std::vector<ExperimentResult>& results, const std::vector<Summary>& summaries) {
+    std::ostringstream o;
+    o << "scenario,unstable,reason,stopped_at_bound,growth_per_year,warmup_looks_short,warmup_extra_days\n";
+    for (std::size_t s = 0; s < results.size(); ++s) {
+        const auto& st = summaries[s].stability;
+        const auto& wu = summaries[s].warmup;
+        o << csv_field(results[s].scenario.name) << ',' << (st.unstable ? "true" : "false") << ','
+          << csv_field(st.reason) << ',' << st.stopped_at_bound << ',' << number(st.growth_per_year.mean) << ','
+          << (wu.looks_short ? "true" : "false") << ',' << number(wu.suggested_extra_days) << '\n';
+    }
+    return o.str();
+}
+
+namespace {
+
+std::string read_file(const fs::path& dir, const std::string& name) {
+    const fs::path p = dir / name;
+    std::ifstream in(p, std::ios::binary);
+    if (!in) throw ReportInputError(p.string() + ": cannot read it; is " + dir.string() + " a results folder?");
+    std::ostringstream s;
+    s << in.rdbuf();
+    if (in.bad()) throw ReportInputError(p.string() + ": cannot read it");
+    return s.str();
+}
+
+const detail::Json& member(const detail::Json& obj, std::string_view key, detail::Json::Kind kind,
+                           const std::string& label) {
+    const detail::Json* v = obj.kind == detail::Json::Kind::object ? obj.find(key) : nullptr;
+    if (!v || v->kind != kind) throw ReportInputError(label + ": expected a member '" + std::string(key) + "'");
+    return *v;
+}
+
+// Files name scenarios by name; two scenarios may share one (a scenario
+// compared with itself). The k-th time a key (scenario name + what the row is
+// about) is seen, the row belongs to the k-th scenario of that name.
+class ScenarioIndex {
+public:
+    explicit ScenarioIndex(const std::vector<ScenarioInfo>& scenarios) {
+        for (std::size_t i = 0; i < scenarios.size(); ++i) by_name_[scenarios[i].name].push_back(i);
+    }
+    std::size_t operator()(const std::string& name, const std::string& key, const CsvTable& t, std::size_t row) {
+        const auto it = by_name_.find(name);
+        const std::size_t k = seen_[name + '\x1f' + key]++;
+        if (it == by_name_.end() || k >= it->second.size())
+            throw ReportInputError(t.label() + ": row " + std::to_string(row + 2) + " names scenario '" + name +
+                                   "', which metadata.json does not list (or lists fewer times)");
+        return it->second[k];
+    }
+
+private:
+    std::map<std::string, std::vector<std::size_t>> by_name_;
+    std::map<std::string, std::size_t> seen_;
+};
+
+experiment::Verdict parse_verdict(const std::string& s, const CsvTable& t, std::size_t row) {
+    for (auto v : {experiment::Verdict::better, experiment::Verdict::worse, experiment::Verdict::no_clear_difference,
+                   experiment::Verdict::not_rated})
+        if (s == experiment::to_string(v)) return v;
+    throw ReportInputError(t.label() + ": row " + std::to_string(row + 2) + ": unknown verdict '" + s + "'");
+}
+
+// A band series table (timeseries.csv or the distribution): rows grouped by
+// `group` column (or one group), x from `x_col`, one band per scenario.
+void read_bands(const CsvTable& t, const std::string& x_col, const char* group_col, std::size_t scenarios,
+                ScenarioIndex index, std::vector<Series>& out) {
+    const std::size_t c_s = t.column("scenario"), c_x = t.column(x_col), c_m = t.column("mean"),
+                      c_lo = t.column("p10"), c_hi = t.column("p90");
+    const std::size_t c_g = group_col ? t.column(group_col) : 0;
+    for (std::size_t r = 0; r < t.size(); ++r) {
+        const std::string group = group_col ? t.text(r, c_g) : std::string();
+        auto it = std::find_if(out.begin(), out.end(), [&](const Series& s) { return s.name == group; });
+        if (it == out.end()) {
+            out.push_back({group, std::vector<std::vector<BandPoint>>(scenarios)});
+            it = out.end() - 1;
+        }
+        const std::size_t s = index(t.text(r, c_s), group + '\x1f' + t.text(r, c_x), t, r);
+        it->by_scenario[s].push_back({t.number(r, c_x), t.number(r, c_m), t.number(r, c_lo), t.number(r, c_hi)});
+    }
+}
+
+}  // namespace
+
+ReportData read_results(const fs::path& dir) {
+    if (!fs::is_directory(dir)) throw ReportInputError(dir.string() + " is not a folder; expected a results folder");
+    ReportData d;
+
+    // metadata.json: the command, the title and the scenarios in order.
+    {
+        const std::string label = (dir / "metadata.json").string();
+        const detail::Json meta = detail::parse_json(read_file(dir, "metadata.json"), label);
+        d.command = member(meta, "command", detail::Json::Kind::string, label).text;
+        if (const auto* v = meta.find("version"); v && v->kind == detail::Json::Kind::string) d.version = v->text;
+        if (const auto* v = meta.find("title"); v && v->kind == detail::Json::Kind::string) d.title = v->text;
+        for (const auto& s : member(meta, "scenarios", detail::Json::Kind::array, label).items) {
+            const std::string resolved = member(s, "resolved", detail::Json::Kind::string, label).text;
+            const std::string yaml = read_file(dir, resolved);
+            scenario::Scenario sc;
+            try {
+                sc = scenario::parse_scenario(yaml, (dir / resolved).string());
+            } catch (const scenario::ScenarioError& e) {
+                throw ReportInputError(e.what());
+            }
+            ScenarioInfo info;
+            info.name = sc.name;
+            info.description = sc.description;
+            info.file = member(s, "file", detail::Json::Kind::string, label).text;
+            info.replications = sc.replications;
+            info.horizon_days = sc.horizon_days;
+            info.warmup_days = sc.warmup_days;
+            info.seed = sc.seed;
+            info.workers = sc.workforce.workers;
+            info.fte = sc.workforce.fte;
+            info.caseload_norm = sc.workforce.caseload_norm;
+            info.waitlist_max_length = sc.waitlist.max_length;
+            d.scenarios.push_back(std::move(info));
+        }
+        if (d.scenarios.empty()) throw ReportInputError(label + ": lists no scenarios");
+    }
+    const std::size_t n = d.scenarios.size();
+
+    // summary.csv: one block of metrics per scenario.
+    {
+        const CsvTable t(read_file(dir, "summary.csv"), (dir / "summary.csv").string());
+        const std::size_t c_m = t.column("metric"), c_mean = t.column("mean"), c_lo = t.column("ci_low"),
+                          c_hi = t.column("ci_high"), c_p10 = t.column("p10"), c_p90 = t.column("p90"),
+                          c_n = t.column("replications"), c_u = t.column("unit"), c_s = t.column("scenario");
+        d.summaries.resize(n);
+        ScenarioIndex index(d.scenarios);
+        for (std::size_t r = 0; r < t.size(); ++r) {
+            const std::size_t s = index(t.text(r, c_s), t.text(r, c_m), t, r);
+            d.summaries[s].push_back({t.text(r, c_m), t.text(r, c_u), t.number(r, c_mean), t.number(r, c_lo),
+                                      t.number(r, c_hi), t.number(r, c_p10), t.number(r, c_p90),
+                                      std::size_t(t.integer(r, c_n))});
+        }
+    }
+
+    // checks.csv: stability and warm-up, per scenario.
+    {
+        const CsvTable t(read_file(dir, "checks.csv"), (dir / "checks.csv").string());
+        const std::size_t c_s = t.column("scenario"), c_u = t.column("unstable"), c_r = t.column("reason"),
+                          c_b = t.column("stopped_at_bound"), c_g = t.column("growth_per_year"),
+                          c_w = t.column("warmup_looks_short"), c_x = t.column("warmup_extra_days");
+        d.checks.resize(n);
+        ScenarioIndex index(d.scenarios);
+        for (std::size_t r = 0; r < t.size(); ++r) {
+            auto& c = d.checks[index(t.text(r, c_s), "", t, r)];
+            c.unstable = t.boolean(r, c_u);
+            c.reason = t.text(r, c_r);
+            c.stopped_at_bound = int(t.integer(r, c_b));
+            c.growth_per_year = t.number(r, c_g);
+            c.warmup_looks_short = t.boolean(r, c_w);
+            c.warmup_extra_days = t.number(r, c_x);
+        }
+        const std::string censored(model::info(model::Metric::time_to_help_censored_share).name);
+        for (std::size_t s = 0; s < n; ++s) {
+            d.checks[s].censored_share = kNaN;
+            for (const auto& row : d.summaries[s])
+                if (row.metric == censored) d.checks[s].censored_share = row.mean;
+        }
+    }
+
+    // comparison.csv: one table per scenario set against the baseline.
+    if (d.command == "compare") {
+        const CsvTable t(read_file(dir, "comparison.csv"), (dir / "comparison.csv").string());
+        const std::size_t c_m = t.column("metric"), c_u = t.column("unit"), c_bt = t.column("better"),
+                          c_b = t.column("baseline"), c_s = t.column("scenario"), c_bm = t.column("baseline_mean"),
+                          c_bl = t.column("baseline_ci_low"), c_bh = t.column("baseline_ci_high"),
+                          c_sm = t.column("scenario_mean"), c_sl = t.column("scenario_ci_low"),
+                          c_sh = t.column("scenario_ci_high"), c_dm = t.column("diff_mean"),
+                          c_dl = t.column("diff_ci_low"), c_dh = t.column("diff_ci_high"), c_v = t.column("verdict");
+        for (std::size_t r = 0; r < t.size(); ++r) {
+            const std::string& b = t.text(r, c_b);
+            const std::string& s = t.text(r, c_s);
+            const std::string& m = t.text(r, c_m);
+            const bool repeat = !d.comparisons.empty() &&
+                                std::any_of(d.comparisons.back().rows.begin(), d.comparisons.back().rows.end(),
+                                            [&](const ComparisonRow& x) { return x.metric == m; });
+            if (d.comparisons.empty() || d.comparisons.back().baseline != b || d.comparisons.back().scenario != s ||
+                repeat)
+                d.comparisons.push_back({b, s, {}});
+            d.comparisons.back().rows.push_back({m, t.text(r, c_u), t.text(r, c_bt), t.number(r, c_bm),
+                                                 t.number(r, c_bl), t.number(r, c_bh), t.number(r, c_sm),
+                                                 t.number(r, c_sl), t.number(r, c_sh), t.number(r, c_dm),
+                                                 t.number(r, c_dl), t.number(r, c_dh),
+                                                 parse_verdict(t.text(r, c_v), t, r)});
+        }
+    }
+
+    // timeseries.csv: every metric it holds, whatever their names.
+    {
+        const CsvTable t(read_file(dir, "timeseries.csv"), (dir / "timeseries.csv").string());
+        read_bands(t, "day", "metric", n, ScenarioIndex(d.scenarios), d.series);
+    }
+    {
+        const CsvTable t(read_file(dir, "time_to_help_distribution.csv"),
+                         (dir / "time_to_help_distribution.csv").string());
+        std::vector<Series> one;
+        read_bands(t, "week", nullptr, n, ScenarioIndex(d.scenarios), one);
+        d.time_to_help = one.empty() ? Series{"", std::vector<std::vector<BandPoint>>(n)} : std::move(one.front());
+        d.time_to_help.name = "time_to_help";
+    }
+    return d;
+}
+
+}  // namespace caseload::report

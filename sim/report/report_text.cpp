@@ -1,0 +1,422 @@
+#include "report/report_text.hpp"
+
+#include "caseload/model/metrics.hpp"
+#include "caseload/report/output.hpp"
+#include "caseload/scenario/scenario.hpp"
+
+#include <array>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+
+namespace caseload::report::detail {
+
+namespace {
+
+constexpr Words kEnglish{
+    "en",
+    "Caseload report: scenarios compared",
+    "Caseload report",
+    "In short",
+    "What was compared",
+    "Key figures",
+    "Warnings",
+    "Charts",
+    "How to read this",
+    "scenario",
+    "description",
+    "file",
+    "staff",
+    "horizon",
+    "warm-up",
+    "replications",
+    "seed",
+    "measure",
+    "difference [95% interval]",
+    "verdict",
+    "mean [95% interval]",
+    "spread of replications (10–90%)",
+    "(baseline)",
+    "All scenarios ran with the same seed and number of replications. Replication r of every scenario sees the "
+    "same referrals and case lengths (common random numbers), so differences are measured pair by pair.",
+    "One scenario, run several times with different chance events (replications).",
+    "No warnings: every scenario settled, the warm-up looks long enough and few waits were still open at the end.",
+    "years since the start",
+    "weeks after referral",
+    "warm-up (not counted)",
+    "Line: average over replications. Band: the middle 80% of replications (10th to 90th percentile).",
+    "mean [95% interval]",
+    "Time to help: share of families helped within a number of weeks",
+    "Of the families referred after the warm-up, the share that had a case worker within the number of weeks on the "
+    "axis. Families still waiting at the end count as not helped. A curve that rises sooner is better.",
+    "helped",
+    "Made with caseload-sim",
+    "Rebuild this report from the results folder with: caseload report DIR --lang en|nl",
+    "UNSTABLE",
+    {"Each figure is the average over the replications: runs of the same scenario with different chance (who is "
+     "referred when, how long a case lasts). The range in brackets is the 95% interval: the true average lies in it "
+     "with 95% confidence.",
+     "The difference is the scenario minus the baseline. Every replication of a scenario sees the same referrals and "
+     "case lengths as the same replication of the baseline, so the difference is measured pair by pair and is more "
+     "precise than the two figures on their own.",
+     "Better or worse (in colour) means the whole interval of the difference lies on one side of zero, taking into "
+     "account whether lower or higher is better. No clear difference means the difference may be zero: these runs "
+     "cannot tell the scenarios apart on that measure. Measures such as referrals, closures and caseload per FTE are "
+     "not rated: more or fewer is not better in itself.",
+     "In the charts the line is the average over replications and the shaded band holds the middle 80% of them "
+     "(from the 10th to the 90th percentile). The grey area at the start is the warm-up: the simulation starts with "
+     "no families, so the figures leave those years out.",
+     "Time to help runs from referral to the first case worker. Families still waiting at the end count with their "
+     "wait so far, so when many are still waiting, the waiting times shown are lower bounds.",
+     "Unstable means the waitlist keeps growing and does not settle: its figures depend on how long the simulation "
+     "runs and would be higher in a longer run. Read them as a sign of the problem, not as a level to expect.",
+     "This is a model: it shows what follows from the assumptions in the scenario files, not a forecast. Compare "
+     "scenarios with each other rather than reading single figures as facts."},
+    "Average over replications, with the 10–90% spread of replications in brackets.",
+    "year",
+    "week",
+};
+
+constexpr Words kDutch{
+    "nl",
+    "Caseloadrapport: scenario's vergeleken",
+    "Caseloadrapport",
+    "In het kort",
+    "Wat is vergeleken",
+    "Kerncijfers",
+    "Waarschuwingen",
+    "Grafieken",
+    "Zo leest u dit rapport",
+    "scenario",
+    "beschrijving",
+    "bestand",
+    "personeel",
+    "looptijd",
+    "inloopperiode",
+    "herhalingen",
+    "startwaarde (seed)",
+    "maatstaf",
+    "verschil [95%-interval]",
+    "oordeel",
+    "gemiddelde [95%-interval]",
+    "spreiding over herhalingen (10–90%)",
+    "(basisscenario)",
+    "Alle scenario's liepen met dezelfde startwaarde en hetzelfde aantal herhalingen. Herhaling r van elk scenario "
+    "krijgt dezelfde aanmeldingen en zaakduren (gemeenschappelijke toevalsgetallen), zodat verschillen paarsgewijs "
+    "worden gemeten.",
+    "Eén scenario, meermaals doorgerekend met een andere loop van het toeval (herhalingen).",
+    "Geen waarschuwingen: elk scenario kwam tot rust, de inloopperiode lijkt lang genoeg en aan het eind liepen nog "
+    "weinig wachttijden.",
+    "jaren sinds de start",
+    "weken na aanmelding",
+    "inloopperiode (telt niet mee)",
+    "Lijn: gemiddelde over de herhalingen. Band: de middelste 80% van de herhalingen (10e tot 90e percentiel).",
+    "gemiddelde [95%-interval]",
+    "Tijd tot hulp: aandeel gezinnen dat binnen een aantal weken geholpen is",
+    "Van de gezinnen die na de inloopperiode zijn aangemeld, het aandeel dat binnen het aantal weken op de as een "
+    "jeugdbeschermer had. Gezinnen die aan het eind nog wachten, tellen als niet geholpen. Een lijn die eerder "
+    "stijgt, is beter.",
+    "geholpen",
+    "Gemaakt met caseload-sim",
+    "Maak dit rapport opnieuw uit de resultatenmap met: caseload report MAP --lang en|nl",
+    "INSTABIEL",
+    {"Elk cijfer is het gemiddelde over de herhalingen: simulaties van hetzelfde scenario met steeds een andere loop "
+     "van het toeval (wie wanneer wordt aangemeld, hoe lang een zaak duurt). Tussen haken staat het "
+     "95%-betrouwbaarheidsinterval: het werkelijke gemiddelde ligt met 95% zekerheid in dat bereik.",
+     "Het verschil is het scenario min het basisscenario. Elke herhaling van een scenario krijgt dezelfde "
+     "aanmeldingen en zaakduren als dezelfde herhaling van het basisscenario. Zo wordt het verschil paarsgewijs "
+     "gemeten en is het nauwkeuriger dan de twee cijfers los.",
+     "Beter of slechter (in kleur) betekent dat het hele interval van het verschil aan één kant van nul ligt, "
+     "rekening houdend met of lager of hoger beter is. Geen duidelijk verschil betekent dat het verschil nul kan "
+     "zijn: deze simulaties kunnen de scenario's op die maatstaf niet uit elkaar houden. Maatstaven zoals "
+     "aanmeldingen, afsluitingen en caseload per fte krijgen geen oordeel: meer of minder is op zich niet beter.",
+     "In de grafieken is de lijn het gemiddelde over de herhalingen en omvat de gekleurde band de middelste 80% "
+     "ervan (van het 10e tot het 90e percentiel). Het grijze deel aan het begin is de inloopperiode: de simulatie "
+     "begint zonder gezinnen, dus die jaren tellen niet mee in de cijfers.",
+     "Tijd tot hulp loopt van de aanmelding tot de eerste jeugdbeschermer. Gezinnen die aan het eind nog wachten, "
+     "tellen mee met hun wachttijd tot dan; als veel gezinnen nog wachten, zijn de getoonde wachttijden dus "
+     "ondergrenzen.",
+     "Instabiel betekent dat de wachtlijst blijft groeien en niet tot rust komt: de cijfers hangen af van hoe lang "
+     "de simulatie loopt en zouden bij een langere looptijd hoger zijn. Lees ze als teken van het probleem, niet als "
+     "een niveau om te verwachten.",
+     "Dit is een model: het laat zien wat volgt uit de aannames in de scenariobestanden, het is geen voorspelling. "
+     "Vergelijk scenario's met elkaar in plaats van losse cijfers als feiten te lezen."},
+    "Gemiddelde over de herhalingen, met tussen haken de spreiding van 10% tot 90% van de herhalingen.",
+    "jaar",
+    "week",
+};
+
+struct Label {
+    std::string_view key, en, nl;
+};
+
+// Names of the metrics of model/metrics.hpp in words. A metric missing here
+// is shown by its description (English) or name.
+constexpr std::array kMetricLabels{
+    Label{"waitlist_mean", "Waitlist, average", "Wachtlijst, gemiddeld"},
+    Label{"waitlist_end", "Waitlist at the end", "Wachtlijst aan het eind"},
+    Label{"waitlist_max", "Waitlist, highest", "Wachtlijst, hoogste stand"},
+    Label{"waitlist_growth_per_year", "Waitlist growth per year", "Groei van de wachtlijst per jaar"},
+    Label{"time_to_help_mean_days", "Time to help, average", "Tijd tot hulp, gemiddeld"},
+    Label{"time_to_help_p50_days", "Time to help, median", "Tijd tot hulp, mediaan"},
+    Label{"time_to_help_p90_days", "Time to help, 90th percentile", "Tijd tot hulp, 90e percentiel"},
+    Label{"time_to_help_urgent_mean_days", "Time to help, urgent families", "Tijd tot hulp, spoedzaken"},
+    Label{"waited_share", "Families who had to wait", "Gezinnen die moesten wachten"},
+    Label{"helped_within_4w_share", "Helped within 4 weeks", "Binnen 4 weken geholpen"},
+    Label{"still_waiting_end", "Still waiting at the end", "Aan het eind nog wachtend"},
+    Label{"time_to_help_censored_share", "Waits still open at the end", "Wachttijden die aan het eind nog liepen"},
+    Label{"load_per_fte_mean", "Caseload per FTE", "Caseload per fte"},
+    Label{"referrals_per_year", "Referrals per year", "Aanmeldingen per jaar"},
+    Label{"closures_per_year", "Cases closed per year", "Afgesloten zaken per jaar"},
+    Label{"case_length_mean_days", "Case length, average", "Duur van een zaak, gemiddeld"},
+    Label{"worker_changes_per_case", "Changes of case worker per case", "Wisselingen van jeugdbeschermer per zaak"},
+    Label{"days_without_worker_mean", "Days without a case worker per case",
+          "Dagen zonder vaste jeugdbeschermer per zaak"},
+    Label{"time_to_care_mean_days", "Time to specialist care, average", "Tijd tot specialistische zorg, gemiddeld"},
+    Label{"repeat_referral_rate", "Cases referred again", "Zaken die opnieuw worden aangemeld"},
+    Label{"placed_share", "Placed out of home", "Uithuisgeplaatst"},
+    Label{"escalations_per_year", "Escalated to urgent per year", "Opgeschaald naar spoed per jaar"},
+    Label{"fte_in_post_mean", "Staff in post, average", "Bezetting, gemiddeld"},
+    Label{"capacity_mean", "Places available, average", "Beschikbare plekken, gemiddeld"},
+    Label{"vacancies_mean", "Vacancies, average", "Vacatures, gemiddeld"},
+    Label{"turnover_per_year", "Staff turnover per year", "Personeelsverloop per jaar"},
+    Label{"departures_per_year", "Staff leaving per year", "Vertrekkende medewerkers per jaar"},
+    Label{"absenteeism_share", "Absenteeism", "Ziekteverzuim"},
+    Label{"staff_cost_per_year", "Staff cost per year", "Personeelskosten per jaar"},
+    Label{"cost_per_closed_case", "Staff cost per closed case", "Personeelskosten per afgesloten zaak"},
+};
+
+constexpr std::array kUnitLabels{
+    Label{"families", "families", "gezinnen"},
+    Label{"days", "days", "dagen"},
+    Label{"families/year", "families a year", "gezinnen per jaar"},
+    Label{"families/FTE", "families per FTE", "gezinnen per fte"},
+    Label{"share", "%", "%"},
+    Label{"FTE", "FTE", "fte"},
+    Label{"changes", "changes", "wisselingen"},
+    Label{"workers/year", "workers a year", "medewerkers per jaar"},
+    Label{"euro/year", "euro a year", "euro per jaar"},
+    Label{"euro", "euro", "euro"},
+};
+
+struct SeriesLabel {
+    std::string_view key, en, nl, unit, caption_en, caption_nl;
+};
+// Series of timeseries.csv with a proper title; others get a generic one.
+constexpr std::array kSeriesLabels{
+    SeriesLabel{"waitlist", "Waitlist over time: families waiting for a case worker",
+                "Wachtlijst in de tijd: gezinnen die wachten op een jeugdbeschermer", "families",
+                "Families referred and still waiting for a case worker, week by week.",
+                "Aangemelde gezinnen die nog wachten op een jeugdbeschermer, week na week."},
+    SeriesLabel{"load_per_fte", "Caseload per FTE over time", "Caseload per fte in de tijd", "families/FTE",
+                "Families in care per FTE in post (weighted by measure type), week by week.",
+                "Gezinnen in zorg per fte in dienst (gewogen naar maatregel), week na week."},
+    SeriesLabel{"fte_in_post", "Staff in post over time (FTE)", "Bezetting in de tijd (fte in dienst)", "FTE",
+                "Case-carrying staff in post, in FTE, week by week.",
+                "Casusvoerende medewerkers in dienst, in fte, week na week."},
+    SeriesLabel{"vacancies", "Vacancies over time (FTE)", "Vacatures in de tijd (fte)", "FTE",
+                "Open positions, in FTE, week by week.", "Openstaande vacatures, in fte, week na week."},
+    SeriesLabel{"absent_fte", "Staff absent through sickness over time (FTE)", "Ziekteverzuim in de tijd (fte)",
+                "FTE", "Case-carrying staff on sick leave, in FTE, week by week.",
+                "Casusvoerende medewerkers met ziekteverlof, in fte, week na week."},
+};
+
+std::string decimal_comma(std::string s, Language lang) {
+    if (lang == Language::nl)
+        for (char& c : s)
+            if (c == '.') c = ',';
+    return s;
+}
+
+// "time_to_help" -> "time to help"
+std::string spaced(std::string_view name) {
+    std::string s(name);
+    for (char& c : s)
+        if (c == '_') c = ' ';
+    return s;
+}
+
+}  // namespace
+
+const Words& words(Language lang) { return lang == Language::nl ? kDutch : kEnglish; }
+
+std::string group_digits(std::string s) {
+    const std::size_t start = (!s.empty() && (s[0] == '-' || s[0] == '+')) ? 1 : 0;
+    std::size_t end = start;
+    while (end < s.size() && s[end] >= '0' && s[end] <= '9') ++end;
+    if (end - start < 5) return s;
+    for (std::size_t p = end; p > start + 3; p -= 3) s.insert(p - 3, kThinSpace);
+    return s;
+}
+
+std::string fmt_value(double v, std::string_view unit, Language lang) {
+    if (std::isnan(v)) return lang == Language::nl ? "n.v.t." : "n/a";
+    return group_digits(decimal_comma(human(v, unit), lang));
+}
+
+std::string fmt_plain(double v, Language lang) { return fmt_value(v, "", lang); }
+
+std::string fmt_exact(double v, Language lang) { return decimal_comma(number(v), lang); }
+
+std::string fmt_diff(double v, std::string_view unit, Language lang, bool with_unit) {
+    if (std::isnan(v)) return fmt_value(v, unit, lang);
+    std::string s;
+    if (unit == "share") {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%.1f", 100.0 * v);
+        s = buf;
+        if (s == "-0.0") s = "0.0";
+        s = decimal_comma(s, lang);
+        if (with_unit) s += lang == Language::nl ? " %-punt" : " pp";
+    } else {
+        s = fmt_value(v, unit, lang);
+    }
+    if (v > 0 && s.find_first_of("123456789") != std::string::npos) s = "+" + s;
+    return s;
+}
+
+std::string fmt_interval(double mean, double low, double high, std::string_view unit, Language lang,
+                         bool difference) {
+    auto f = [&](double x, bool with_unit) {
+        return difference ? fmt_diff(x, unit, lang, with_unit) : fmt_value(x, unit, lang);
+    };
+    if (std::isnan(mean) || std::isnan(low) || std::isnan(high) || (low == mean && high == mean)) return f(mean, true);
+    return f(mean, true) + " [" + f(low, false) + (lang == Language::nl ? "; " : ", ") + f(high, false) + "]";
+}
+
+std::string fmt_duration(double days, Language lang) {
+    const double years = days / scenario::kDaysPerYear;
+    const bool nl = lang == Language::nl;
+    if (years >= 1.0 || days <= 0) {
+        const std::string n = decimal_comma(number(std::round(years * 100) / 100), lang);
+        return n + (nl ? " jaar" : (years == 1.0 ? " year" : " years"));
+    }
+    const double weeks = std::round(days / 7.0 * 10) / 10;
+    const std::string n = decimal_comma(number(weeks), lang);
+    return n + (weeks == 1.0 ? " week" : (nl ? " weken" : " weeks"));
+}
+
+std::string metric_label(std::string_view metric, Language lang) {
+    for (const auto& l : kMetricLabels)
+        if (l.key == metric) return std::string(lang == Language::nl ? l.nl : l.en);
+    for (const auto& mi : model::kMetrics)
+        if (mi.name == metric && lang == Language::en && !mi.description.empty()) {
+            std::string d(mi.description);
+            d[0] = char(std::toupper(static_cast<unsigned char>(d[0])));
+            return d;
+        }
+    return spaced(metric);
+}
+
+std::string unit_label(std::string_view unit, Language lang) {
+    for (const auto& l : kUnitLabels)
+        if (l.key == unit) return std::string(lang == Language::nl ? l.nl : l.en);
+    return std::string(unit);
+}
+
+std::string verdict_word(experiment::Verdict v, Language lang) {
+    const bool nl = lang == Language::nl;
+    switch (v) {
+        case experiment::Verdict::better: return nl ? "beter" : "better";
+        case experiment::Verdict::worse: return nl ? "slechter" : "worse";
+        case experiment::Verdict::no_clear_difference: return nl ? "geen duidelijk verschil" : "no clear difference";
+        case experiment::Verdict::not_rated: return nl ? "geen oordeel" : "not rated";
+    }
+    return "?";
+}
+
+const char* verdict_class(experiment::Verdict v) {
+    switch (v) {
+        case experiment::Verdict::better: return "better";
+        case experiment::Verdict::worse: return "worse";
+        case experiment::Verdict::no_clear_difference: return "unclear";
+        case experiment::Verdict::not_rated: return "unrated";
+    }
+    return "unrated";
+}
+
+SeriesText series_text(std::string_view name, Language lang) {
+    for (const auto& l : kSeriesLabels)
+        if (l.key == name)
+            return {std::string(lang == Language::nl ? l.nl : l.en), std::string(l.unit),
+                    std::string(lang == Language::nl ? l.caption_nl : l.caption_en)};
+    const std::string words = spaced(name);
+    if (lang == Language::nl)
+        return {"Reeks '" + words + "' in de tijd", "",
+                "Wekelijkse waarden van '" + std::string(name) + "' uit timeseries.csv."};
+    return {"Series '" + words + "' over time", "", "Weekly values of '" + std::string(name) + "' from timeseries.csv."};
+}
+
+std::string verdict_sentence(const ComparisonTable& c, Language lang) {
+    int better = 0, worse = 0, unclear = 0;
+    for (const auto& r : c.rows) {
+        better += r.verdict == experiment::Verdict::better;
+        worse += r.verdict == experiment::Verdict::worse;
+        unclear += r.verdict == experiment::Verdict::no_clear_difference;
+    }
+    const int rated = better + worse + unclear;
+    const auto n = [](int k) { return std::to_string(k); };
+    if (lang == Language::nl)
+        return "Vergeleken met " + c.baseline + " is " + c.scenario + " beter op " + n(better) + ", slechter op " +
+               n(worse) + " en is er geen duidelijk verschil op " + n(unclear) + " van de " + n(rated) +
+               " beoordeelde maatstaven.";
+    return "Compared with " + c.baseline + ", " + c.scenario + " is better on " + n(better) + ", worse on " + n(worse) +
+           " and shows no clear difference on " + n(unclear) + " of the " + n(rated) + " rated measures.";
+}
+
+std::string staff_text(const ScenarioInfo& s, Language lang) {
+    const std::string fte = decimal_comma(number(s.fte), lang), norm = decimal_comma(number(s.caseload_norm), lang);
+    if (lang == Language::nl)
+        return std::to_string(s.workers) + " medewerkers × " + fte + " fte, caseloadnorm " + norm;
+    return std::to_string(s.workers) + " workers × " + fte + " FTE, caseload norm " + norm;
+}
+
+std::string unstable_sentence(const ScenarioInfo& s, Language lang) {
+    if (lang == Language::nl)
+        return s.name + " is instabiel: de wachtlijst blijft groeien, dus de cijfers hangen af van de looptijd van de "
+                        "simulatie.";
+    return s.name + " is unstable: its waitlist keeps growing, so its figures depend on the length of the run.";
+}
+
+}  // namespace caseload::report::detail
+
+namespace caseload::report {
+
+std::vector<std::string> warning_lines(const ScenarioInfo& s, const Checks& c, Language lang) {
+    using detail::fmt_value;
+    std::vector<std::string> out;
+    const bool nl = lang == Language::nl;
+    if (c.unstable) {
+        if (nl) {
+            const std::string reason =
+                c.stopped_at_bound > 0
+                    ? std::to_string(c.stopped_at_bound) + " herhaling(en) stopten toen de wachtlijst " +
+                          std::to_string(s.waitlist_max_length) + " gezinnen bereikte"
+                    : std::string("de wachtlijst blijft groeien na de inloopperiode");
+            out.push_back(s.name + " is INSTABIEL: " + reason + " (ongeveer " + fmt_value(c.growth_per_year, "", lang) +
+                          " gezinnen per jaar). De wachtlijst en de wachttijden hangen af van de looptijd; het zijn "
+                          "geen cijfers van een stabiele toestand.");
+        } else {
+            out.push_back(s.name + " is UNSTABLE: " + c.reason + " (about " + human(c.growth_per_year, "") +
+                          " families a year). Its waitlist and waiting times depend on the horizon; they are not "
+                          "steady-state figures.");
+        }
+    }
+    if (c.warmup_looks_short) {
+        out.push_back(nl ? s.name + ": de inloopperiode lijkt te kort; de wachtlijst veranderde daarna nog ongeveer " +
+                               fmt_value(c.warmup_extra_days, "", lang) +
+                               " dagen (MSER-5). Overweeg een langere inloopperiode (warmup)."
+                         : s.name + ": the warm-up looks too short; the waitlist was still drifting for about " +
+                               human(c.warmup_extra_days, "") + " days after it (MSER-5). Consider a longer warmup.");
+    }
+    if (!std::isnan(c.censored_share) && c.censored_share > 0.05) {
+        out.push_back(nl ? s.name + ": " + fmt_value(c.censored_share, "share", lang) +
+                               " van de wachttijden liep aan het eind nog; de cijfers over tijd tot hulp zijn "
+                               "ondergrenzen."
+                         : s.name + ": " + human(c.censored_share, "share") +
+                               " of waits were still open at the horizon; time-to-help figures are lower bounds.");
+    }
+    return out;
+}
+
+}  // namespace caseload::report

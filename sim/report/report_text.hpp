@@ -1,0 +1,82 @@
+#pragma once
+// The words and number formats of the report, in English and Dutch. The HTML
+// and Markdown renderers share them, so both say the same thing.
+
+#include "caseload/report/report.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace caseload::report::detail {
+
+// Fixed phrases. `{}`-free: sentences with numbers are built in report_text.cpp.
+struct Words {
+    std::string_view html_lang;
+    std::string_view report_title_compare, report_title_run;
+    std::string_view in_short, what_was_compared, key_figures, warnings, charts, how_to_read;
+    std::string_view col_scenario, col_description, col_file, col_staff, col_horizon, col_warmup, col_replications,
+        col_seed;
+    std::string_view col_measure, col_difference, col_verdict, col_mean, col_spread;
+    std::string_view baseline_tag;  // "(baseline)"
+    std::string_view paired_note;
+    std::string_view run_note;
+    std::string_view no_warnings;
+    std::string_view axis_years, axis_weeks_after_referral;
+    std::string_view warmup_label;
+    std::string_view band_note;  // legend line under a chart
+    std::string_view ci_header;  // "mean [95% interval]"
+    std::string_view dist_title, dist_caption, dist_axis;
+    std::string_view generated_by, rebuild_hint;
+    std::string_view unstable_badge;
+    std::string_view how_to_read_text[7];
+    std::string_view md_series_note, md_year, md_week;
+};
+
+[[nodiscard]] const Words& words(Language lang);
+
+// A narrow no-break space (U+202F): groups the digits of large numbers in
+// both languages, where a comma or point would be ambiguous.
+inline constexpr const char* kThinSpace = "\xE2\x80\xAF";
+// "1234567" -> "1 234 567" (with kThinSpace) from five digits on.
+[[nodiscard]] std::string group_digits(std::string s);
+
+// Numbers as people read them: output.hpp's human(), with a decimal comma in
+// Dutch and digits grouped from 10 000 on. Shares are percentages;
+// differences of shares are percentage points.
+[[nodiscard]] std::string fmt_value(double v, std::string_view unit, Language lang);
+// `with_unit` adds " pp" (Dutch " %-punt") to a difference of shares; the
+// bounds of an interval leave it out, so it is said once.
+[[nodiscard]] std::string fmt_diff(double v, std::string_view unit, Language lang, bool with_unit = true);
+// "mean [low, high]" ("mean [low; high]" in Dutch); just the mean when the
+// interval is missing or has no width.
+[[nodiscard]] std::string fmt_interval(double mean, double low, double high, std::string_view unit, Language lang,
+                                       bool difference = false);
+// A duration in years (or weeks when shorter than a year): "30 years", "26 weken".
+[[nodiscard]] std::string fmt_duration(double days, Language lang);
+// A plain number (no unit), decimal comma in Dutch.
+[[nodiscard]] std::string fmt_plain(double v, Language lang);
+// A number in its shortest exact form (output.hpp's number()), decimal comma in Dutch.
+[[nodiscard]] std::string fmt_exact(double v, Language lang);
+
+[[nodiscard]] std::string metric_label(std::string_view metric, Language lang);
+[[nodiscard]] std::string unit_label(std::string_view unit, Language lang);
+[[nodiscard]] std::string verdict_word(experiment::Verdict v, Language lang);
+[[nodiscard]] const char* verdict_class(experiment::Verdict v);
+
+// A time series of timeseries.csv: its chart title and the unit of its axis.
+// Known names get a proper title; any other gets a generic one with its name.
+struct SeriesText {
+    std::string title;
+    std::string unit;     // for axis labels and numbers: "families", "share", ...
+    std::string caption;  // what the chart shows, in a sentence
+};
+[[nodiscard]] SeriesText series_text(std::string_view name, Language lang);
+
+// "Compared with A, B is better on x, worse on y, ..." for one comparison.
+[[nodiscard]] std::string verdict_sentence(const ComparisonTable& c, Language lang);
+// "100 workers × 1 FTE, caseload norm 14"
+[[nodiscard]] std::string staff_text(const ScenarioInfo& s, Language lang);
+// The x-th scenario's unstable line for the "in short" section.
+[[nodiscard]] std::string unstable_sentence(const ScenarioInfo& s, Language lang);
+
+}  // namespace caseload::report::detail

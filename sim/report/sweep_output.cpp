@@ -1,0 +1,785 @@
+#include "caseload/report/sweep_output.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <sstream>
+
+namespace caseload::report {
+
+namespace fs = std::filesystem;
+using experiment::PointResult;
+using experiment::Shard;
+using experiment::SweepPlan;
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr const char* kFormat = "caseload-sweep-1";
+
+std::string join_fields(const std::vector<std::string>& v) {
+    std::string s;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        if (i) s += ',';
+        s += csv_field(v[i]);
+    }
+    return s;
+}
+
+// Split one CSV line (RFC 4180 quoting; no line breaks inside fields here).
+std::vector<std::string> split_csv(std::string_view line) {
+    std::vector<std::string> out;
+    std::string cur;
+    bool quoted = false;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        const char c = line[i];
+        if (quoted) {
+            if (c == '"') {
+                if (i + 1 < line.size() && line[i + 1] == '"') {
+                    cur += '"';
+                    ++i;
+                } else {
+                    quoted = false;
+                }
+            } else {
+                cur += c;
+            }
+        } else if (c == '"') {
+            quoted = true;
+        } else if (c == ',') {
+            out.push_back(std::move(cur));
+            cur.clear();
+        } else if (c != '\r') {
+            cur += c;
+        }
+    }
+    out.push_back(std::move(cur));
+    return out;
+}
+
+double parse_number(std::string_view s) {
+    if (s == "NA" || s.empty()) return kNaN;
+    if (s == "Inf") return std::numeric_limits<double>::infinity();
+    if (s == "-Inf") return -std::numeric_limits<double>::infinity();
+    double v = 0;
+    auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+    return r.ec == std::errc{} && r.ptr == s.data() + s.size() ? v : kNaN;
+}
+
+bool parse_index(std::string_view s, std::size_t& v) {
+    auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+    return !s.empty() && r.ec == std::errc{} && r.ptr == s.data() + s.size();
+}
+
+// The point index at the start of a row ("12,...").
+bool leading_index(std::string_view line, std::size_t& v) {
+    const auto comma = line.find(',');
+    return parse_index(line.substr(0, comma), v);
+}
+
+std::string read_all(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw OutputError("cannot read " + file.string());
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    if (in.bad()) throw OutputError("cannot read " + file.string());
+    return ss.str();
+}
+
+std::string level_field(const experiment::Level& l) { return std::isnan(l.number) ? csv_field(l.text) : number(l.number); }
+
+std::string point_file_name(std::size_t point) { return std::to_string(point) + ".csv"; }
+
+// An exclusive lock on a folder, held while a process writes into it.
+int lock_folder(const fs::path& dir) {
+    const fs::path lock = dir / ".lock";
+    const int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) throw OutputError("cannot create " + lock.string() + ": " + std::strerror(errno));
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        const int e = errno;
+        ::close(fd);
+        if (e == EWOULDBLOCK)
+            throw SweepInputError("another caseload sweep is writing " + dir.string() + "; wait for it or stop it first");
+        throw OutputError("cannot lock " + lock.string() + ": " + std::strerror(e));
+    }
+    return fd;
+}
+
+// key,value rows.
+std::vector<std::pair<std::string, std::string>> parse_manifest(const std::string& text, const fs::path& file) {
+    std::vector<std::pair<std::string, std::string>> out;
+    std::istringstream in(text);
+    std::string line;
+    bool header = true;
+    while (std::getline(in, line)) {
+        if (header) {
+            if (line != "key,value") throw SweepInputError(file.string() + " is not a sweep manifest");
+            header = false;
+            continue;
+        }
+        if (line.empty()) continue;
+        auto f = split_csv(line);
+        if (f.size() != 2) throw SweepInputError(file.string() + ": malformed line '" + line + "'");
+        out.emplace_back(std::move(f[0]), std::move(f[1]));
+    }
+    return out;
+}
+
+std::string manifest_value(const std::vector<std::pair<std::string, std::string>>& m, const std::string& key) {
+    for (const auto& [k, v] : m)
+        if (k == key) return v;
+    return {};
+}
+
+// Design centre and scale of each column, from design.csv (streamed).
+void design_moments(const fs::path& design, std::size_t columns, std::vector<double>& centre, std::vector<double>& scale) {
+    std::ifstream in(design);
+    if (!in) throw OutputError("cannot read " + design.string());
+    std::vector<double> mean(columns, 0.0), m2(columns, 0.0);
+    std::vector<bool> numeric(columns, true);
+    std::string line;
+    std::getline(in, line);  // header
+    std::size_t n = 0;
+    while (std::getline(in, line)) {
+        if (line.empty()) continue;
+        const auto f = split_csv(line);
+        if (f.size() != columns + 1) throw OutputError(design.string() + ": malformed line '" + line + "'");
+        ++n;
+        for (std::size_t j = 0; j < columns; ++j) {
+            const double x = parse_number(f[j + 1]);
+            if (!std::isfinite(x)) {
+                numeric[j] = false;
+                continue;
+            }
+            const double d = x - mean[j];
+            mean[j] += d / double(n);
+            m2[j] += d * (x - mean[j]);
+        }
+    }
+    centre.assign(columns, kNaN);
+    scale.assign(columns, 0.0);
+    for (std::size_t j = 0; j < columns; ++j) {
+        if (!numeric[j] || n < 2) continue;
+        centre[j] = mean[j];
+        scale[j] = std::sqrt(m2[j] / double(n - 1));
+    }
+}
+
+// Streams point blocks, in point order, into sweep.csv and summary.csv, and
+// feeds the point means to one metamodel per metric.
+class Assembler {
+public:
+    Assembler(const fs::path& dir, std::vector<std::string> columns, stats::Terms terms, bool sensitivity)
+        : columns_(std::move(columns)),
+          sensitivity_(sensitivity),
+          rows_(dir / "sweep.csv"),
+          summary_(dir / "summary.csv"),
+          dir_(dir) {
+        rows_.write(sweep_csv_header(columns_));
+        summary_.write(sweep_summary_header(columns_));
+        if (sensitivity_) {
+            std::vector<double> centre, scale;
+            design_moments(dir / "design.csv", columns_.size(), centre, scale);
+            for (std::size_t m = 0; m < model::kMetricCount; ++m) models_.emplace_back(columns_, centre, scale, terms);
+        }
+        x_.resize(columns_.size());
+    }
+
+    void add(std::size_t point, std::string_view rows, std::string_view summary) {
+        rows_.write(rows);
+        summary_.write(summary);
+        ++points_;
+        if (!sensitivity_) return;
+        std::size_t start = 0;
+        while (start < summary.size()) {
+            std::size_t end = summary.find('\n', start);
+            if (end == std::string_view::npos) end = summary.size();
+            const auto f = split_csv(summary.substr(start, end - start));
+            start = end + 1;
+            const std::size_t k = columns_.size();
+            if (f.size() < k + 3) throw OutputError("malformed summary row of point " + std::to_string(point));
+            for (std::size_t j = 0; j < k; ++j) x_[j] = parse_number(f[j + 1]);
+            const std::string& metric = f[k + 1];
+            for (std::size_t m = 0; m < model::kMetricCount; ++m)
+                if (model::kMetrics[m].name == metric) models_[m].add(x_, parse_number(f[k + 2]));
+        }
+    }
+
+    Assembled finish() {
+        rows_.commit();
+        summary_.commit();
+        Assembled a;
+        a.points = points_;
+        a.sensitivity = sensitivity_;
+        if (sensitivity_) {
+            for (std::size_t m = 0; m < model::kMetricCount; ++m)
+                a.metrics.push_back({std::string(model::kMetrics[m].name), models_[m].fit()});
+            write_file_atomic(dir_ / "sensitivity.csv", sensitivity_csv(a));
+            write_file_atomic(dir_ / "metamodel.csv", metamodel_csv(a));
+        }
+        return a;
+    }
+
+private:
+    std::vector<std::string> columns_;
+    bool sensitivity_;
+    FileWriter rows_, summary_;
+    fs::path dir_;
+    std::vector<stats::Metamodel> models_;
+    std::vector<double> x_;
+    std::size_t points_ = 0;
+};
+
+// Split a point file into its long rows and its summary rows.
+std::pair<std::string_view, std::string_view> split_fragment(std::string_view text, const fs::path& file) {
+    const auto gap = text.find("\n\n");
+    if (gap == std::string_view::npos) throw OutputError(file.string() + " is not a complete point file");
+    return {text.substr(0, gap + 1), text.substr(gap + 2)};
+}
+
+void write_design(const fs::path& file, const SweepPlan& plan) {
+    FileWriter w(file);
+    w.write("point" + std::string(plan.columns().empty() ? "" : ",") + join_fields(plan.columns()) + "\n");
+    std::string line;
+    for (std::size_t p = 0; p < plan.points(); ++p) {
+        line = std::to_string(p);
+        for (const auto& l : plan.levels(p)) {
+            line += ',';
+            line += level_field(l);
+        }
+        line += '\n';
+        w.write(line);
+    }
+    w.commit();
+}
+
+// Move a finished folder into place (replacing `dir` only when allowed).
+void move_into_place(const fs::path& staging, const fs::path& dir, bool replace) {
+    std::error_code ec;
+    fs::path old;
+    if (fs::exists(dir, ec)) {
+        if (!replace)
+            throw OutputError(dir.string() + " appeared while the sweep was running; results kept in " + staging.string());
+        std::string name = ".";
+        name += dir.filename().string();
+        name += ".old-";
+        name += std::to_string(::getpid());
+        old = dir.parent_path() / name;
+        fs::rename(dir, old, ec);
+        if (ec) throw OutputError("cannot move the old " + dir.string() + " aside: " + ec.message());
+    }
+    fs::rename(staging, dir, ec);
+    if (ec) throw OutputError("cannot move the results into " + dir.string() + ": " + ec.message());
+    if (!old.empty()) fs::remove_all(old, ec);
+}
+
+}  // namespace
+
+stats::Terms to_terms(scenario::MetamodelTerms t) {
+    switch (t) {
+        case scenario::MetamodelTerms::linear: return stats::Terms::linear;
+        case scenario::MetamodelTerms::interactions: return stats::Terms::interactions;
+        case scenario::MetamodelTerms::quadratic: return stats::Terms::quadratic;
+        case scenario::MetamodelTerms::full: return stats::Terms::full;
+    }
+    return stats::Terms::linear;
+}
+
+std::string sweep_csv_header(const std::vector<std::string>& columns) {
+    return "point,replication," + join_fields(columns) + (columns.empty() ? "" : ",") + "metric,value\n";
+}
+
+std::string sweep_summary_header(const std::vector<std::string>& columns) {
+    return "point," + join_fields(columns) + (columns.empty() ? "" : ",") +
+           "metric,mean,ci_low,ci_high,sd,p10,p90,replications,unit,unstable\n";
+}
+
+std::string point_fragment(const SweepPlan& plan, const scenario::Scenario& point_scenario, const PointResult& r) {
+    std::string params;
+    for (const auto& l : plan.levels(r.point)) {
+        params += level_field(l);
+        params += ',';
+    }
+    const std::string p = std::to_string(r.point);
+    std::string out;
+    out.reserve(r.metrics.size() * model::kMetricCount * (params.size() + 48));
+    for (std::size_t rep = 0; rep < r.metrics.size(); ++rep) {
+        const std::string lead = p + "," + std::to_string(rep) + "," + params;
+        for (const auto& mi : model::kMetrics) {
+            out += lead;
+            out += mi.name;
+            out += ',';
+            out += number(r.metrics[rep][static_cast<std::size_t>(mi.metric)]);
+            out += '\n';
+        }
+    }
+    out += '\n';
+    const experiment::Summary s = experiment::summarize_point(point_scenario, r);
+    const char* unstable = s.stability.unstable ? "true" : "false";
+    for (const auto& mi : model::kMetrics) {
+        const auto& m = s[mi.metric];
+        out += p;
+        out += ',';
+        out += params;
+        out += mi.name;
+        for (double v : {m.ci.mean, m.ci.low, m.ci.high, m.ci.sd, m.p10, m.p90}) {
+            out += ',';
+            out += number(v);
+        }
+        out += ',';
+        out += std::to_string(m.ci.n);
+        out += ',';
+        out += csv_field(std::string(mi.unit));
+        out += ',';
+        out += unstable;
+        out += '\n';
+    }
+    return out;
+}
+
+std::string manifest_csv(const SweepPlan& plan, const Shard& shard) {
+    std::string o = "key,value\n";
+    auto kv = [&](const std::string& k, const std::string& v) { o += k + "," + csv_field(v) + "\n"; };
+    kv("format", kFormat);
+    kv("name", plan.spec().name);
+    kv("sweep_hash", plan.hash());
+    kv("design", scenario::to_string(plan.spec().design));
+    kv("points", std::to_string(plan.points()));
+    kv("replications", std::to_string(plan.replications()));
+    kv("seed", std::to_string(plan.seed()));
+    kv("metamodel", scenario::to_string(plan.spec().terms));
+    for (const auto& c : plan.columns()) kv("column", c);
+    kv("shard", shard.text());
+    return o;
+}
+
+std::string sensitivity_csv(const Assembled& a) {
+    std::ostringstream o;
+    o << "metric,rank,parameter,r2_drop,std_coefficient,coefficient,std_error,r_squared,points\n";
+    for (const auto& m : a.metrics) {
+        if (!m.fit.ok) continue;
+        for (const auto& pi : m.fit.ranking) {
+            double coef = kNaN, se = kNaN;
+            for (const auto& t : m.fit.terms)
+                if (t.name == pi.parameter) {
+                    coef = t.coefficient;
+                    se = t.std_error;
+                }
+            o << m.metric << ',' << pi.rank << ',' << csv_field(pi.parameter) << ',' << number(pi.r2_drop) << ','
+              << number(pi.std_main_effect) << ',' << number(coef) << ',' << number(se) << ',' << number(m.fit.r_squared)
+              << ',' << m.fit.observations << '\n';
+        }
+    }
+    return o.str();
+}
+
+std::string metamodel_csv(const Assembled& a) {
+    std::ostringstream o;
+    o << "metric,term,coefficient,std_coefficient,std_error,r_squared,adj_r_squared,points,note\n";
+    for (const auto& m : a.metrics) {
+        const auto& f = m.fit;
+        if (!f.ok) {
+            o << m.metric << ",,NA,NA,NA,NA,NA," << f.observations << ',' << csv_field(f.note) << '\n';
+            continue;
+        }
+        o << m.metric << ",(intercept)," << number(f.intercept) << ",NA,NA," << number(f.r_squared) << ','
+          << number(f.adj_r_squared) << ',' << f.observations << ",\n";
+        for (const auto& t : f.terms)
+            o << m.metric << ',' << csv_field(t.name) << ',' << number(t.coefficient) << ',' << number(t.std_coefficient)
+              << ',' << number(t.std_error) << ',' << number(f.r_squared) << ',' << number(f.adj_r_squared) << ','
+              << f.observations << ",\n";
+    }
+    return o.str();
+}
+
+std::string sensitivity_text(const Assembled& a, const std::string& terms) {
+    std::ostringstream o;
+    std::size_t points = 0;
+    for (const auto& m : a.metrics) points = std::max(points, m.fit.observations);
+    o << "Sensitivity: " << terms << " metamodel of each metric's point means on the swept parameters (" << points
+      << " points).\nParameters ranked by the share of variance (R^2) lost without them; standardized main effect in "
+         "brackets.\n\n";
+    std::vector<std::array<std::string, 3>> rows;
+    rows.push_back({"metric", "R^2", "parameters, most influential first"});
+    for (const auto& m : a.metrics) {
+        if (!m.fit.ok) {
+            rows.push_back({m.metric, "-", "(" + m.fit.note + ")"});
+            continue;
+        }
+        std::string ranked;
+        for (const auto& pi : m.fit.ranking) {
+            char buf[64];
+            if (std::isnan(pi.std_main_effect))
+                std::snprintf(buf, sizeof buf, " (%.2f)", pi.r2_drop);
+            else
+                std::snprintf(buf, sizeof buf, " [%+.2f]", pi.std_main_effect);
+            if (!ranked.empty()) ranked += "  ";
+            ranked += std::to_string(pi.rank);
+            ranked += ". ";
+            ranked += pi.parameter;
+            ranked += buf;
+        }
+        char r2[16];
+        std::snprintf(r2, sizeof r2, "%.2f", m.fit.r_squared);
+        rows.push_back({m.metric, r2, ranked});
+    }
+    std::size_t w0 = 0, w1 = 0;
+    for (const auto& r : rows) {
+        w0 = std::max(w0, r[0].size());
+        w1 = std::max(w1, r[1].size());
+    }
+    for (const auto& r : rows)
+        o << r[0] << std::string(w0 + 2 - r[0].size(), ' ') << r[1] << std::string(w1 + 2 - r[1].size(), ' ') << r[2]
+          << "\n";
+    return o.str();
+}
+
+// ---------------------------------------------------------------------------
+
+fs::path sweep_staging(const fs::path& dir) {
+    const fs::path parent = dir.has_parent_path() ? dir.parent_path() : fs::path(".");
+    std::string name = ".";
+    name += dir.filename().string();
+    name += ".sweep-partial";
+    return parent / name;
+}
+
+SweepFolder::SweepFolder(fs::path dir, const SweepPlan& plan, Shard shard, Mode mode)
+    : dir_(std::move(dir)), plan_(plan), shard_(shard), mode_(mode) {
+    if (dir_.filename().empty()) dir_ = dir_.parent_path();  // "out/" -> "out"
+    staging_ = sweep_staging(dir_);
+    try {
+        open();
+    } catch (...) {
+        if (lock_fd_ >= 0) ::close(lock_fd_);
+        lock_fd_ = -1;
+        throw;
+    }
+}
+
+void SweepFolder::open() {
+    const std::string manifest = manifest_csv(plan_, shard_);
+    for (std::size_t p = 0; p < plan_.points(); ++p)
+        if (shard_.contains(p)) ++shard_points_;
+    std::error_code ec;
+    const bool dir_exists = fs::exists(dir_, ec);
+    const bool staging_exists = fs::exists(staging_, ec);
+    // A run started with --force over existing results replaces them when it finishes.
+    replace_ = mode_ == Mode::force || (mode_ == Mode::resume && dir_exists && staging_exists);
+
+    if (mode_ == Mode::fresh) {
+        if (dir_exists)
+            throw OutputExists(dir_.string() + " exists already; choose another --out, add --resume to continue or "
+                               "complete it, or --force to replace it");
+        if (staging_exists)
+            throw OutputExists("an interrupted sweep into " + dir_.string() + " is in " + staging_.string() +
+                               "; add --resume to continue it, or --force to start over");
+    }
+    if (mode_ == Mode::resume && dir_exists && !staging_exists) {
+        const fs::path m = dir_ / "manifest.csv";
+        if (!fs::exists(m) || read_all(m) != manifest)
+            throw SweepInputError(dir_.string() + " holds the results of a different sweep or shard; choose another "
+                                  "--out, or add --force to replace it");
+        already_complete_ = true;
+        return;
+    }
+
+    if (staging_exists) {
+        lock_fd_ = lock_folder(staging_);
+        const fs::path m = staging_ / "manifest.csv";
+        if (mode_ == Mode::force || !fs::exists(m)) {
+            // Start over (or finish setting up a folder whose set-up was cut short).
+            std::vector<fs::path> old;
+            for (const auto& e : fs::directory_iterator(staging_))
+                if (e.path().filename() != ".lock") old.push_back(e.path());
+            for (const auto& p : old) fs::remove_all(p);
+        } else {
+            if (read_all(m) != manifest)
+                throw SweepInputError("the interrupted sweep in " + staging_.string() +
+                                      " was started from a different sweep file, seed, replications or shard; "
+                                      "add --force to start over, or choose another --out");
+            assembled_ = fs::exists(staging_ / "metadata.json");
+        }
+    } else {
+        fs::create_directories(staging_, ec);
+        if (ec) throw OutputError("cannot create " + staging_.string() + ": " + ec.message());
+        lock_fd_ = lock_folder(staging_);
+    }
+
+    if (!fs::exists(staging_ / "manifest.csv")) {
+        write_file_atomic(staging_ / "sweep.yaml", plan_.spec().text);
+        write_file_atomic(staging_ / "scenario.yaml", plan_.base_yaml());
+        write_design(staging_ / "design.csv", plan_);
+        fs::create_directories(staging_ / "points");
+        write_file_atomic(staging_ / "manifest.csv", manifest);  // last: marks the folder as set up
+    }
+    if (assembled_) return;
+
+    // Which points are done: a point file exists. Temporary files of writes
+    // that were cut short are removed.
+    const fs::path points = staging_ / "points";
+    fs::create_directories(points, ec);
+    std::vector<bool> done(plan_.points(), false);
+    std::vector<fs::path> partial;
+    for (const auto& e : fs::directory_iterator(points)) {
+        const std::string name = e.path().filename().string();
+        if (!name.empty() && name[0] == '.') {
+            partial.push_back(e.path());
+            continue;
+        }
+        std::size_t p = 0;
+        if (name.size() > 4 && name.ends_with(".csv") && parse_index(std::string_view(name).substr(0, name.size() - 4), p) &&
+            p < plan_.points() && shard_.contains(p)) {
+            done[p] = true;
+            continue;
+        }
+        throw SweepInputError("unexpected file " + e.path().string() + " in an interrupted sweep; remove it, or add "
+                              "--force to start over");
+    }
+    for (const auto& p : partial) fs::remove(p, ec);
+    for (std::size_t p = 0; p < plan_.points(); ++p) {
+        if (!shard_.contains(p)) continue;
+        if (done[p])
+            ++resumed_;
+        else
+            todo_.push_back(p);
+    }
+}
+
+SweepFolder::~SweepFolder() {
+    if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+void SweepFolder::write_point(std::size_t point, const std::string& fragment) {
+    write_file_atomic(staging_ / "points" / point_file_name(point), fragment);
+}
+
+Assembled SweepFolder::finish(const std::string& metadata_json) {
+    Assembled a;
+    if (already_complete_) return a;
+    if (!assembled_) {
+        Assembler as(staging_, plan_.columns(), to_terms(plan_.spec().terms), shard_.whole());
+        for (std::size_t p = 0; p < plan_.points(); ++p) {
+            if (!shard_.contains(p)) continue;
+            const fs::path file = staging_ / "points" / point_file_name(p);
+            if (!fs::exists(file)) throw OutputError("point " + std::to_string(p) + " has no results in " + file.string());
+            const std::string text = read_all(file);
+            const auto [rows, summary] = split_fragment(text, file);
+            as.add(p, rows, summary);
+        }
+        a = as.finish();
+        write_file_atomic(staging_ / "metadata.json", metadata_json);  // last: marks the assembly as done
+    }
+    std::error_code ec;
+    fs::remove_all(staging_ / "points", ec);
+    if (ec) throw OutputError("cannot remove " + (staging_ / "points").string() + ": " + ec.message());
+    move_into_place(staging_, dir_, replace_);
+    fs::remove(dir_ / ".lock", ec);
+    if (lock_fd_ >= 0) {
+        ::close(lock_fd_);
+        lock_fd_ = -1;
+    }
+    return a;
+}
+
+// ---------------------------------------------------------------------------
+// Merge
+
+namespace {
+
+// Reads a point-ordered CSV file block by block (the rows of one point).
+class BlockReader {
+public:
+    BlockReader(const fs::path& file, const std::string& header) : file_(file), in_(file, std::ios::binary) {
+        if (!in_) throw SweepInputError("cannot read " + file.string());
+        std::string line;
+        if (!std::getline(in_, line) || line + "\n" != header)
+            throw SweepInputError(file.string() + " does not have the columns of this sweep");
+        advance();
+    }
+    [[nodiscard]] bool done() const { return !has_next_; }
+    [[nodiscard]] std::size_t next_point() const { return next_point_; }
+    // The rows of the next point, each ending in a line break.
+    std::string take() {
+        std::string block;
+        const std::size_t p = next_point_;
+        while (has_next_ && next_point_ == p) {
+            block += next_;
+            block += '\n';
+            advance();
+        }
+        if (has_next_ && next_point_ < p)
+            throw SweepInputError(file_.string() + " is not in point order (point " + std::to_string(next_point_) +
+                                  " after " + std::to_string(p) + ")");
+        return block;
+    }
+
+private:
+    void advance() {
+        has_next_ = false;
+        while (std::getline(in_, next_)) {
+            if (next_.empty()) continue;
+            if (!leading_index(next_, next_point_)) throw SweepInputError(file_.string() + ": malformed row '" + next_ + "'");
+            has_next_ = true;
+            return;
+        }
+        if (in_.bad()) throw SweepInputError("cannot read " + file_.string());
+    }
+    fs::path file_;
+    std::ifstream in_;
+    std::string next_;
+    std::size_t next_point_ = 0;
+    bool has_next_ = false;
+};
+
+std::string list_points(const std::vector<std::string>& items, std::size_t total) {
+    std::string s;
+    const std::size_t shown = std::min<std::size_t>(items.size(), 20);
+    for (std::size_t i = 0; i < shown; ++i) {
+        if (i) s += ", ";
+        s += items[i];
+    }
+    if (total > shown) s += ", ... (" + std::to_string(total) + " in all)";
+    return s;
+}
+
+}  // namespace
+
+std::string sweep_folder_name(const fs::path& dir) {
+    const fs::path m = dir / "manifest.csv";
+    if (!fs::exists(m)) return "merged";
+    const std::string name = manifest_value(parse_manifest(read_all(m), m), "name");
+    return name.empty() ? "merged" : name;
+}
+
+MergeOutcome merge_sweeps(const std::vector<fs::path>& shards, const fs::path& out, bool force,
+                          const std::string& metadata_json) {
+    if (shards.empty()) throw SweepInputError("merge needs one or more sweep folders");
+    struct Input {
+        fs::path dir;
+        std::string manifest;
+        std::vector<std::pair<std::string, std::string>> kv;
+    };
+    std::vector<Input> in;
+    for (fs::path d : shards) {
+        if (d.filename().empty()) d = d.parent_path();  // "dir/" -> "dir"
+        std::error_code ec;
+        if (!fs::exists(d, ec)) {
+            if (fs::exists(sweep_staging(d), ec))
+                throw SweepInputError(d.string() + " is not finished (its points are in " + sweep_staging(d).string() +
+                                      "); complete it with 'caseload sweep FILE --out " + d.string() + " --resume' first");
+            throw SweepInputError("no such folder: " + d.string());
+        }
+        const fs::path m = d / "manifest.csv";
+        if (!fs::exists(m)) throw SweepInputError(d.string() + " is not a sweep results folder (it has no manifest.csv)");
+        Input i{d, read_all(m), {}};
+        i.kv = parse_manifest(i.manifest, m);
+        if (manifest_value(i.kv, "format") != kFormat)
+            throw SweepInputError(m.string() + " is of another format (" + manifest_value(i.kv, "format") + ")");
+        in.push_back(std::move(i));
+    }
+    // Every key but the shard must agree.
+    auto without_shard = [](const std::vector<std::pair<std::string, std::string>>& kv) {
+        std::vector<std::pair<std::string, std::string>> out;
+        for (const auto& e : kv)
+            if (e.first != "shard") out.push_back(e);
+        return out;
+    };
+    const auto reference = without_shard(in[0].kv);
+    for (std::size_t i = 1; i < in.size(); ++i) {
+        const auto other = without_shard(in[i].kv);
+        if (other == reference) continue;
+        std::string key = "columns";
+        for (std::size_t k = 0; k < std::min(other.size(), reference.size()); ++k)
+            if (other[k] != reference[k]) {
+                key = reference[k].first;
+                break;
+            }
+        throw SweepInputError(in[i].dir.string() + " and " + in[0].dir.string() +
+                              " are not parts of the same sweep (their " + key + " differ)");
+    }
+    std::size_t points = 0;
+    if (!parse_index(manifest_value(in[0].kv, "points"), points))
+        throw SweepInputError(in[0].dir.string() + "/manifest.csv has no number of points");
+    std::vector<std::string> columns;
+    for (const auto& [k, v] : in[0].kv)
+        if (k == "column") columns.push_back(v);
+    const std::string terms_name = manifest_value(in[0].kv, "metamodel");
+    stats::Terms terms = stats::Terms::linear;
+    if (terms_name == "interactions") terms = stats::Terms::interactions;
+    if (terms_name == "quadratic") terms = stats::Terms::quadratic;
+    if (terms_name == "full") terms = stats::Terms::full;
+
+    // Which folder holds which point: each point exactly once.
+    const std::string summary_header = sweep_summary_header(columns);
+    std::vector<std::int32_t> owner(points, -1);
+    std::vector<std::string> duplicates, missing;
+    std::size_t n_duplicates = 0, n_missing = 0;
+    for (std::size_t s = 0; s < in.size(); ++s) {
+        BlockReader r(in[s].dir / "summary.csv", summary_header);
+        while (!r.done()) {
+            const std::size_t p = r.next_point();
+            (void)r.take();
+            if (p >= points)
+                throw SweepInputError(in[s].dir.string() + " holds point " + std::to_string(p) + " of a sweep of " +
+                                      std::to_string(points) + " points");
+            if (owner[p] >= 0) {
+                if (++n_duplicates <= 20)
+                    duplicates.push_back(std::to_string(p) + " (in " + in[std::size_t(owner[p])].dir.string() + " and " +
+                                         in[s].dir.string() + ")");
+                continue;
+            }
+            owner[p] = std::int32_t(s);
+        }
+    }
+    for (std::size_t p = 0; p < points; ++p)
+        if (owner[p] < 0 && ++n_missing <= 20) missing.push_back(std::to_string(p));
+    if (n_missing || n_duplicates) {
+        std::string msg = "cannot merge these folders:";
+        if (n_missing) msg += "\n  missing points: " + list_points(missing, n_missing);
+        if (n_duplicates) msg += "\n  points in more than one folder: " + list_points(duplicates, n_duplicates);
+        msg += "\nmerge the folders of every shard of the sweep, each once";
+        throw SweepInputError(msg);
+    }
+
+    ResultsDir dir(out, force);
+    const fs::path st = dir.staging();
+    for (const char* f : {"design.csv", "scenario.yaml", "sweep.yaml"}) dir.write(f, read_all(in[0].dir / f));
+    std::string manifest;
+    for (const auto& [k, v] : in[0].kv) manifest += k + "," + csv_field(k == "shard" ? "1/1" : v) + "\n";
+    dir.write("manifest.csv", "key,value\n" + manifest);
+
+    Assembler as(st, columns, terms, true);
+    const std::string rows_header = sweep_csv_header(columns);
+    std::vector<std::unique_ptr<BlockReader>> rows, sums;
+    for (const auto& i : in) {
+        rows.push_back(std::make_unique<BlockReader>(i.dir / "sweep.csv", rows_header));
+        sums.push_back(std::make_unique<BlockReader>(i.dir / "summary.csv", summary_header));
+    }
+    for (std::size_t p = 0; p < points; ++p) {
+        const auto s = std::size_t(owner[p]);
+        if (rows[s]->done() || rows[s]->next_point() != p)
+            throw SweepInputError(in[s].dir.string() + "/sweep.csv has no rows for point " + std::to_string(p));
+        const std::string r = rows[s]->take();
+        const std::string m = sums[s]->take();
+        as.add(p, r, m);
+    }
+    MergeOutcome o;
+    o.assembled = as.finish();
+    dir.write("metadata.json", metadata_json);
+    o.dir = dir.commit();
+    o.name = manifest_value(in[0].kv, "name");
+    o.terms = terms_name;
+    return o;
+}
+
+}  // namespace caseload::report

@@ -1,0 +1,271 @@
+// Sweeps end to end: the same bytes whole, sharded and merged, resumed after
+// a stop; merge refusing incomplete or overlapping sets; common random numbers.
+
+#include "caseload/cli/cli.hpp"
+#include "caseload/experiment/sweep.hpp"
+#include "caseload/report/sweep_output.hpp"
+#include "caseload/scenario/sweep_file.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+namespace fs = std::filesystem;
+using namespace caseload;
+
+namespace {
+
+const fs::path kData = CASELOAD_TEST_DATA;
+const std::string kSweep = (kData / "sweep_small.yaml").string();
+
+struct Result {
+    int code;
+    std::string out, err;
+};
+
+Result caseload_cli(std::vector<std::string> args) {
+    args.insert(args.begin(), "caseload");
+    std::vector<const char*> argv;
+    for (auto& a : args) argv.push_back(a.c_str());
+    std::ostringstream out, err;
+    const int code = cli::run(int(argv.size()), argv.data(), {out, err, false});
+    return {code, out.str(), err.str()};
+}
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    REQUIRE_MESSAGE(in.good(), "cannot read " << p.string());
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// "s1", "s2", ... (built by appending: GCC 12 warns falsely on "s" + std::string).
+std::string shard_dir(int k) {
+    std::string s = "s";
+    s += std::to_string(k);
+    return s;
+}
+
+std::size_t lines(const std::string& s) { return std::size_t(std::count(s.begin(), s.end(), '\n')); }
+
+// A scratch folder, removed at the end.
+struct Scratch {
+    Scratch() : root(fs::temp_directory_path() / ("caseload_sweep_test_" + std::to_string(::getpid()))) {
+        fs::remove_all(root);
+        fs::create_directories(root);
+    }
+    ~Scratch() { fs::remove_all(root); }
+    [[nodiscard]] std::string operator()(const std::string& name) const { return (root / name).string(); }
+    fs::path root;
+};
+
+const std::vector<std::string> kCompared = {"sweep.csv",    "summary.csv", "sensitivity.csv", "metamodel.csv",
+                                            "design.csv",   "manifest.csv", "scenario.yaml",  "sweep.yaml"};
+
+void check_same(const fs::path& a, const fs::path& b) {
+    for (const auto& f : kCompared) {
+        INFO("file " << f << " of " << a.string() << " and " << b.string());
+        CHECK(slurp(a / f) == slurp(b / f));
+    }
+}
+
+}  // namespace
+
+TEST_CASE("sweep: tidy outputs with the documented columns, one row per point x replication x metric") {
+    Scratch tmp;
+    const auto r = caseload_cli({"sweep", kSweep, "--out", tmp("whole"), "-q", "-t", "2"});
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    const fs::path d = tmp("whole");
+    const std::string rows = slurp(d / "sweep.csv");
+    CHECK(rows.rfind("point,replication,workforce.caseload_norm,referrals.rate_per_week,metric,value\n", 0) == 0);
+    CHECK(lines(rows) == 1 + 6 * 4 * model::kMetricCount);
+    const std::string summary = slurp(d / "summary.csv");
+    CHECK(summary.rfind("point,workforce.caseload_norm,referrals.rate_per_week,metric,mean,ci_low,ci_high,sd,p10,p90,"
+                        "replications,unit,unstable\n",
+                        0) == 0);
+    CHECK(lines(summary) == 1 + 6 * model::kMetricCount);
+    CHECK(rows.find("\n5,3,12,3.5,closures_per_year,") != std::string::npos);  // last point, last replication
+    CHECK(summary.find("\n0,9,3,waitlist_mean,") != std::string::npos);
+    // Norm 9 at 3.5 referrals a week has 36 places for 36 families: flagged.
+    CHECK(summary.find("\n1,9,3.5,waitlist_mean,") != std::string::npos);
+    CHECK(lines(slurp(d / "design.csv")) == 7);
+    CHECK(fs::exists(d / "metadata.json"));
+    CHECK_FALSE(fs::exists(d / "points"));
+    CHECK_FALSE(fs::exists(report::sweep_staging(d)));
+    // The sensitivity table: printed and written, both parameters ranked for every metric that varies.
+    CHECK(r.out.find("waitlist_mean") != std::string::npos);
+    const std::string sens = slurp(d / "sensitivity.csv");
+    CHECK(sens.rfind("metric,rank,parameter,r2_drop,std_coefficient,coefficient,std_error,r_squared,points\n", 0) == 0);
+    CHECK(sens.find("\nreferrals_per_year,1,referrals.rate_per_week,") != std::string::npos);
+    CHECK(slurp(d / "metamodel.csv").find("\nwaitlist_mean,workforce.caseload_norm:referrals.rate_per_week,") !=
+          std::string::npos);
+}
+
+TEST_CASE("sweep: common random numbers, and the same numbers on any thread count") {
+    Scratch tmp;
+    REQUIRE(caseload_cli({"sweep", kSweep, "--out", tmp("t1"), "-q", "-t", "1"}).code == 0);
+    REQUIRE(caseload_cli({"sweep", kSweep, "--out", tmp("t3"), "-q", "-t", "3"}).code == 0);
+    check_same(tmp("t1"), tmp("t3"));
+    // Replication r of points with the same referral rate sees the same referrals,
+    // whatever the caseload norm: points 0, 2, 4 all have 3 a week.
+    std::map<std::string, std::vector<std::string>> per_rep;
+    std::istringstream in(slurp(fs::path(tmp("t1")) / "sweep.csv"));
+    std::string line;
+    while (std::getline(in, line))
+        if (line.find(",3,referrals_per_year,") != std::string::npos) {
+            const auto first = line.find(',');
+            const auto second = line.find(',', first + 1);
+            per_rep[line.substr(first + 1, second - first - 1)].push_back(line.substr(line.rfind(',') + 1));
+        }
+    REQUIRE(per_rep.size() == 4);
+    for (const auto& [rep, values] : per_rep) {
+        REQUIRE(values.size() == 3);
+        CHECK(values[0] == values[1]);
+        CHECK(values[1] == values[2]);
+    }
+    CHECK(per_rep["0"][0] != per_rep["1"][0]);  // replications differ from each other
+}
+
+TEST_CASE("sweep: whole = sharded + merged = resumed after a stop, byte for byte") {
+    Scratch tmp;
+    REQUIRE(caseload_cli({"sweep", kSweep, "--out", tmp("whole"), "-q"}).code == 0);
+
+    // Three shards on different thread counts, merged.
+    for (int k = 1; k <= 3; ++k) {
+        const auto r = caseload_cli({"sweep", kSweep, "--shard", std::to_string(k) + "/3", "--out", tmp(shard_dir(k)),
+                            "-q", "-t", std::to_string(k)});
+        REQUIRE_MESSAGE(r.code == 0, r.err);
+        CHECK(lines(slurp(fs::path(tmp(shard_dir(k))) / "summary.csv")) == 1 + 2 * model::kMetricCount);
+        CHECK_FALSE(fs::exists(fs::path(tmp(shard_dir(k))) / "sensitivity.csv"));
+    }
+    const auto m = caseload_cli({"merge", tmp("s2"), tmp("s3"), tmp("s1"), "--out", tmp("merged"), "-q"});
+    REQUIRE_MESSAGE(m.code == 0, m.err);
+    check_same(tmp("whole"), tmp("merged"));
+    CHECK(m.out.find("waitlist_mean") != std::string::npos);
+
+    // A run stopped after two points (the points in flight are lost), with a
+    // write cut short left behind, then resumed.
+    {
+        const experiment::SweepPlan plan(scenario::load_sweep(kSweep));
+        report::SweepFolder folder(tmp("resumed"), plan, {}, report::SweepFolder::Mode::fresh);
+        std::size_t written = 0;
+        struct Stop {};
+        experiment::SweepRunOptions opts;
+        opts.threads = 2;
+        CHECK_THROWS_AS(experiment::run_points(plan, folder.todo(), opts,
+                                               [&](const experiment::PointResult& r) {
+                                                   if (written == 2) throw Stop{};
+                                                   folder.write_point(r.point,
+                                                                      report::point_fragment(plan, plan.scenario(r.point), r));
+                                                   ++written;
+                                               }),
+                        Stop);
+        std::ofstream(folder.staging() / "points" / ".3.csv.partial-1") << "0,0,9,3,waitlist_mean,1";
+    }
+    CHECK_FALSE(fs::exists(tmp("resumed")));
+    const auto again = caseload_cli({"sweep", kSweep, "--out", tmp("resumed"), "--resume", "-t", "1"});
+    REQUIRE_MESSAGE(again.code == 0, again.err);
+    CHECK(again.err.find("resuming, 2 points done already") != std::string::npos);
+    check_same(tmp("whole"), tmp("resumed"));
+    // Resuming a finished sweep does nothing.
+    const auto done = caseload_cli({"sweep", kSweep, "--out", tmp("resumed"), "--resume"});
+    CHECK(done.code == 0);
+    CHECK(done.err.find("nothing to do") != std::string::npos);
+}
+
+TEST_CASE("merge refuses missing and duplicate points, naming them, and folders of another sweep") {
+    Scratch tmp;
+    for (int k = 1; k <= 3; ++k)
+        REQUIRE(caseload_cli({"sweep", kSweep, "--shard", std::to_string(k) + "/3", "--out", tmp(shard_dir(k)), "-q"})
+                    .code == 0);
+    auto r = caseload_cli({"merge", tmp("s1"), tmp("s3"), "--out", tmp("m1")});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("missing points: 1, 4") != std::string::npos);  // shard 2 of 3 holds points 1 and 4
+    CHECK_FALSE(fs::exists(tmp("m1")));
+
+    r = caseload_cli({"merge", tmp("s1"), tmp("s2"), tmp("s3"), tmp("s2"), "--out", tmp("m2")});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("points in more than one folder: 1 (in " + tmp("s2") + " and " + tmp("s2") + "), 4") !=
+          std::string::npos);
+    CHECK_FALSE(fs::exists(tmp("m2")));
+
+    // Another seed is another sweep.
+    REQUIRE(caseload_cli({"sweep", kSweep, "--shard", "2/3", "--seed", "6", "--out", tmp("other"), "-q"}).code == 0);
+    r = caseload_cli({"merge", tmp("s1"), tmp("other"), tmp("s3"), "--out", tmp("m3")});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("not parts of the same sweep") != std::string::npos);
+
+    // An unfinished shard is named as such.
+    r = caseload_cli({"merge", tmp("s1"), tmp("never"), "--out", tmp("m4")});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("no such folder") != std::string::npos);
+}
+
+TEST_CASE("sweep: results are never silently overwritten; resume refuses another sweep") {
+    Scratch tmp;
+    REQUIRE(caseload_cli({"sweep", kSweep, "--out", tmp("a"), "-q"}).code == 0);
+    const auto stamp = fs::last_write_time(fs::path(tmp("a")) / "sweep.csv");
+    auto r = caseload_cli({"sweep", kSweep, "--out", tmp("a"), "-q"});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("--force") != std::string::npos);
+    CHECK(fs::last_write_time(fs::path(tmp("a")) / "sweep.csv") == stamp);
+    r = caseload_cli({"sweep", kSweep, "--out", tmp("a"), "--resume", "-r", "3", "-q"});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("different sweep") != std::string::npos);
+    r = caseload_cli({"sweep", kSweep, "--out", tmp("a"), "--force", "-r", "3", "-q"});
+    CHECK(r.code == 0);
+    CHECK(lines(slurp(fs::path(tmp("a")) / "sweep.csv")) == 1 + 6 * 3 * model::kMetricCount);
+    r = caseload_cli({"sweep", kSweep, "--shard", "4/3", "-q"});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("1 <= K <= N") != std::string::npos);
+    r = caseload_cli({"sweep", kSweep, "--resume", "-q"});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("--resume needs --out") != std::string::npos);
+}
+
+TEST_CASE("validate checks every point of a sweep file") {
+    auto r = caseload_cli({"validate", kSweep});
+    CHECK(r.code == 0);
+    CHECK(r.out.find("sweep: 6 points x 4 replications") != std::string::npos);
+}
+
+TEST_CASE("sweep: a Latin hypercube runs its points, values within their ranges") {
+    Scratch tmp;
+    const fs::path file = kData / ("tmp_lhs_" + std::to_string(::getpid()) + ".yaml");
+    std::ofstream(file) << "sweep:\n  base: sweep_base.yaml\n  design: lhs\n  points: 8\n  design_seed: 3\n"
+                           "  replications: 2\n  parameters:\n"
+                           "    workforce.caseload_norm: {from: 9.5, to: 12}\n"
+                           "    workforce.workers: {from: 3, to: 5, integer: true}\n"
+                           "    referrals.types.ots.length.mean: {from: 50d, to: 70d}\n";
+    const auto r = caseload_cli({"sweep", file.string(), "--out", tmp("lhs"), "-q"});
+    fs::remove(file);
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    std::istringstream design(slurp(fs::path(tmp("lhs")) / "design.csv"));
+    std::string line;
+    std::getline(design, line);
+    CHECK(line == "point,workforce.caseload_norm,workforce.workers,referrals.types.ots.length.mean_days");
+    std::size_t n = 0;
+    while (std::getline(design, line)) {
+        double norm = 0, workers = 0, mean = 0;
+        REQUIRE(std::sscanf(line.c_str(), "%*d,%lf,%lf,%lf", &norm, &workers, &mean) == 3);
+        CHECK(norm >= 9.5);
+        CHECK(norm <= 12);
+        CHECK(workers == std::round(workers));
+        CHECK(workers >= 3);
+        CHECK(workers <= 5);
+        CHECK(mean >= 50);
+        CHECK(mean <= 70);
+        ++n;
+    }
+    CHECK(n == 8);
+    CHECK(lines(slurp(fs::path(tmp("lhs")) / "sweep.csv")) == 1 + 8 * 2 * model::kMetricCount);
+}

@@ -1,0 +1,49 @@
+// Every shipped scenario, compare and sweep file validates; every scenario runs (a smoke test at
+// two replications), and every scenario file opens with a comment saying what
+// it represents.
+
+#include "caseload/experiment/runner.hpp"
+#include "caseload/scenario/loader.hpp"
+#include "caseload/scenario/sweep_file.hpp"
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+using namespace caseload;
+namespace fs = std::filesystem;
+
+TEST_CASE("every shipped scenario validates and runs") {
+    const fs::path dir = fs::path(CASELOAD_SOURCE_DIR) / "scenarios";
+    int scenarios = 0, compares = 0;
+    for (const auto& entry : fs::directory_iterator(dir)) {
+        if (entry.path().extension() != ".yaml") continue;
+        const std::string file = entry.path().string();
+        INFO(file);
+        std::ifstream in(file);
+        std::string first;
+        std::getline(in, first);
+        CHECK(first.rfind("#", 0) == 0);  // opens with what it represents
+        if (scenario::is_sweep_file(file)) {
+            CHECK_NOTHROW((void)scenario::load_sweep(file));  // runs in the sweep tests
+            continue;
+        }
+        if (scenario::is_compare_file(file)) {
+            const auto spec = scenario::load_compare(file);
+            CHECK_NOTHROW((void)scenario::load_scenario(spec.baseline));
+            for (const auto& s : spec.scenarios) CHECK_NOTHROW((void)scenario::load_scenario(s));
+            ++compares;
+            continue;
+        }
+        auto sc = scenario::load_scenario(file);
+        sc.replications = 2;
+        const auto res = experiment::run_experiments({sc});
+        REQUIRE(res[0].replications.size() == 2);
+        CHECK(res[0].replications[0].events > 1000);
+        ++scenarios;
+    }
+    CHECK(scenarios >= 12);
+    CHECK(compares >= 2);
+}
