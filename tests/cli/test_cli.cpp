@@ -82,7 +82,7 @@ TEST_CASE("cli: run writes a results folder and refuses to overwrite it") {
     fs::remove_all(out);
 }
 
-TEST_CASE("cli: compare two files, paired, with a verdict; bad input creates no folder") {
+TEST_CASE("cli: compare two files, paired, with a verdict, bad input creates no folder") {
     const fs::path out = tmp("compare");
     auto r = cli({"compare", kScenarios + "baseline.yaml", kScenarios + "caseload10.yaml", "-r", "4", "--out",
                   out.string(), "--quiet"});
@@ -99,7 +99,7 @@ TEST_CASE("cli: compare two files, paired, with a verdict; bad input creates no 
     CHECK_FALSE(fs::exists(out2));
 }
 
-TEST_CASE("cli: the seed on the command line changes results; the same seed repeats them") {
+TEST_CASE("cli: the seed on the command line changes results, the same seed repeats them") {
     const fs::path a = tmp("seed_a"), b = tmp("seed_b"), c = tmp("seed_c");
     const std::string f = kScenarios + "caseload10.yaml";
     REQUIRE(cli({"run", f, "-r", "2", "-s", "1", "--out", a.string(), "-q"}).code == 0);

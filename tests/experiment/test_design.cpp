@@ -95,7 +95,7 @@ TEST_CASE("Latin hypercube: the same seed gives the same design, another seed an
     CHECK(a.point(13)[0].text == a.point(13)[0].text);
 }
 
-TEST_CASE("Latin hypercube: a discrete factor uses each level equally often; integers stay in range") {
+TEST_CASE("Latin hypercube: a discrete factor uses each level equally often, integers stay in range") {
     const std::size_t n = 50;
     const Design d = Design::latin_hypercube({levels("k", {1, 2, 3, 4, 5}), Factor::range("w", 3.2, 9.7, 0, true)}, n, 3);
     std::map<double, int> count;

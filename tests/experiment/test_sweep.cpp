@@ -210,7 +210,7 @@ TEST_CASE("merge refuses missing and duplicate points, naming them, and folders 
     CHECK(r.err.find("no such folder") != std::string::npos);
 }
 
-TEST_CASE("sweep: results are never silently overwritten; resume refuses another sweep") {
+TEST_CASE("sweep: results are never silently overwritten, resume refuses another sweep") {
     Scratch tmp;
     REQUIRE(caseload_cli({"sweep", kSweep, "--out", tmp("a"), "-q"}).code == 0);
     const auto stamp = fs::last_write_time(fs::path(tmp("a")) / "sweep.csv");

@@ -64,7 +64,7 @@ TEST_CASE("calendar: pop_before stops before events at exactly `until`") {
     CHECK(c.next_time() == 2.0);
 }
 
-TEST_CASE("calendar: cancel removes an event; stale handles are refused") {
+TEST_CASE("calendar: cancel removes an event, stale handles are refused") {
     Calendar c;
     auto a = c.schedule(1.0, 0, 1);
     auto b = c.schedule(2.0, 0, 2);

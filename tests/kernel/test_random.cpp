@@ -70,7 +70,7 @@ TEST_CASE("distributions: invalid parameters are refused") {
     CHECK_THROWS(Distribution(DistributionSpec::empirical({})));
 }
 
-TEST_CASE("random streams: distinct per seed, replication and stream; reproducible") {
+TEST_CASE("random streams: distinct per seed, replication and stream, reproducible") {
     std::set<std::uint64_t> firsts;
     for (std::uint64_t seed : {1, 2})
         for (std::uint64_t rep : {0, 1, 2})

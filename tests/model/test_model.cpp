@@ -87,7 +87,7 @@ workforce: {workers: 1, fte: 1, caseload_norm: 1}
         }
 }
 
-TEST_CASE("same seed and replication, same results; different replications differ") {
+TEST_CASE("same seed and replication, same results, different replications differ") {
     const auto sc = test::mmc(5, 2, 0.8, 30, 2000, 100, 1);
     const auto a = model::simulate(sc, 3);
     const auto b = model::simulate(sc, 3);
@@ -97,7 +97,7 @@ TEST_CASE("same seed and replication, same results; different replications diffe
     CHECK_FALSE(test::identical(a.metrics, c.metrics));
 }
 
-TEST_CASE("urgent_first serves urgent families first; fifo does not") {
+TEST_CASE("urgent_first serves urgent families first, fifo does not") {
     auto run = [](const std::string& discipline) {
         const auto sc = test::mmc(3, 2, 0.9, 20, 20000, 500, 1, 9, discipline, 0.3);
         return model::simulate(sc, 0);

@@ -57,7 +57,7 @@ TEST_CASE("the shipped example sweep loads: a grid of norms and referral rates")
     CHECK(plan.points() == 25);
 }
 
-TEST_CASE("ranges: steps and step give tidy values; durations keep their unit and are numbered in days") {
+TEST_CASE("ranges: steps and step give tidy values, durations keep their unit and are numbered in days") {
     SweepText f(
         "sweep:\n  base: sweep_base.yaml\n  parameters:\n"
         "    referrals.urgent_share: {from: 0.1, to: 0.3, step: 0.1}\n"
