@@ -6,9 +6,9 @@
 #include "caseload/experiment/sweep.hpp"
 #include "caseload/model/model.hpp"
 #include "caseload/report/output.hpp"
+#include "caseload/report/sweep_output.hpp"
 #include "caseload/scenario/loader.hpp"
 #include "caseload/scenario/sweep_file.hpp"
-#include "caseload/report/sweep_output.hpp"
 #include "progress.hpp"
 
 #include <boost/program_options.hpp>
@@ -44,7 +44,7 @@ constexpr const char* kUsage =
     "                      sensitivity table; --shard K/N runs a slice, --resume continues a stopped run,\n"
     "                      'mpirun -n N caseload sweep FILE' spreads it over MPI ranks (MPI builds)\n"
     "  merge DIR...        combine the folders of a sweep's shards into one result\n"
-    "  validate FILE...    check scenario, compare and sweep files without running them"
+    "  validate FILE...    check scenario, compare and sweep files without running them\n"
     "  trace FILE          every event of one replication, as CSV on stdout\n"
     "\n"
     "'caseload <command> --help' lists a command's options.\n"
@@ -350,7 +350,6 @@ int cmd_trace(const std::vector<std::string>& args, const Streams& io) {
     (void)model::simulate(sc, std::uint32_t(replication), &sink);
     return kExitOk;
 }
-
 
 // ---------------------------------------------------------------------------
 // Sweeps

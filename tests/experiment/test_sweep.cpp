@@ -232,6 +232,18 @@ TEST_CASE("sweep: results are never silently overwritten; resume refuses another
     CHECK(r.err.find("--resume needs --out") != std::string::npos);
 }
 
+TEST_CASE("the usage lists sweep and merge, one command a line") {
+    const auto r = caseload_cli({"--help"});
+    CHECK(r.out.find("\n  sweep FILE ") != std::string::npos);
+    CHECK(r.out.find("\n  merge DIR... ") != std::string::npos);
+    CHECK(r.out.find("\n  validate FILE... ") != std::string::npos);
+    CHECK(r.out.find("\n  trace FILE ") != std::string::npos);
+    const auto h = caseload_cli({"sweep", "--help"});
+    CHECK(h.code == 0);
+    CHECK(h.out.find("--shard") != std::string::npos);
+    CHECK(h.out.find("--resume") != std::string::npos);
+}
+
 TEST_CASE("validate checks every point of a sweep file") {
     auto r = caseload_cli({"validate", kSweep});
     CHECK(r.code == 0);
