@@ -232,6 +232,18 @@ TEST_CASE("sweep: results are never silently overwritten, resume refuses another
     CHECK(r.err.find("--resume needs --out") != std::string::npos);
 }
 
+TEST_CASE("the usage lists sweep and merge, one command a line") {
+    const auto r = caseload_cli({"--help"});
+    CHECK(r.out.find("\n  sweep FILE ") != std::string::npos);
+    CHECK(r.out.find("\n  merge DIR... ") != std::string::npos);
+    CHECK(r.out.find("\n  validate FILE... ") != std::string::npos);
+    CHECK(r.out.find("\n  trace FILE ") != std::string::npos);
+    const auto h = caseload_cli({"sweep", "--help"});
+    CHECK(h.code == 0);
+    CHECK(h.out.find("--shard") != std::string::npos);
+    CHECK(h.out.find("--resume") != std::string::npos);
+}
+
 TEST_CASE("validate checks every point of a sweep file") {
     auto r = caseload_cli({"validate", kSweep});
     CHECK(r.code == 0);
@@ -240,8 +252,11 @@ TEST_CASE("validate checks every point of a sweep file") {
 
 TEST_CASE("sweep: a Latin hypercube runs its points, values within their ranges") {
     Scratch tmp;
-    const fs::path file = kData / ("tmp_lhs_" + std::to_string(::getpid()) + ".yaml");
-    std::ofstream(file) << "sweep:\n  base: sweep_base.yaml\n  design: lhs\n  points: 8\n  design_seed: 3\n"
+    // Written in the scratch folder (never in the source tree), naming its base by an absolute path.
+    const fs::path file = fs::path(tmp("lhs_file")) / "lhs.yaml";
+    fs::create_directories(file.parent_path());
+    std::ofstream(file) << "sweep:\n  base: " << (kData / "sweep_base.yaml").string()
+                        << "\n  design: lhs\n  points: 8\n  design_seed: 3\n"
                            "  replications: 2\n  parameters:\n"
                            "    workforce.caseload_norm: {from: 9.5, to: 12}\n"
                            "    workforce.workers: {from: 3, to: 5, integer: true}\n"
