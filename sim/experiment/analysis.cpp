@@ -9,16 +9,7 @@ namespace caseload::experiment {
 namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// The p-quantile of `v` (linear interpolation between order statistics); NaNs skipped.
-double quantile(std::vector<double> v, double p) {
-    v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return std::isnan(x); }), v.end());
-    if (v.empty()) return kNaN;
-    std::sort(v.begin(), v.end());
-    const double pos = p * double(v.size() - 1);
-    const auto lo = static_cast<std::size_t>(std::floor(pos));
-    const std::size_t hi = std::min(lo + 1, v.size() - 1);
-    return v[lo] + (pos - double(lo)) * (v[hi] - v[lo]);
-}
+using stats::quantile;
 // Cut an interval to the range the metric's mean can take.
 stats::Interval clamp(stats::Interval ci, const model::MetricInfo& mi) {
     if (!std::isnan(ci.low)) ci.low = std::clamp(ci.low, mi.min(), mi.max());

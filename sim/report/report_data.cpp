@@ -3,6 +3,7 @@
 
 #include "caseload/report/output.hpp"
 #include "caseload/report/report.hpp"
+#include "caseload/stats/inference.hpp"
 #include "caseload/scenario/loader.hpp"
 #include "report/csv_reader.hpp"
 #include "report/json_reader.hpp"
@@ -38,15 +39,6 @@ double mean_of(const std::vector<double>& v) {
     return n ? sum / double(n) : kNaN;
 }
 
-double quantile_of(std::vector<double> v, double p) {
-    v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return std::isnan(x); }), v.end());
-    if (v.empty()) return kNaN;
-    std::sort(v.begin(), v.end());
-    const double pos = p * double(v.size() - 1);
-    const auto lo = static_cast<std::size_t>(std::floor(pos));
-    const std::size_t hi = std::min(lo + 1, v.size() - 1);
-    return v[lo] + (pos - double(lo)) * (v[hi] - v[lo]);
-}
 
 }  // namespace
 
@@ -65,8 +57,8 @@ std::string time_to_help_distribution_csv(const std::vector<ExperimentResult>& r
         for (std::size_t k = 0; k < model::kHelpedWeeks; ++k) {
             v.clear();
             for (const auto& rep : r.replications) v.push_back(rep.helped_within_weeks[k]);
-            o << name << ',' << k << ',' << number(mean_of(v)) << ',' << number(quantile_of(v, 0.1)) << ','
-              << number(quantile_of(v, 0.9)) << '\n';
+            o << name << ',' << k << ',' << number(mean_of(v)) << ',' << number(stats::quantile(v, 0.1)) << ','
+              << number(stats::quantile(v, 0.9)) << '\n';
         }
     }
     return o.str();

@@ -73,6 +73,16 @@ Interval unpaired_difference(std::span<const double> a, std::span<const double> 
     return out;
 }
 
+double quantile(std::vector<double> v, double p) {
+    v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return std::isnan(x); }), v.end());
+    if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
+    std::sort(v.begin(), v.end());
+    const double pos = p * double(v.size() - 1);
+    const auto lo = static_cast<std::size_t>(std::floor(pos));
+    const std::size_t hi = std::min(lo + 1, v.size() - 1);
+    return v[lo] + (pos - double(lo)) * (v[hi] - v[lo]);
+}
+
 double ols_slope(std::span<const double> x, std::span<const double> y) {
     const std::size_t n = std::min(x.size(), y.size());
     if (n < 2) return 0.0;

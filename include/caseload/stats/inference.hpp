@@ -31,6 +31,10 @@ struct Interval {
 // Welch's unpaired interval for mean(b) - mean(a), for comparison.
 [[nodiscard]] Interval unpaired_difference(std::span<const double> a, std::span<const double> b, double confidence = 0.95);
 
+// The p-quantile of `values` by linear interpolation between order
+// statistics; NaNs are skipped; NaN when nothing is left.
+[[nodiscard]] double quantile(std::vector<double> values, double p);
+
 // Least-squares slope of y against x.
 [[nodiscard]] double ols_slope(std::span<const double> x, std::span<const double> y);
 
