@@ -7,8 +7,8 @@
 namespace caseload::report::detail {
 
 const Json* Json::find(std::string_view key) const {
-    for (const auto& [k, v] : members)
-        if (k == key) return &v;
+    for (const auto& m : members)
+        if (m.key == key) return &m.value;
     return nullptr;
 }
 
@@ -72,7 +72,7 @@ private:
                 if (i_ >= s_.size() || s_[i_] != '"') fail("expected a member name in quotes");
                 std::string key = string();
                 expect(':');
-                v.members.emplace_back(std::move(key), value(depth + 1));
+                v.members.push_back(JsonMember{std::move(key), value(depth + 1)});
             } while (take(','));
             expect('}');
         } else if (c == '[') {

@@ -3,7 +3,9 @@
 #include "caseload/scenario/cost.hpp"
 #include "caseload/scenario/schema.hpp"
 
+#include <yaml-cpp/anchor.h>
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -792,20 +794,84 @@ void check_quotes_closed(const YAML::Node& root, const std::string& text, const 
     }
 }
 
+// Where the documents after the first begin, found through yaml-cpp's event
+// interface, which builds no nodes. yaml-cpp 0.7's LoadAll never returns on a
+// document that starts with a token its parser does not consume (a ',' at the
+// top level): it appends empty documents until memory runs out. Here a
+// document that starts where the previous one started is that case, and an
+// error at its place.
+class DocumentScan : public YAML::EventHandler {
+public:
+    // Whether the document just handled holds anything but an empty value,
+    // and where its first event was.
+    bool content = false;
+    YAML::Mark first = YAML::Mark::null_mark();
+    YAML::Mark first_content = YAML::Mark::null_mark();
+
+    void reset() {
+        content = false;
+        first = first_content = YAML::Mark::null_mark();
+    }
+    void OnDocumentStart(const YAML::Mark& m) override { see(m); }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark& m, YAML::anchor_t) override { see(m); }
+    void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { see(m, true); }
+    void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t, const std::string&) override { see(m, true); }
+    void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+        see(m, true);
+    }
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+        see(m, true);
+    }
+    void OnMapEnd() override {}
+
+private:
+    void see(const YAML::Mark& m, bool is_content = false) {
+        if (first.is_null()) first = m;
+        if (is_content && !content) first_content = m;
+        content |= is_content;
+    }
+};
+
+// Throws a located ScenarioError when `text` holds a second, non-empty YAML
+// document, or a document yaml-cpp cannot get past.
+void check_single_document(const std::string& text, const std::string& label) {
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    DocumentScan scan;
+    std::optional<int> last_start;
+    for (std::size_t index = 0;; ++index) {
+        scan.reset();
+        if (!parser.HandleNextDocument(scan)) return;
+        const YAML::Mark m = scan.first;
+        const auto at = [&](const YAML::Mark& k) {
+            return k.is_null() ? Location{label, 1, 1} : Location{label, k.line + 1, k.column + 1};
+        };
+        if (!m.is_null() && last_start == m.pos) {
+            const char c = m.pos >= 0 && std::size_t(m.pos) < text.size() ? text[std::size_t(m.pos)] : ' ';
+            throw ScenarioError(at(m), "",
+                                c == ','
+                                    ? std::string("YAML syntax error: a ',' where a value should start; expected "
+                                                  "'key: value' lines (',' separates items only inside [ ] or { })")
+                                    : std::string("YAML syntax error: the parser cannot go on from here; expected "
+                                                  "'key: value' lines"));
+        }
+        if (!m.is_null()) last_start = m.pos;
+        // An empty document (a trailing '---') is harmless.
+        if (index > 0 && scan.content)
+            throw ScenarioError(at(scan.first_content), "",
+                                "a second YAML document starts here (after '---' or '...'); expected one scenario "
+                                "per file");
+    }
+}
+
 YAML::Node parse_yaml(const std::string& text, const std::string& label) {
     YAML::Node root;
     try {
         // All documents, not only the first: a stray '---' must not silently drop the rest of a file.
-        const std::vector<YAML::Node> docs = YAML::LoadAll(text);
-        std::size_t extra = 1;  // an empty document (a trailing '---') is harmless
-        while (extra < docs.size() && docs[extra].IsNull()) ++extra;
-        if (extra < docs.size()) {
-            const YAML::Mark m = docs[extra].Mark();
-            throw ScenarioError(m.is_null() ? Location{label, 1, 1} : Location{label, m.line + 1, m.column + 1}, "",
-                                "a second YAML document starts here (after '---' or '...'); expected one scenario "
-                                "per file");
-        }
-        if (!docs.empty()) root = docs[0];
+        check_single_document(text, label);
+        root = YAML::Load(text);
     } catch (const YAML::DeepRecursion& e) {
         const std::size_t deep = first_deep_bracket(text, e.depth() - 1);
         const Location at = deep != std::string::npos

@@ -116,7 +116,9 @@ TEST_CASE("bad inputs: the catalogue holds at least 40 files, each with its expe
     const auto c = catalogue();
     CHECK(c.files.size() >= 40);
     std::size_t compare_files = 0;
-    for (const auto& [name, e] : c.files) {
+    for (const auto& file : c.files) {
+        const std::string& name = file.first;  // not a structured binding: clang 14 cannot capture one in INFO
+        const auto& e = file.second;
         INFO(name);
         CHECK_FALSE(e.where.empty());
         CHECK_FALSE(e.says.empty());
@@ -133,7 +135,9 @@ TEST_CASE("bad inputs: the catalogue holds at least 40 files, each with its expe
 TEST_CASE("bad inputs: run and compare refuse each with a located message, exit 2, no crash, no results folder") {
     const auto c = catalogue();
     const fs::path outside = test::fresh_folder("bad_inputs");
-    for (const auto& [name, e] : c.files) {
+    for (const auto& file : c.files) {
+        const std::string& name = file.first;  // not a structured binding: clang 14 cannot capture one in INFO
+        const auto& e = file.second;
         INFO("bad input: " << name);
         const fs::path out = outside / "results";
         const std::string command = name.rfind("compare_", 0) == 0 ? "compare" : "run";
@@ -154,7 +158,9 @@ TEST_CASE("bad inputs: validate says the same") {
     const auto c = catalogue();
     const fs::path here = fs::current_path();
     fs::current_path(kBadInputs);  // messages name the files as given
-    for (const auto& [name, e] : c.files) {
+    for (const auto& file : c.files) {
+        const std::string& name = file.first;  // not a structured binding: clang 14 cannot capture one in INFO
+        const auto& e = file.second;
         INFO("bad input: " << name);
         std::ostringstream out, err;
         const char* argv[] = {"caseload", "validate", name.c_str()};
