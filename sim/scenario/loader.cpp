@@ -1,5 +1,7 @@
 #include "caseload/scenario/loader.hpp"
 
+#include "scenario/yaml_text.hpp"
+
 #include "caseload/scenario/cost.hpp"
 #include "caseload/scenario/schema.hpp"
 
@@ -1683,5 +1685,15 @@ std::string to_yaml(const Scenario& s) {
     return std::string(e.c_str()) + "\n";
 }
 
+namespace detail {
+
+std::string read_yaml_text(const fs::path& file) { return read_file(file, nullptr, kMaxYamlBytes); }
+
+YAML::Node parse_yaml_text(const std::string& text, const std::string& label) {
+    check_text(text, label);
+    return parse_yaml(text, label);
+}
+
+}  // namespace detail
 
 }  // namespace caseload::scenario

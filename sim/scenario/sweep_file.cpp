@@ -1,5 +1,7 @@
 #include "caseload/scenario/sweep_file.hpp"
 
+#include "scenario/yaml_text.hpp"
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -250,27 +252,11 @@ private:
     std::string label_;
 };
 
-std::string read_text(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw ScenarioError(Location{file.string(), 0, 0}, "", "cannot open file (does it exist?)");
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-YAML::Node parse(const std::string& text, const std::string& label) {
-    try {
-        return YAML::Load(text);
-    } catch (const YAML::ParserException& e) {
-        throw ScenarioError(Location{label, e.mark.line + 1, e.mark.column + 1}, "", "YAML syntax error: " + e.msg);
-    }
-}
-
 }  // namespace
 
 bool is_sweep_file(const fs::path& file) {
     try {
-        const YAML::Node root = YAML::Load(read_text(file));
+        const YAML::Node root = detail::parse_yaml_text(detail::read_yaml_text(file), file.string());
         return root.IsMap() && root["sweep"];
     } catch (const std::exception&) {
         return false;
@@ -279,12 +265,12 @@ bool is_sweep_file(const fs::path& file) {
 
 SweepSpec load_sweep(const fs::path& file) {
     if (!fs::exists(file)) throw ScenarioError(Location{file.string(), 0, 0}, "", "no such file");
-    return parse_sweep(read_text(file), file.string(), file.parent_path());
+    return parse_sweep(detail::read_yaml_text(file), file.string(), file.parent_path());
 }
 
 SweepSpec parse_sweep(const std::string& text, const std::string& label, const fs::path& base_dir) {
     SweepParser p(label);
-    const YAML::Node root = parse(text, label);
+    const YAML::Node root = detail::parse_yaml_text(text, label);
     if (!root.IsDefined() || root.IsNull())
         throw ScenarioError(Location{label, 1, 1}, "", "the file is empty; expected a 'sweep:' block");
     if (!root.IsMap() || !root["sweep"])

@@ -132,6 +132,22 @@ TEST_CASE("sweep errors name the sweep file's line and column") {
         CHECK(e.where().column == 3);
         CHECK(e.suggestion() == "replications");
     }
+    SUBCASE("a second document is not dropped silently") {
+        const auto e = sweep_error("sweep:\n  base: sweep_base.yaml\n  parameters:\n    seed: [1]\n---\nmore: 1\n");
+        CHECK(e.where().line == 6);
+        CHECK(e.message().find("a second YAML document") != std::string::npos);
+    }
+    SUBCASE("a stray ',' at the top level stops at once (yaml-cpp alone loops there)") {
+        const auto e = sweep_error("# a sweep\n, sweep:\n");
+        CHECK(e.where().line == 2);
+        CHECK(e.where().column == 1);
+        CHECK(e.message().find("a ',' where a value should start") != std::string::npos);
+    }
+    SUBCASE("text that is not UTF-8") {
+        const auto e = sweep_error("sweep:\n  base: caf\xe9.yaml\n");
+        CHECK(e.where().line == 2);
+        CHECK(e.message().find("UTF-8") != std::string::npos);
+    }
     SUBCASE("the seed is the sweep's own") {
         const auto e = sweep_error("sweep:\n  base: sweep_base.yaml\n  parameters:\n    seed: [1, 2]\n");
         CHECK(e.where().line == 4);
