@@ -1,11 +1,17 @@
 #pragma once
-// Small scenarios for tests, written as the YAML a user would write.
+// Small scenarios for tests, written as the YAML a user would write, and the
+// few helpers many test files share.
 
+#include "caseload/cli/cli.hpp"
 #include "caseload/scenario/loader.hpp"
 
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
+#include <vector>
 
 namespace caseload::test {
 
@@ -32,6 +38,29 @@ inline scenario::Scenario mmc(int workers, double norm, double rho, double mean_
 template <class A>
 bool identical(const A& a, const A& b) {
     return std::memcmp(a.data(), b.data(), sizeof(a[0]) * a.size()) == 0;
+}
+
+// A file's bytes ("" when it cannot be read: the caller's checks then fail).
+inline std::string slurp(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+struct CliResult {
+    int code;
+    std::string out, err;
+};
+
+// The command line `caseload args...`, run in this process.
+inline CliResult run_cli(std::vector<std::string> args) {
+    args.insert(args.begin(), "caseload");
+    std::vector<const char*> argv;
+    for (auto& a : args) argv.push_back(a.c_str());
+    std::ostringstream out, err;
+    const int code = cli::run(int(argv.size()), argv.data(), {out, err, false});
+    return {code, out.str(), err.str()};
 }
 
 }  // namespace caseload::test

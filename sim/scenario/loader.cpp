@@ -77,14 +77,7 @@ std::string nearest(const std::string& word, const std::vector<std::string>& can
 
 namespace {
 
-std::string join(const std::vector<std::string>& v) {
-    std::string s;
-    for (std::size_t i = 0; i < v.size(); ++i) {
-        if (i) s += ", ";
-        s += v[i];
-    }
-    return s;
-}
+using detail::join;
 
 std::string child_path(const std::string& parent, const std::string& key) {
     return parent.empty() ? key : parent + "." + key;
@@ -1686,6 +1679,15 @@ std::string to_yaml(const Scenario& s) {
 }
 
 namespace detail {
+
+std::string join(const std::vector<std::string>& words) {
+    std::string s;
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        if (i) s += ", ";
+        s += words[i];
+    }
+    return s;
+}
 
 std::string read_yaml_text(const fs::path& file) { return read_file(file, nullptr, kMaxYamlBytes); }
 

@@ -41,14 +41,7 @@ double days_per_unit(char unit) {
 
 namespace {
 
-std::string join(const std::vector<std::string>& v) {
-    std::string s;
-    for (std::size_t i = 0; i < v.size(); ++i) {
-        if (i) s += ", ";
-        s += v[i];
-    }
-    return s;
-}
+using detail::join;
 
 std::string shortest(double v) {
     if (v == 0) return "0";

@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace caseload::scenario::detail {
 
@@ -19,5 +20,8 @@ namespace caseload::scenario::detail {
 
 // `text` (named `label` in messages) checked and parsed.
 [[nodiscard]] YAML::Node parse_yaml_text(const std::string& text, const std::string& label);
+
+// "a, b, c": lists of keys and values in messages.
+[[nodiscard]] std::string join(const std::vector<std::string>& words);
 
 }  // namespace caseload::scenario::detail

@@ -6,6 +6,8 @@
 #include "caseload/report/sweep_output.hpp"
 #include "caseload/scenario/sweep_file.hpp"
 
+#include "../helpers.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -26,27 +28,9 @@ namespace {
 const fs::path kData = CASELOAD_TEST_DATA;
 const std::string kSweep = (kData / "sweep_small.yaml").string();
 
-struct Result {
-    int code;
-    std::string out, err;
-};
+using test::run_cli;
 
-Result caseload_cli(std::vector<std::string> args) {
-    args.insert(args.begin(), "caseload");
-    std::vector<const char*> argv;
-    for (auto& a : args) argv.push_back(a.c_str());
-    std::ostringstream out, err;
-    const int code = cli::run(int(argv.size()), argv.data(), {out, err, false});
-    return {code, out.str(), err.str()};
-}
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    REQUIRE_MESSAGE(in.good(), "cannot read " << p.string());
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using test::slurp;
 
 // "s1", "s2", ... (built by appending: GCC 12 warns falsely on "s" + std::string).
 std::string shard_dir(int k) {
@@ -82,7 +66,7 @@ void check_same(const fs::path& a, const fs::path& b) {
 
 TEST_CASE("sweep: tidy outputs with the documented columns, one row per point x replication x metric") {
     Scratch tmp;
-    const auto r = caseload_cli({"sweep", kSweep, "--out", tmp("whole"), "-q", "-t", "2"});
+    const auto r = run_cli({"sweep", kSweep, "--out", tmp("whole"), "-q", "-t", "2"});
     REQUIRE_MESSAGE(r.code == 0, r.err);
     const fs::path d = tmp("whole");
     const std::string rows = slurp(d / "sweep.csv");
@@ -112,8 +96,8 @@ TEST_CASE("sweep: tidy outputs with the documented columns, one row per point x 
 
 TEST_CASE("sweep: common random numbers, and the same numbers on any thread count") {
     Scratch tmp;
-    REQUIRE(caseload_cli({"sweep", kSweep, "--out", tmp("t1"), "-q", "-t", "1"}).code == 0);
-    REQUIRE(caseload_cli({"sweep", kSweep, "--out", tmp("t3"), "-q", "-t", "3"}).code == 0);
+    REQUIRE(run_cli({"sweep", kSweep, "--out", tmp("t1"), "-q", "-t", "1"}).code == 0);
+    REQUIRE(run_cli({"sweep", kSweep, "--out", tmp("t3"), "-q", "-t", "3"}).code == 0);
     check_same(tmp("t1"), tmp("t3"));
     // Replication r of points with the same referral rate sees the same referrals,
     // whatever the caseload norm: points 0, 2, 4 all have 3 a week.
@@ -137,17 +121,17 @@ TEST_CASE("sweep: common random numbers, and the same numbers on any thread coun
 
 TEST_CASE("sweep: whole = sharded + merged = resumed after a stop, byte for byte") {
     Scratch tmp;
-    REQUIRE(caseload_cli({"sweep", kSweep, "--out", tmp("whole"), "-q"}).code == 0);
+    REQUIRE(run_cli({"sweep", kSweep, "--out", tmp("whole"), "-q"}).code == 0);
 
     // Three shards on different thread counts, merged.
     for (int k = 1; k <= 3; ++k) {
-        const auto r = caseload_cli({"sweep", kSweep, "--shard", std::to_string(k) + "/3", "--out", tmp(shard_dir(k)),
+        const auto r = run_cli({"sweep", kSweep, "--shard", std::to_string(k) + "/3", "--out", tmp(shard_dir(k)),
                             "-q", "-t", std::to_string(k)});
         REQUIRE_MESSAGE(r.code == 0, r.err);
         CHECK(lines(slurp(fs::path(tmp(shard_dir(k))) / "summary.csv")) == 1 + 2 * model::kMetricCount);
         CHECK_FALSE(fs::exists(fs::path(tmp(shard_dir(k))) / "sensitivity.csv"));
     }
-    const auto m = caseload_cli({"merge", tmp("s2"), tmp("s3"), tmp("s1"), "--out", tmp("merged"), "-q"});
+    const auto m = run_cli({"merge", tmp("s2"), tmp("s3"), tmp("s1"), "--out", tmp("merged"), "-q"});
     REQUIRE_MESSAGE(m.code == 0, m.err);
     check_same(tmp("whole"), tmp("merged"));
     CHECK(m.out.find("waitlist_mean") != std::string::npos);
@@ -172,12 +156,12 @@ TEST_CASE("sweep: whole = sharded + merged = resumed after a stop, byte for byte
         std::ofstream(folder.staging() / "points" / ".3.csv.partial-1") << "0,0,9,3,waitlist_mean,1";
     }
     CHECK_FALSE(fs::exists(tmp("resumed")));
-    const auto again = caseload_cli({"sweep", kSweep, "--out", tmp("resumed"), "--resume", "-t", "1"});
+    const auto again = run_cli({"sweep", kSweep, "--out", tmp("resumed"), "--resume", "-t", "1"});
     REQUIRE_MESSAGE(again.code == 0, again.err);
     CHECK(again.err.find("resuming, 2 points done already") != std::string::npos);
     check_same(tmp("whole"), tmp("resumed"));
     // Resuming a finished sweep does nothing.
-    const auto done = caseload_cli({"sweep", kSweep, "--out", tmp("resumed"), "--resume"});
+    const auto done = run_cli({"sweep", kSweep, "--out", tmp("resumed"), "--resume"});
     CHECK(done.code == 0);
     CHECK(done.err.find("nothing to do") != std::string::npos);
 }
@@ -185,67 +169,67 @@ TEST_CASE("sweep: whole = sharded + merged = resumed after a stop, byte for byte
 TEST_CASE("merge refuses missing and duplicate points, naming them, and folders of another sweep") {
     Scratch tmp;
     for (int k = 1; k <= 3; ++k)
-        REQUIRE(caseload_cli({"sweep", kSweep, "--shard", std::to_string(k) + "/3", "--out", tmp(shard_dir(k)), "-q"})
+        REQUIRE(run_cli({"sweep", kSweep, "--shard", std::to_string(k) + "/3", "--out", tmp(shard_dir(k)), "-q"})
                     .code == 0);
-    auto r = caseload_cli({"merge", tmp("s1"), tmp("s3"), "--out", tmp("m1")});
+    auto r = run_cli({"merge", tmp("s1"), tmp("s3"), "--out", tmp("m1")});
     CHECK(r.code == 2);
     CHECK(r.err.find("missing points: 1, 4") != std::string::npos);  // shard 2 of 3 holds points 1 and 4
     CHECK_FALSE(fs::exists(tmp("m1")));
 
-    r = caseload_cli({"merge", tmp("s1"), tmp("s2"), tmp("s3"), tmp("s2"), "--out", tmp("m2")});
+    r = run_cli({"merge", tmp("s1"), tmp("s2"), tmp("s3"), tmp("s2"), "--out", tmp("m2")});
     CHECK(r.code == 2);
     CHECK(r.err.find("points in more than one folder: 1 (in " + tmp("s2") + " and " + tmp("s2") + "), 4") !=
           std::string::npos);
     CHECK_FALSE(fs::exists(tmp("m2")));
 
     // Another seed is another sweep.
-    REQUIRE(caseload_cli({"sweep", kSweep, "--shard", "2/3", "--seed", "6", "--out", tmp("other"), "-q"}).code == 0);
-    r = caseload_cli({"merge", tmp("s1"), tmp("other"), tmp("s3"), "--out", tmp("m3")});
+    REQUIRE(run_cli({"sweep", kSweep, "--shard", "2/3", "--seed", "6", "--out", tmp("other"), "-q"}).code == 0);
+    r = run_cli({"merge", tmp("s1"), tmp("other"), tmp("s3"), "--out", tmp("m3")});
     CHECK(r.code == 2);
     CHECK(r.err.find("not parts of the same sweep") != std::string::npos);
 
     // An unfinished shard is named as such.
-    r = caseload_cli({"merge", tmp("s1"), tmp("never"), "--out", tmp("m4")});
+    r = run_cli({"merge", tmp("s1"), tmp("never"), "--out", tmp("m4")});
     CHECK(r.code == 2);
     CHECK(r.err.find("no such folder") != std::string::npos);
 }
 
 TEST_CASE("sweep: results are never silently overwritten, resume refuses another sweep") {
     Scratch tmp;
-    REQUIRE(caseload_cli({"sweep", kSweep, "--out", tmp("a"), "-q"}).code == 0);
+    REQUIRE(run_cli({"sweep", kSweep, "--out", tmp("a"), "-q"}).code == 0);
     const auto stamp = fs::last_write_time(fs::path(tmp("a")) / "sweep.csv");
-    auto r = caseload_cli({"sweep", kSweep, "--out", tmp("a"), "-q"});
+    auto r = run_cli({"sweep", kSweep, "--out", tmp("a"), "-q"});
     CHECK(r.code == 2);
     CHECK(r.err.find("--force") != std::string::npos);
     CHECK(fs::last_write_time(fs::path(tmp("a")) / "sweep.csv") == stamp);
-    r = caseload_cli({"sweep", kSweep, "--out", tmp("a"), "--resume", "-r", "3", "-q"});
+    r = run_cli({"sweep", kSweep, "--out", tmp("a"), "--resume", "-r", "3", "-q"});
     CHECK(r.code == 2);
     CHECK(r.err.find("different sweep") != std::string::npos);
-    r = caseload_cli({"sweep", kSweep, "--out", tmp("a"), "--force", "-r", "3", "-q"});
+    r = run_cli({"sweep", kSweep, "--out", tmp("a"), "--force", "-r", "3", "-q"});
     CHECK(r.code == 0);
     CHECK(lines(slurp(fs::path(tmp("a")) / "sweep.csv")) == 1 + 6 * 3 * model::kMetricCount);
-    r = caseload_cli({"sweep", kSweep, "--shard", "4/3", "-q"});
+    r = run_cli({"sweep", kSweep, "--shard", "4/3", "-q"});
     CHECK(r.code == 2);
     CHECK(r.err.find("1 <= K <= N") != std::string::npos);
-    r = caseload_cli({"sweep", kSweep, "--resume", "-q"});
+    r = run_cli({"sweep", kSweep, "--resume", "-q"});
     CHECK(r.code == 2);
     CHECK(r.err.find("--resume needs --out") != std::string::npos);
 }
 
 TEST_CASE("the usage lists sweep and merge, one command a line") {
-    const auto r = caseload_cli({"--help"});
+    const auto r = run_cli({"--help"});
     CHECK(r.out.find("\n  sweep FILE ") != std::string::npos);
     CHECK(r.out.find("\n  merge DIR... ") != std::string::npos);
     CHECK(r.out.find("\n  validate FILE... ") != std::string::npos);
     CHECK(r.out.find("\n  trace FILE ") != std::string::npos);
-    const auto h = caseload_cli({"sweep", "--help"});
+    const auto h = run_cli({"sweep", "--help"});
     CHECK(h.code == 0);
     CHECK(h.out.find("--shard") != std::string::npos);
     CHECK(h.out.find("--resume") != std::string::npos);
 }
 
 TEST_CASE("validate checks every point of a sweep file") {
-    auto r = caseload_cli({"validate", kSweep});
+    auto r = run_cli({"validate", kSweep});
     CHECK(r.code == 0);
     CHECK(r.out.find("sweep: 6 points x 4 replications") != std::string::npos);
 }
@@ -261,7 +245,7 @@ TEST_CASE("sweep: a Latin hypercube runs its points, values within their ranges"
                            "    workforce.caseload_norm: {from: 9.5, to: 12}\n"
                            "    workforce.workers: {from: 3, to: 5, integer: true}\n"
                            "    referrals.types.ots.length.mean: {from: 50d, to: 70d}\n";
-    const auto r = caseload_cli({"sweep", file.string(), "--out", tmp("lhs"), "-q"});
+    const auto r = run_cli({"sweep", file.string(), "--out", tmp("lhs"), "-q"});
     fs::remove(file);
     REQUIRE_MESSAGE(r.code == 0, r.err);
     std::istringstream design(slurp(fs::path(tmp("lhs")) / "design.csv"));

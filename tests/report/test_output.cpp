@@ -1,6 +1,7 @@
 #include "caseload/report/output.hpp"
 #include "../helpers.hpp"
 
+
 #include <doctest/doctest.h>
 
 #include <cstdlib>
@@ -17,12 +18,7 @@ fs::path fresh_dir(const std::string& name) {
     fs::remove_all(p);
     return p;
 }
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using test::slurp;
 }  // namespace
 
 TEST_CASE("results folder: built aside, moved into place, never over an existing one") {

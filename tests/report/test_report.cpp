@@ -10,6 +10,7 @@
 #include "report/json_reader.hpp"
 #include "report/report_text.hpp"
 
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -29,19 +30,7 @@ namespace {
 
 const std::string kScenarios = std::string(CASELOAD_SOURCE_DIR) + "/scenarios/";
 
-struct Result {
-    int code;
-    std::string out, err;
-};
-
-Result run_cli(std::vector<std::string> args) {
-    args.insert(args.begin(), "caseload");
-    std::vector<const char*> argv;
-    for (auto& a : args) argv.push_back(a.c_str());
-    std::ostringstream out, err;
-    const int code = cli::run(int(argv.size()), argv.data(), {out, err, false});
-    return {code, out.str(), err.str()};
-}
+using test::run_cli;
 
 fs::path tmp(const std::string& name) {
     const fs::path p = fs::temp_directory_path() / ("caseload_report_" + name + "_" + std::to_string(::getpid()));
@@ -49,12 +38,7 @@ fs::path tmp(const std::string& name) {
     return p;
 }
 
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using test::slurp;
 
 void spit(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; }
 

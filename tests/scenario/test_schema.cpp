@@ -17,6 +17,8 @@
 #include "caseload/scenario/schema.hpp"
 #include "caseload/scenario/sweep_file.hpp"
 
+#include "../helpers.hpp"
+
 #include <doctest/doctest.h>
 #include <yaml-cpp/yaml.h>
 
@@ -35,12 +37,7 @@ namespace {
 
 const fs::path kSource = CASELOAD_SOURCE_DIR;
 
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using caseload::test::slurp;
 
 // ---- a validator for the JSON Schema subset the generator emits ---------------
 
