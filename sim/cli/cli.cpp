@@ -468,8 +468,10 @@ int cmd_solve(const std::vector<std::string>& args, const Streams& io) {
     po::options_description d("options");
     d.add_options()("help,h", "show this help")(
         "vary", po::value<std::string>(&vary)->default_value("extra_fte"),
-        "the parameter to search: extra_fte (extra funded FTE from day 0, hired through the hiring process) or "
-        "workforce.workers")("from", po::value<long>(&from)->required(), "smallest value to try")(
+        "the whole-number parameter to search: extra_fte (extra funded FTE from day 0, hired through the hiring "
+        "process) or any dotted path of the scenario, as in sweep files (workforce.workers, "
+        "workforce.caseload_norm, interventions[0].fte, ...)")("from", po::value<long>(&from)->required(),
+                                                                  "smallest value to try")(
         "to", po::value<long>(&to)->required(), "largest value to try")(
         "metric", po::value<std::string>(&metric_name)->default_value("waitlist_mean"), "the metric (see README)")(
         "at-most", po::value<std::string>(&at_most), "target: a number, or a scenario file whose value it must not exceed")(
@@ -480,7 +482,7 @@ int cmd_solve(const std::vector<std::string>& args, const Streams& io) {
         "quiet,q", po::bool_switch(&c.quiet), "no progress on stderr");
     std::vector<std::string> files;
     if (!parse(args, d, "file", files,
-               "usage: caseload solve SCENARIO.yaml --from A --to B [--vary extra_fte|workforce.workers]\n"
+               "usage: caseload solve SCENARIO.yaml --from A --to B [--vary extra_fte|DOTTED.PATH]\n"
                "                      [--metric waitlist_mean] (--at-most X | --at-least X)\n"
                "Finds the smallest value for which the metric meets the target, with common random numbers.\n"
                "X is a number or a scenario file (then compared replication by replication, e.g. the baseline).\n"
@@ -489,14 +491,7 @@ int cmd_solve(const std::vector<std::string>& args, const Streams& io) {
         return kExitOk;
     if (files.size() != 1) throw UsageError("solve takes exactly one scenario file");
     if (at_most.empty() == at_least.empty()) throw UsageError("give exactly one of --at-most and --at-least");
-    if (vary != "extra_fte" && vary != "workforce.workers")
-        throw UsageError("--vary must be extra_fte or workforce.workers" +
-                         std::string(scenario::nearest(vary, {"extra_fte", "workforce.workers"}).empty()
-                                         ? ""
-                                         : " (did you mean '" + scenario::nearest(vary, {"extra_fte", "workforce.workers"}) + "'?)"));
     if (from > to || from < 0) throw UsageError("--from must be at least 0 and not above --to");
-    if (vary == "workforce.workers" && (from < 1 || to > scenario::kMaxWorkers))
-        throw UsageError("workforce.workers must stay between 1 and " + std::to_string(scenario::kMaxWorkers));
     const model::MetricInfo* metric = nullptr;
     std::vector<std::string> names;
     for (const auto& mi : model::kMetrics) {
@@ -508,7 +503,20 @@ int cmd_solve(const std::vector<std::string>& args, const Streams& io) {
         throw UsageError("unknown metric '" + metric_name + "'" + (sug.empty() ? "" : " (did you mean '" + sug + "'?)"));
     }
 
-    auto base = scenario::load_scenario(files[0]);
+    // The file loaded once; each value tried is an override of its YAML tree,
+    // checked like a value typed into the file.
+    const scenario::BaseScenario file(files[0]);
+    if (vary != "extra_fte") {
+        const auto& paths = file.override_paths();
+        if (!std::binary_search(paths.begin(), paths.end(), vary)) {
+            std::vector<std::string> choices = paths;
+            choices.emplace_back("extra_fte");
+            const std::string sug = scenario::nearest(vary, choices);
+            throw UsageError("--vary: '" + vary + "' is not a value of " + files[0] + "; expected extra_fte or a dotted "
+                             "path such as workforce.workers" + (sug.empty() ? "" : " (did you mean '" + sug + "'?)"));
+        }
+    }
+    auto base = file.scenario();
     apply_overrides(base, c);
     experiment::SolveSpec spec;
     spec.from = from;
@@ -518,15 +526,19 @@ int cmd_solve(const std::vector<std::string>& args, const Streams& io) {
     const std::string target = spec.at_most ? at_most : at_least;
     spec.run.threads = c.threads;
     spec.scenario_for = [&](long v) {
-        auto s = base;
-        if (vary == "workforce.workers") {
-            s.workforce.workers = int(v);
-        } else if (v > 0) {
-            scenario::InterventionSpec extra;
-            extra.type = scenario::InterventionSpec::Type::extra_workers;
-            extra.fte = double(v);
-            s.interventions.push_back(extra);
+        scenario::Scenario s;
+        if (vary == "extra_fte") {
+            s = file.scenario();
+            if (v > 0) {
+                scenario::InterventionSpec extra;
+                extra.type = scenario::InterventionSpec::Type::extra_workers;
+                extra.fte = double(v);
+                s.interventions.push_back(extra);
+            }
+        } else {
+            s = file.with({scenario::Override{vary, std::to_string(v), scenario::Location{"--vary " + vary, 0, 0}}});
         }
+        apply_overrides(s, c);
         return s;
     };
     std::string target_text;
@@ -574,7 +586,7 @@ int cmd_solve(const std::vector<std::string>& args, const Streams& io) {
         io.out << "Answer: no value in range meets the target with 95% confidence";
     if (result.by_mean) io.out << "; on the mean it is met from " << *result.by_mean;
     io.out << ".\n";
-    if (result.by_mean && result.confidently)
+    if (result.by_mean && result.confidently && *result.by_mean != *result.confidently)
         io.out << "The break-even lies between " << *result.by_mean << " and " << *result.confidently
                << "; more replications narrow it.\n";
     return kExitOk;

@@ -6,6 +6,12 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <unistd.h>
 
 using namespace caseload;
 
@@ -56,4 +62,41 @@ TEST_CASE("break-even against a paired target, and out of range") {
     const auto none = experiment::solve(spec);
     CHECK_FALSE(none.by_mean);
     CHECK_FALSE(none.confidently);
+}
+
+TEST_CASE("solve from the command line varies any dotted path of the file") {
+    // One worker whose caseload norm is the number of servers: the same
+    // M/M/c as above, searched through `--vary workforce.caseload_norm`.
+    const double a = 8.0;
+    const int c_star = 11;
+    const double target = std::sqrt(stats::mmc_mean_wait(c_star, a) * stats::mmc_mean_wait(c_star - 1, a));
+    const auto dir = std::filesystem::temp_directory_path() / ("caseload_solve_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const auto file = dir / "mmc.yaml";
+    std::ofstream(file) << "name: mmc\nhorizon: 20000d\nwarmup: 200d\nreplications: 10\nseed: 3\n"
+                           "referrals:\n  rate_per_week: 56\n  types:\n"
+                           "    ots: {share: 1.0, length: {distribution: exponential, mean: 1d}, weight: 1}\n"
+                           "workforce: {workers: 1, fte: 1.0, caseload_norm: 40}\n";
+    char target_text[64];
+    std::snprintf(target_text, sizeof target_text, "%.17g", target);
+    const auto r = test::run_cli({"solve", file.string(), "--vary", "workforce.caseload_norm", "--from", "9", "--to",
+                                  "40", "--metric", "time_to_help_mean_days", "--at-most", target_text, "-q"});
+    INFO(r.err);
+    CHECK(r.code == 0);
+    CHECK(r.out.find("Answer: workforce.caseload_norm = " + std::to_string(c_star) + " meets the target") !=
+          std::string::npos);
+
+    SUBCASE("a path the file does not have, with the nearest one") {
+        const auto bad = test::run_cli({"solve", file.string(), "--vary", "workforce.caseload_nrom", "--from", "9",
+                                        "--to", "40", "--at-most", "1"});
+        CHECK(bad.code == 2);
+        CHECK(bad.err.find("did you mean 'workforce.caseload_norm'") != std::string::npos);
+    }
+    SUBCASE("a value the scenario rules refuse names the option") {
+        const auto bad = test::run_cli({"solve", file.string(), "--vary", "workforce.workers", "--from", "0", "--to",
+                                        "0", "--at-most", "1"});
+        CHECK(bad.code == 2);
+        CHECK(bad.err.find("--vary workforce.workers") != std::string::npos);
+    }
+    std::filesystem::remove_all(dir);
 }
