@@ -18,6 +18,10 @@ stats::Interval clamp(stats::Interval ci, const model::MetricInfo& mi) {
 }
 }  // namespace
 
+double caseload_places(const scenario::Scenario& s) {
+    return s.workforce.caseload_norm * s.workforce.fte * double(s.workforce.workers);
+}
+
 std::vector<double> values(const ExperimentResult& r, model::Metric m) {
     std::vector<double> out;
     out.reserve(r.replications.size());
@@ -82,16 +86,36 @@ Summary summarize(const ExperimentResult& r) {
     const double window_years = (r.scenario.horizon_days - r.scenario.warmup_days) / scenario::kDaysPerYear;
     const double level = std::max(s[Metric::waitlist_mean].ci.mean, 0.0);
     const double growth_over_window = st.growth_per_year.mean * window_years;
+    // A replication tipped when its waitlist ended above all caseload places
+    // and ten times the median level: far beyond the tail of a settled queue
+    // (for a geometric queue length, P(Q > 10 x mean) is about e^-10). Only
+    // with the workforce loops on: without them the system cannot tip, and a
+    // small queue under heavy load exceeds its few places by chance.
+    const double places = caseload_places(r.scenario);
+    const double tip_level = std::max(places, 10.0 * quantile(values(r, Metric::waitlist_mean), 0.5));
+    st.replications = int(r.replications.size());
+    if (s.workforce_dynamics)
+        for (const auto& rep : r.replications) st.tipped += rep[Metric::waitlist_end] > tip_level ? 1 : 0;
     if (st.stopped_at_bound > 0) {
         st.unstable = true;
         st.reason = std::to_string(st.stopped_at_bound) + " replication(s) stopped when the waitlist reached " +
                     std::to_string(r.scenario.waitlist.max_length) + " families";
     } else if (st.growth_per_year.n >= 2 && st.growth_per_year.low > 0 && growth_over_window > 5.0 &&
-               growth_over_window > 0.5 * level) {
+               growth_over_window > 0.5 * level && growth_over_window > 0.02 * places) {
         // Significant upward trend, and over the window it adds at least half
-        // the average level: the queue is not settling around a mean.
+        // the average level and 2% of all caseload places: the queue is not
+        // settling around a mean (a drift of a family a year on a short
+        // waitlist is not instability).
         st.unstable = true;
         st.reason = "the waitlist keeps growing after warm-up";
+    } else if (st.tipped > 0) {
+        // A spiral in some replications only: the others settle, so the mean
+        // trend need not be significant, yet the mean mixes two regimes.
+        st.unstable = true;
+        st.reason = std::to_string(st.tipped) + " of " + std::to_string(st.replications) +
+                    " replications ended with more families waiting than all caseloads hold together (" +
+                    std::to_string(std::llround(places)) + " places) and ten times the median level: the workload "
+                    "spiral";
     }
 
     // Warm-up check: MSER-5 on the mean weekly waitlist and load after the

@@ -66,13 +66,15 @@ std::string time_to_help_distribution_csv(const std::vector<ExperimentResult>& r
 
 std::string checks_csv(const std::vector<ExperimentResult>& results, const std::vector<Summary>& summaries) {
     std::ostringstream o;
-    o << "scenario,unstable,reason,stopped_at_bound,growth_per_year,warmup_looks_short,warmup_extra_days\n";
+    o << "scenario,unstable,reason,stopped_at_bound,growth_per_year,warmup_looks_short,warmup_extra_days,tipped,"
+         "replications\n";
     for (std::size_t s = 0; s < results.size(); ++s) {
         const auto& st = summaries[s].stability;
         const auto& wu = summaries[s].warmup;
         o << csv_field(results[s].scenario.name) << ',' << (st.unstable ? "true" : "false") << ','
           << csv_field(st.reason) << ',' << st.stopped_at_bound << ',' << number(st.growth_per_year.mean) << ','
-          << (wu.looks_short ? "true" : "false") << ',' << number(wu.suggested_extra_days) << '\n';
+          << (wu.looks_short ? "true" : "false") << ',' << number(wu.suggested_extra_days) << ',' << st.tipped << ','
+          << st.replications << '\n';
     }
     return o.str();
 }
@@ -216,6 +218,9 @@ ReportData read_results(const fs::path& dir) {
             c.growth_per_year = t.number(r, c_g);
             c.warmup_looks_short = t.boolean(r, c_w);
             c.warmup_extra_days = t.number(r, c_x);
+            // Added later: folders written before have no such columns.
+            if (t.has_column("tipped")) c.tipped = int(t.integer(r, t.column("tipped")));
+            if (t.has_column("replications")) c.replications = int(t.integer(r, t.column("replications")));
         }
         const std::string censored(model::info(model::Metric::time_to_help_censored_share).name);
         for (std::size_t s = 0; s < n; ++s) {

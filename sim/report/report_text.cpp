@@ -392,6 +392,10 @@ std::vector<std::string> warning_lines(const ScenarioInfo& s, const Checks& c, L
                 c.stopped_at_bound > 0
                     ? std::to_string(c.stopped_at_bound) + " herhaling(en) stopten toen de wachtlijst " +
                           std::to_string(s.waitlist_max_length) + " gezinnen bereikte"
+                : c.reason.find("workload spiral") != std::string::npos
+                    ? std::to_string(c.tipped) + " van de " + std::to_string(c.replications) +
+                          " herhalingen eindigden met meer wachtende gezinnen dan alle caseloads samen kunnen "
+                          "dragen: de werkdrukspiraal"
                     : std::string("de wachtlijst blijft groeien na de inloopperiode");
             out.push_back(s.name + " is INSTABIEL: " + reason + " (ongeveer " + fmt_value(c.growth_per_year, "", lang) +
                           " gezinnen per jaar). De wachtlijst en de wachttijden hangen af van de looptijd; het zijn "

@@ -66,6 +66,65 @@ TEST_CASE("stability: a growing waitlist is flagged, a settled one is not") {
     CHECK(s1.stability.growth_per_year.contains(365.25 * 0.1));
 }
 
+namespace {
+
+// A result with hand-set replication figures: the stability judgement alone.
+experiment::ExperimentResult fake_result(const std::vector<double>& waitlist_end, const std::vector<double>& growth,
+                                         double level) {
+    experiment::ExperimentResult r;
+    r.scenario = test::mmc(100, 14, 0.9, 300, 30 * 365.25, 15 * 365.25, int(waitlist_end.size()));  // 1,400 places
+    r.scenario.workforce.attrition.per_year = 0.15;  // the workforce loops on: a replication can tip
+    for (std::size_t i = 0; i < waitlist_end.size(); ++i) {
+        model::ReplicationResult rep;
+        rep.replication = std::uint32_t(i);
+        rep.metrics[static_cast<std::size_t>(Metric::waitlist_end)] = waitlist_end[i];
+        rep.metrics[static_cast<std::size_t>(Metric::waitlist_mean)] = level;
+        rep.metrics[static_cast<std::size_t>(Metric::waitlist_growth_per_year)] = growth[i];
+        r.replications.push_back(rep);
+    }
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("stability: replications that tip into the spiral are flagged although the mean trend is not significant") {
+    // 9 settled replications and one that ended with 5,000 families waiting
+    // (more than the 1,400 places): the mean trend's interval spans 0.
+    std::vector<double> end(10, 20.0), growth{-3, 2, -1, 0.5, -2, 1, -0.5, 0, 1.5, 300};
+    end[9] = 5000;
+    auto s = experiment::summarize(fake_result(end, growth, 20));
+    REQUIRE(s.stability.growth_per_year.low < 0);
+    CHECK(s.stability.unstable);
+    CHECK(s.stability.tipped == 1);
+    CHECK(s.stability.replications == 10);
+    CHECK(s.stability.reason.find("1 of 10 replications") != std::string::npos);
+    // Without workforce dynamics nothing can tip: a long queue is chance.
+    auto plain = fake_result(end, growth, 20);
+    plain.scenario.workforce.attrition.per_year = 0;
+    CHECK(experiment::summarize(plain).stability.tipped == 0);
+    // Above the places but not ten times the median level (200): not tipped.
+    end[9] = 1500;
+    CHECK(experiment::summarize(fake_result(end, growth, 200)).stability.tipped == 0);
+    // The same with every replication settled: stable.
+    end[9] = 20;
+    growth[9] = 0;
+    s = experiment::summarize(fake_result(end, growth, 20));
+    CHECK_FALSE(s.stability.unstable);
+    CHECK(s.stability.tipped == 0);
+}
+
+TEST_CASE("stability: a drift of a family a year on a short waitlist is not instability") {
+    // Significant (every replication +0.8..1.0 a year) and over the 15-year
+    // window more than half the level of 6.5, but 14 families is 1% of the
+    // 1,400 places: not flagged. Ten times the drift is.
+    const std::vector<double> end(3, 8.0);
+    auto s = experiment::summarize(fake_result(end, {0.8, 0.9, 1.0}, 6.5));
+    REQUIRE(s.stability.growth_per_year.low > 0);
+    CHECK_FALSE(s.stability.unstable);
+    s = experiment::summarize(fake_result(end, {8, 9, 10}, 6.5));
+    CHECK(s.stability.unstable);
+}
+
 TEST_CASE("warm-up check: too short a warm-up on a slowly filling system is noticed") {
     // 5,000 families in care at steady state, a year to fill, and no warm-up.
     const auto sc = test::mmc(50, 10, 0.97, 365, 3000, 0, 6, 1);

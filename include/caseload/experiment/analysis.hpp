@@ -20,8 +20,16 @@ struct Stability {
     bool unstable = false;
     stats::Interval growth_per_year;  // waitlist trend after warm-up, families/year
     int stopped_at_bound = 0;         // replications stopped when the waitlist hit waitlist.max_length
+    // Replications that ended with more families waiting than all caseloads
+    // hold together (norm x funded FTE): the workload spiral, in some
+    // replications only, which the mean over replications can hide.
+    int tipped = 0;
+    int replications = 0;
     std::string reason;               // why it is flagged, in words
 };
+
+// All caseload places at the start: norm x FTE x funded positions.
+[[nodiscard]] double caseload_places(const scenario::Scenario& s);
 
 struct WarmupCheck {
     bool looks_short = false;

@@ -55,7 +55,11 @@ struct MetricInfo {
     // The range the true mean must lie in: intervals are cut to it, which
     // keeps their coverage (a waitlist cannot be negative).
     [[nodiscard]] constexpr double min() const { return metric == Metric::waitlist_growth_per_year ? -1e300 : 0.0; }
-    [[nodiscard]] constexpr double max() const { return unit == "share" ? 1.0 : 1e300; }
+    // Shares of something are at most 1; turnover is a rate (departures per
+    // FTE-year, shown as a percentage) and can exceed 100% a year.
+    [[nodiscard]] constexpr double max() const {
+        return unit == "share" && metric != Metric::turnover_per_year ? 1.0 : 1e300;
+    }
 };
 
 inline constexpr std::array<MetricInfo, kMetricCount> kMetrics{{

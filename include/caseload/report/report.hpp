@@ -97,6 +97,8 @@ struct Checks {
     bool unstable = false;
     std::string reason;  // in English, as the analysis gave it
     int stopped_at_bound = 0;
+    int tipped = 0;        // replications whose waitlist ended above all caseload places
+    int replications = 0;
     double growth_per_year = 0;
     bool warmup_looks_short = false;
     double warmup_extra_days = 0;
