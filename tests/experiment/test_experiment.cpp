@@ -169,3 +169,17 @@ TEST_CASE("verdicts know which direction is better") {
     CHECK(cmp[std::size_t(Metric::time_to_help_mean_days)].verdict == experiment::Verdict::no_clear_difference);
     CHECK(cmp[std::size_t(Metric::load_per_fte_mean)].verdict == experiment::Verdict::not_rated);
 }
+
+TEST_CASE("every metric's interval holds its mean, turnover above 100% a year included") {
+    auto sc = test::mmc(10, 5, 0.6, 30, 3 * 365.25, 100, 5, 9);
+    sc.workforce.attrition.per_year = 3.0;  // three departures per FTE-year
+    const auto s = experiment::summarize(experiment::run_experiments({sc})[0]);
+    REQUIRE(s[Metric::turnover_per_year].ci.mean > 1.0);
+    for (const auto& mi : model::kMetrics) {
+        const auto& ci = s[mi.metric].ci;
+        if (std::isnan(ci.mean) || std::isnan(ci.low)) continue;
+        INFO(mi.name << ": " << ci.mean << " [" << ci.low << ", " << ci.high << "]");
+        CHECK(ci.low <= ci.mean);
+        CHECK(ci.mean <= ci.high);
+    }
+}
