@@ -234,6 +234,11 @@ public:
         referral_timer_ = calendar_.add_timer(kReferral, kPrioArrival);
         tick_timer_ = calendar_.add_timer(kTick, kPrioTick);
         schedule_next_referral(0.0);
+        // Interventions from day 0 shape the organisation the run starts
+        // with: the initial caseloads are filled to the caps they set (a norm
+        // of 10 from day 0 is the same as a file with norm 10).
+        for (std::size_t i = 0; i < sc_.interventions.size(); ++i)
+            if (sc_.interventions[i].at_days <= 0.0) on_intervention(std::uint32_t(i));
         if (sc_.initial.caseload_share > 0) fill_initial();
         for (std::size_t w = 0; w < workers_.size(); ++w) start_clocks(w);
         if (sc_.triage.review_every_days) {
@@ -241,7 +246,7 @@ public:
             if (*sc_.triage.review_every_days < horizon_) calendar_.set_timer(review_timer_, *sc_.triage.review_every_days);
         }
         for (std::size_t i = 0; i < sc_.interventions.size(); ++i)
-            if (sc_.interventions[i].at_days < horizon_)
+            if (sc_.interventions[i].at_days > 0.0 && sc_.interventions[i].at_days < horizon_)
                 calendar_.schedule(sc_.interventions[i].at_days, kIntervention, std::uint32_t(i), kPrioLoss);
         if (warmup_ > 0.0)
             calendar_.schedule(warmup_, kWarmupEnd, 0, kPrioWarmup);
@@ -701,10 +706,14 @@ private:
             }
             case T::extra_workers: {
                 // Funded FTE up; the new positions are filled through hiring.
+                // Positions of the scenario's FTE, and one part-time position
+                // for what remains (0.4 FTE is a 0.4 position, not nothing).
                 const double per = sc_.workforce.fte;
-                const auto positions = static_cast<std::size_t>(std::llround(v.fte / per));
+                const auto whole = static_cast<std::size_t>(std::floor(v.fte / per + 1e-9));
+                const double rest = v.fte - double(whole) * per;
+                const std::size_t positions = whole + (rest > 1e-9 ? 1 : 0);
                 for (std::size_t i = 0; i < positions; ++i) {
-                    const std::size_t w = add_position(per);
+                    const std::size_t w = add_position(i < whole ? per : rest);
                     const double delay = hiring_delay_(hiring_rng_);
                     if (now_ + delay < horizon_) calendar_.schedule(now_ + delay, kHire, std::uint32_t(w), kPrioRelease);
                 }

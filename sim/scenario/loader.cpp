@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <set>
@@ -400,6 +401,16 @@ public:
                 field(e, ip, key, [&](const auto& x, const auto& p) { out_value = share(x, p); });
             };
             auto need = [&](const char* key) { (void)require(e, ip, key); };
+            // A type whose effects all default to "no change" needs one of them
+            // written: without, it would run and change nothing.
+            auto need_one_of = [&](std::initializer_list<const char*> keys) {
+                std::string names;
+                for (const char* k : keys) {
+                    if (e[k]) return;
+                    names += names.empty() ? std::string("'") + k + "'" : std::string(" or '") + k + "'";
+                }
+                fail(e, ip, "a " + t + " intervention without " + names + " has no effect; expected at least one of them");
+            };
             switch (v.type) {
                 case T::caseload_norm:
                     check_keys(e, ip, {"type", "at", "norm", "share"});
@@ -437,6 +448,7 @@ public:
                     check_keys(e, ip, {"type", "at", "nurses", "visits_per_week", "psychiatry_share", "length_multiplier",
                                        "weight_multiplier"});
                     need("nurses");
+                    need_one_of({"length_multiplier", "weight_multiplier"});
                     field(e, ip, "nurses", [&](const auto& x, const auto& p) { v.count = int(integer(x, p, 0, 10000)); });
                     num("visits_per_week", v.visits_per_week, 0, 1000, "visits per nurse per week, at least 0");
                     shr("psychiatry_share", v.psychiatry_share);
@@ -445,12 +457,14 @@ public:
                     break;
                 case T::early_uvo:
                     check_keys(e, ip, {"type", "at", "dv_share", "repeat_multiplier", "extra_work"});
+                    need_one_of({"repeat_multiplier", "extra_work"});
                     shr("dv_share", v.dv_share);
                     num("repeat_multiplier", v.repeat_multiplier, 0, 1, "a multiplier between 0 and 1");
                     field(e, ip, "extra_work", [&](const auto& x, const auto& p) { v.extra_work_days = duration(x, p, true); });
                     break;
                 case T::local_team_cooperation:
                     check_keys(e, ip, {"type", "at", "referral_reduction", "length_multiplier"});
+                    need_one_of({"referral_reduction", "length_multiplier"});
                     shr("referral_reduction", v.referral_reduction);
                     num("length_multiplier", v.length_multiplier, 0.01, 1, "a multiplier between 0.01 and 1");
                     break;
@@ -1080,6 +1094,13 @@ void validate(const Loaded& l) {
         throw ScenarioError(at(l, l.provenance.count("warmup") ? "warmup" : "horizon"), "warmup",
                             "warm-up (" + format_number(s.warmup_days) + "d) must be shorter than the horizon (" +
                                 format_number(s.horizon_days) + "d)");
+    for (const auto& v : s.interventions)
+        if (v.at_days >= s.horizon_days)
+            throw ScenarioError(at(l, l.provenance.count("horizon") ? "horizon" : "interventions"), "interventions",
+                                std::string("the ") + to_string(v.type) + " intervention starts at " +
+                                    format_number(v.at_days) + "d, not before the horizon (" +
+                                    format_number(s.horizon_days) + "d), so it would change nothing; expected a "
+                                    "start before the horizon");
     double total = 0;
     for (const auto& t : s.referrals.types) total += t.share;
     if (std::fabs(total - 1.0) > 1e-6)

@@ -104,12 +104,17 @@ TEST_CASE("each intervention at zero strength, or after the horizon, changes not
         "  - {type: spv_first_visit, at: 1y, nurses: 3, length_multiplier: 1, weight_multiplier: 1}\n",
         "  - {type: early_uvo, at: 1y, repeat_multiplier: 1, extra_work: 0d}\n",
         "  - {type: local_team_cooperation, at: 1y, referral_reduction: 0, length_multiplier: 1}\n",
-        "  - {type: extra_workers, at: 20y, fte: 10}\n",
-        "  - {type: caseload_norm, at: 20y, norm: 5}\n",
-        "  - {type: local_team_cooperation, at: 20y, referral_reduction: 0.5}\n",
+        // after the horizon (the loader refuses these; the model must still
+        // ignore them): moved past the 8-year horizon after loading
+        "  - {type: extra_workers, at: 7y, fte: 10}\n",
+        "  - {type: caseload_norm, at: 7y, norm: 5}\n",
+        "  - {type: local_team_cooperation, at: 7y, referral_reduction: 0.5}\n",
     };
     std::vector<scenario::Scenario> all{scenario::parse_scenario(kBase, "base.yaml")};
-    for (const auto& n : neutral) all.push_back(with(n));
+    for (const auto& n : neutral) {
+        all.push_back(with(n));
+        if (n.find("at: 7y") != std::string::npos) all.back().interventions.back().at_days = 20 * 365.25;
+    }
     const auto res = experiment::run_experiments(all);
     for (std::size_t i = 0; i < neutral.size(); ++i) {
         INFO(neutral[i]);
@@ -162,4 +167,52 @@ TEST_CASE("extra workers are hired through the hiring process") {
         if (day > 3 * 365.25 && day < 3 * 365.25 + 59) CHECK(b.weekly[k].vacancies >= a.weekly[k].vacancies + 6 - 1e-9);
     }
     CHECK(b[Metric::fte_in_post_mean] > a[Metric::fte_in_post_mean] + 4);
+}
+
+TEST_CASE("an intervention from day 0 shapes the start: norm 10 from day 0 is a file with norm 10") {
+    // The initial caseloads are filled to the caps the day-0 interventions
+    // set, so the two spellings give the same runs, bit for bit.
+    auto a = scenario::parse_scenario(kBase + "initial: {caseload: 0.9}\n", "a.yaml");
+    auto b = with("  - {type: caseload_norm, at: 0d, norm: 7}\n");
+    b.initial = a.initial;
+    a.workforce.caseload_norm = 7;
+    a.replications = b.replications = 4;
+    const auto res = experiment::run_experiments({a, b});
+    CHECK(identical_runs(res[0], res[1]));
+}
+
+TEST_CASE("extra workers: a fraction of a position is a part-time position") {
+    auto at = [](const model::ReplicationResult& r, double day) {
+        for (const auto& w : r.weekly)
+            if (w.day >= day) return w;
+        return r.weekly.back();
+    };
+    const auto base = scenario::parse_scenario(kBase, "base.yaml");
+    for (const double fte : {0.4, 2.5}) {
+        CAPTURE(fte);
+        const auto sc = with("  - {type: extra_workers, at: 3y, fte: " + std::to_string(fte) + "}\n");
+        const auto a = model::simulate(base, 0);
+        const auto b = model::simulate(sc, 0);
+        // Just after the posts open (before the 60-day hiring delay ends),
+        // the vacancies are up by exactly the FTE asked for.
+        const double day = 3 * 365.25 + 7;
+        CHECK(at(b, day).vacancies - at(a, day).vacancies == doctest::Approx(fte).epsilon(1e-9));
+    }
+}
+
+TEST_CASE("interventions the loader refuses: no effect written, or a start after the horizon") {
+    auto error = [](const std::string& item) {
+        try {
+            (void)with(item);
+        } catch (const scenario::ScenarioError& e) {
+            return std::string(e.what());
+        }
+        return std::string("loaded");
+    };
+    CHECK(error("  - {type: spv_first_visit, at: 0d, nurses: 2}\n").find("has no effect") != std::string::npos);
+    CHECK(error("  - {type: early_uvo, at: 0d, dv_share: 0.3}\n").find("'repeat_multiplier' or 'extra_work'") !=
+          std::string::npos);
+    CHECK(error("  - {type: local_team_cooperation, at: 0d}\n").find("has no effect") != std::string::npos);
+    CHECK(error("  - {type: extra_workers, at: 100y, fte: 5}\n").find("not before the horizon") != std::string::npos);
+    CHECK(error("  - {type: early_uvo, at: 0d, extra_work: 1w}\n") == "loaded");
 }
