@@ -421,19 +421,36 @@ int cmd_validate(const std::vector<std::string>& args, const Streams& io) {
     return bad ? kExitBadInput : kExitOk;
 }
 
+// One row per event, then one `assign` (first worker) or `reassign` (after
+// a handover) row per assignment the event made, with the counts after it.
 struct CsvTrace : model::TraceSink {
     CsvTrace(std::ostream& o, std::atomic<bool>* stop_flag) : out(o), stop(stop_flag) {
         out << "day,event,family,worker,waitlist,with_worker,closed\n";
     }
+    void on_assign(double, std::int64_t family, std::int64_t worker, bool first) override {
+        assigned.push_back({family, worker, first});
+    }
     void on_event(double day, const char* kind, std::int64_t family, std::int64_t worker, std::size_t waitlist,
                   std::size_t with_worker, std::uint64_t closed) override {
         if (stop && stop->load(std::memory_order_relaxed)) throw experiment::Interrupted(0, 1);
+        row(day, kind, family, worker, waitlist, with_worker, closed);
+        for (const auto& a : assigned)
+            row(day, a.first ? "assign" : "reassign", a.family, a.worker, waitlist, with_worker, closed);
+        assigned.clear();
+    }
+    void row(double day, const char* kind, std::int64_t family, std::int64_t worker, std::size_t waitlist,
+             std::size_t with_worker, std::uint64_t closed) {
         out << report::number(day) << ',' << kind << ',';
         if (family >= 0) out << family;
         out << ',';
         if (worker >= 0) out << worker;
         out << ',' << waitlist << ',' << with_worker << ',' << closed << '\n';
     }
+    struct Assignment {
+        std::int64_t family, worker;
+        bool first;
+    };
+    std::vector<Assignment> assigned;
     std::ostream& out;
     std::atomic<bool>* stop;
 };

@@ -239,7 +239,11 @@ public:
         // of 10 from day 0 is the same as a file with norm 10).
         for (std::size_t i = 0; i < sc_.interventions.size(); ++i)
             if (sc_.interventions[i].at_days <= 0.0) on_intervention(std::uint32_t(i));
-        if (sc_.initial.caseload_share > 0) fill_initial();
+        if (sc_.initial.caseload_share > 0) {
+            filling_initial_ = true;  // the state at time 0, not events: no trace rows
+            fill_initial();
+            filling_initial_ = false;
+        }
         for (std::size_t w = 0; w < workers_.size(); ++w) start_clocks(w);
         if (sc_.triage.review_every_days) {
             review_timer_ = calendar_.add_timer(kReview, kPrioTick);
@@ -282,8 +286,9 @@ public:
                 default: break;
             }
             if (trace_)
-                trace_->on_event(now_, kind_name(ev.kind), subject_family_, subject_worker_, waiting_, with_worker_,
-                                 closed_total_);
+                trace_->on_event(now_, kind_name(ev.kind),
+                                 subject_family_ >= 0 ? std::int64_t(families_[std::size_t(subject_family_)].token) : -1,
+                                 subject_worker_, waiting_, with_worker_, closed_total_);
             if (waiting_ >= static_cast<std::size_t>(sc_.waitlist.max_length)) {
                 result_.hit_waitlist_bound = true;
                 break;
@@ -442,6 +447,7 @@ private:
         f.speed = sc_.effects.length_strength > 0 ? std::pow(intensity(w), sc_.effects.length_strength) : 1.0;
         f.closure_at = now_ + f.work / f.speed;
         f.closure = calendar_.schedule(f.closure_at, kClosure, id, kPrioRelease);
+        if (trace_ && !filling_initial_) trace_->on_assign(now_, f.token, std::int64_t(w), !f.helped);
         if (!f.helped) {
             f.helped = true;
             calendar_.cancel(f.escalate_event);
@@ -1095,6 +1101,7 @@ private:
     Time next_tick_ = kWeek;  // end of the current hazard segment
     kernel::TimerId review_timer_ = 0;
     std::int64_t subject_family_ = -1;
+    bool filling_initial_ = false;
     std::int64_t subject_worker_ = -1;
 
     bool sick_on_ = false, attrition_on_ = false, care_on_ = false, repeat_on_ = false, ramp_on_ = false,

@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -210,4 +212,59 @@ TEST_CASE("the time-to-help distribution: helped within k weeks") {
     for (std::size_t k = 1; k < model::kHelpedWeeks; ++k) CHECK(h[k] >= h[k - 1]);
     CHECK(h.back() <= 1.0);
     CHECK(h.back() > 0.99);
+}
+
+TEST_CASE("a trace is an audit: each case has its own number, and its assignments rebuild the time to help") {
+    // Workers leave and fall ill, so families are handed over; no warm-up,
+    // so every referral counts in the time-to-help metric.
+    const auto sc = scenario::parse_scenario(R"(
+name: audit
+horizon: 1500d
+warmup: 0d
+replications: 1
+seed: 11
+referrals:
+  rate_per_week: 9
+  types:
+    ots: {share: 1, length: {distribution: lognormal, mean: 120d, cv: 0.7}, weight: 1}
+workforce:
+  workers: 12
+  fte: 1
+  caseload_norm: 14
+  attrition: {per_year: 0.4}
+  sick_leave: {episodes_per_year: 2, long_after: 2w}
+  hiring: {delay: {distribution: fixed, value: 90d}}
+initial: {caseload: 0}
+)", "audit.yaml");
+    struct Audit : model::TraceSink {
+        std::map<std::int64_t, double> referred, first_help;
+        std::set<std::int64_t> reassigned;
+        int events = 0, duplicate_referrals = 0, assign_without_referral = 0, second_first = 0;
+        void on_event(double day, const char* kind, std::int64_t family, std::int64_t, std::size_t, std::size_t,
+                      std::uint64_t) override {
+            ++events;
+            const std::string k = kind;
+            if (k == "referral" || k == "repeat_referral") duplicate_referrals += !referred.emplace(family, day).second;
+        }
+        void on_assign(double day, std::int64_t family, std::int64_t, bool first) override {
+            // Called during the event, before its row: the referral itself may be this event.
+            if (first) second_first += !first_help.emplace(family, day).second;
+            else reassigned.insert(family);
+        }
+    } audit;
+    const auto r = model::simulate(sc, 0, &audit);
+    // Assignments are checked after the run: a referral's row comes after
+    // the assignment the referral itself made.
+    for (const auto& [family, day] : audit.first_help) audit.assign_without_referral += !audit.referred.count(family);
+    CHECK(audit.duplicate_referrals == 0);
+    CHECK(audit.second_first == 0);
+    CHECK(audit.assign_without_referral == 0);
+    CHECK(audit.reassigned.size() > 10);  // handovers happened
+    double total = 0;
+    for (const auto& [family, day] : audit.referred) {
+        const auto it = audit.first_help.find(family);
+        total += (it != audit.first_help.end() ? it->second : sc.horizon_days) - day;
+    }
+    REQUIRE(audit.referred.size() > 500);
+    CHECK(total / double(audit.referred.size()) == doctest::Approx(r[Metric::time_to_help_mean_days]).epsilon(1e-9));
 }

@@ -71,8 +71,13 @@ struct TraceSink {
     // After each event: its time and kind, the family and worker it concerns
     // (-1 when none), the waitlist length, the families with a worker, and the
     // cases closed so far.
+    // The family is its case number in this run (1, 2, ... in order of
+    // referral; never reused).
     virtual void on_event(double day, const char* kind, std::int64_t family, std::int64_t worker,
                           std::size_t waitlist, std::size_t with_worker, std::uint64_t closed) = 0;
+    // During an event, before its on_event: a family gets a case worker, its
+    // first (`first` true) or a later one after a handover.
+    virtual void on_assign(double /*day*/, std::int64_t /*family*/, std::int64_t /*worker*/, bool /*first*/) {}
 };
 
 // Run one replication of `scenario` with the streams of (scenario.seed, replication).
