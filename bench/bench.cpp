@@ -5,12 +5,17 @@
 //  2. The calibrated baseline (scenarios/baseline.yaml, full model) over 10
 //     years: events per replication, events per second on one thread, and the
 //     wall time of 1,000 replications on all threads.
+//  3. Memory against the horizon: one M/M/c replication of 20 and of 200
+//     years, the peak resident memory after each and the bytes its result
+//     keeps (the weekly series, the only part that grows with the horizon).
 //
 //   build/release/caseload_bench [replications] [threads] [trials] [baseline replications]
 
 #include "caseload/experiment/runner.hpp"
 #include "caseload/model/model.hpp"
 #include "caseload/scenario/loader.hpp"
+
+#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
@@ -77,6 +82,25 @@ void report(const char* label, const caseload::scenario::Scenario& sc, int reps,
     *best_out = best;
 }
 
+// Peak resident memory of this process so far, in MiB.
+double peak_rss_mib() {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return double(u.ru_maxrss) / 1024.0;  // kilobytes on Linux
+}
+
+void report_memory(const caseload::scenario::Scenario& sc) {
+    std::printf("\nmemory against the horizon (M/M/c above, one replication, one thread):\n");
+    for (const double years : {20.0, 200.0}) {
+        auto s = sc;
+        s.horizon_days = years * caseload::scenario::kDaysPerYear;
+        const auto r = caseload::model::simulate(s, 0);
+        std::printf("  %5.0f years: %llu events, peak RSS %.1f MiB, result keeps %zu weekly samples (%.2f MiB)\n",
+                    years, static_cast<unsigned long long>(r.events), peak_rss_mib(), r.weekly.size(),
+                    double(r.weekly.size() * sizeof(r.weekly[0])) / (1024.0 * 1024.0));
+    }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -107,5 +131,6 @@ int main(int argc, char** argv) {
     report("serial", base, base_reps, 1, trials, &b1);
     report("parallel", base, many, threads, std::max(1, trials / 2), &bn);
     std::printf("%d replications on %u threads: %.2f s (best)\n", many, threads, bn);
+    report_memory(sc);
     return 0;
 }
