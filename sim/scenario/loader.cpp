@@ -394,6 +394,7 @@ public:
                      nearest(t, names));
             InterventionSpec v;
             v.type = it->second;
+            check_keys(e, ip, schema::keys("intervention." + t));
             auto num = [&](const char* key, double& out_value, double lo, double hi, const char* what) {
                 field(e, ip, key, [&](const auto& x, const auto& p) { out_value = number_in(x, p, lo, hi, what); });
             };
@@ -413,18 +414,15 @@ public:
             };
             switch (v.type) {
                 case T::caseload_norm:
-                    check_keys(e, ip, {"type", "at", "norm", "share"});
                     need("norm");
                     num("norm", v.norm, 0.1, 1000, "a caseload norm greater than 0 (families per FTE)");
                     shr("share", v.share);
                     break;
                 case T::extra_workers:
-                    check_keys(e, ip, {"type", "at", "fte"});
                     need("fte");
                     num("fte", v.fte, 0, 10000, "extra funded FTE, at least 0");
                     break;
                 case T::support_workers: {
-                    check_keys(e, ip, {"type", "at", "count", "relief", "learning", "attrition_multiplier"});
                     need("count");
                     field(e, ip, "count", [&](const auto& x, const auto& p) { v.count = int(integer(x, p, 0, 10000)); });
                     num("relief", v.relief, 0, 1, "the share of a case worker's load one support FTE takes off, 0 to 1");
@@ -433,20 +431,16 @@ public:
                     break;
                 }
                 case T::care_coordinators:
-                    check_keys(e, ip, {"type", "at", "count", "searches_each", "search_multiplier"});
                     need("count");
                     field(e, ip, "count", [&](const auto& x, const auto& p) { v.count = int(integer(x, p, 0, 10000)); });
                     field(e, ip, "searches_each", [&](const auto& x, const auto& p) { v.searches_each = int(integer(x, p, 1, 10000)); });
                     num("search_multiplier", v.search_multiplier, 0.01, 1, "a multiplier between 0.01 and 1 (1 = no faster)");
                     break;
                 case T::placement_reduction:
-                    check_keys(e, ip, {"type", "at", "factor"});
                     need("factor");
                     num("factor", v.factor, 0, 1, "a factor between 0 and 1 on the placement share");
                     break;
                 case T::spv_first_visit:
-                    check_keys(e, ip, {"type", "at", "nurses", "visits_per_week", "psychiatry_share", "length_multiplier",
-                                       "weight_multiplier"});
                     need("nurses");
                     need_one_of({"length_multiplier", "weight_multiplier"});
                     field(e, ip, "nurses", [&](const auto& x, const auto& p) { v.count = int(integer(x, p, 0, 10000)); });
@@ -456,14 +450,12 @@ public:
                     num("weight_multiplier", v.weight_multiplier, 0.01, 1, "a multiplier between 0.01 and 1");
                     break;
                 case T::early_uvo:
-                    check_keys(e, ip, {"type", "at", "dv_share", "repeat_multiplier", "extra_work"});
                     need_one_of({"repeat_multiplier", "extra_work"});
                     shr("dv_share", v.dv_share);
                     num("repeat_multiplier", v.repeat_multiplier, 0, 1, "a multiplier between 0 and 1");
                     field(e, ip, "extra_work", [&](const auto& x, const auto& p) { v.extra_work_days = duration(x, p, true); });
                     break;
                 case T::local_team_cooperation:
-                    check_keys(e, ip, {"type", "at", "referral_reduction", "length_multiplier"});
                     need_one_of({"referral_reduction", "length_multiplier"});
                     shr("referral_reduction", v.referral_reduction);
                     num("length_multiplier", v.length_multiplier, 0.01, 1, "a multiplier between 0.01 and 1");

@@ -41,34 +41,53 @@ std::vector<Section> make_scenario_sections() {
                      {.name = "repeat", .kind = K::section, .description = "Repeat referrals after a case closes.", .ref = "repeat"},
                      {.name = "triage", .kind = K::section, .description = "Escalation of waiting families to urgent.", .ref = "triage"},
                      {.name = "initial", .kind = K::section, .description = "The state at time 0.", .ref = "initial"},
-                     {.name = "interventions", .kind = K::list, .description = "Interventions from the reports, each with a type and a start time; a file that extends another adds to its list.", .ref = "interventions", .item = K::section},
+                     {.name = "interventions", .kind = K::list, .description = "Interventions from the reports, each with a type and a start time; a file that extends another adds to its list.", .ref = "intervention", .item = K::section},
                  }});
-    // Every key an intervention may have, over all types. Which keys a type
-    // takes, and their ranges, the loader checks per type (README, "Interventions").
-    s.push_back({"interventions", "An intervention: a type, a start time `at` and the type's parameters.",
-                 {
-                     {.name = "type", .kind = K::choice, .description = "The intervention.", .choices = {"caseload_norm", "extra_workers", "support_workers", "care_coordinators", "placement_reduction", "spv_first_visit", "early_uvo", "local_team_cooperation"}, .required = true},
-                     {.name = "at", .kind = K::duration, .description = "Start time; no effect before it."},
-                     {.name = "norm", .kind = K::number, .description = "caseload_norm: the new norm."},
-                     {.name = "share", .kind = K::number, .description = "caseload_norm: share of positions (pilot teams)."},
-                     {.name = "fte", .kind = K::number, .description = "extra_workers: extra funded FTE."},
-                     {.name = "count", .kind = K::integer, .description = "support_workers, care_coordinators: how many."},
-                     {.name = "relief", .kind = K::number, .description = "support_workers: load one support FTE takes off."},
-                     {.name = "learning", .kind = K::duration, .description = "support_workers: learning period before a caseload."},
-                     {.name = "attrition_multiplier", .kind = K::number, .description = "support_workers: attrition while learning."},
-                     {.name = "searches_each", .kind = K::integer, .description = "care_coordinators: concurrent searches each."},
-                     {.name = "search_multiplier", .kind = K::number, .description = "care_coordinators: length of a covered search."},
-                     {.name = "factor", .kind = K::number, .description = "placement_reduction: factor on the placement share."},
-                     {.name = "nurses", .kind = K::integer, .description = "spv_first_visit: psychiatric nurses."},
-                     {.name = "visits_per_week", .kind = K::number, .description = "spv_first_visit: first visits per nurse per week."},
-                     {.name = "psychiatry_share", .kind = K::number, .description = "spv_first_visit: families with parental psychiatry."},
-                     {.name = "length_multiplier", .kind = K::number, .description = "spv_first_visit, local_team_cooperation: case length factor."},
-                     {.name = "weight_multiplier", .kind = K::number, .description = "spv_first_visit: caseload weight factor."},
-                     {.name = "dv_share", .kind = K::number, .description = "early_uvo: families with domestic violence."},
-                     {.name = "repeat_multiplier", .kind = K::number, .description = "early_uvo: factor on their repeat probability."},
-                     {.name = "extra_work", .kind = K::duration, .description = "early_uvo: extra work up front."},
-                     {.name = "referral_reduction", .kind = K::number, .description = "local_team_cooperation: share of referrals that no longer come."},
-                 }});
+    // One section per intervention type ("intervention.<type>"), as for
+    // distributions: the keys a type takes and their ranges. Effects whose
+    // default is "no change" are optional, but the loader wants at least one
+    // of them written (README, "Interventions").
+    const Key at{.name = "at", .kind = K::duration, .description = "Start time; no effect before it, and before the horizon.", .min = 0};
+    auto type_key = [](std::string_view type) {
+        return Key{.name = "type", .kind = K::choice, .description = "The intervention.", .choices = {type}, .required = true};
+    };
+    s.push_back({"intervention.caseload_norm", "From `at`, the first share of positions (pilot teams) get a new caseload norm.",
+                 {type_key("caseload_norm"), at,
+                  {.name = "norm", .kind = K::number, .description = "The new norm (weighted families per FTE).", .min = 0.1, .max = 1000, .required = true},
+                  {.name = "share", .kind = K::share, .description = "Share of positions that get it (1 = all)."}}});
+    s.push_back({"intervention.extra_workers", "Funded FTE up; the new posts are filled through hiring.",
+                 {type_key("extra_workers"), at,
+                  {.name = "fte", .kind = K::number, .description = "Extra funded FTE (a remainder below a post's FTE is a part-time post).", .min = 0, .max = 10000, .required = true}}});
+    s.push_back({"intervention.support_workers", "Juniors without a caseload who relieve case workers, then take a case-carrying post.",
+                 {type_key("support_workers"), at,
+                  {.name = "count", .kind = K::integer, .description = "Support workers (1 FTE each).", .min = 0, .max = 10000, .required = true},
+                  {.name = "relief", .kind = K::number, .description = "Share of a case worker's load one support FTE takes off.", .min = 0, .max = 1},
+                  {.name = "learning", .kind = K::duration, .description = "Learning period before a caseload.", .min = 0, .min_exclusive = true},
+                  {.name = "attrition_multiplier", .kind = K::number, .description = "Their hazard of leaving, times the new-hire hazard.", .min = 0, .max = 10}}});
+    s.push_back({"intervention.care_coordinators", "Coordinators whose slots care searches queue for; a covered search is shorter.",
+                 {type_key("care_coordinators"), at,
+                  {.name = "count", .kind = K::integer, .description = "Coordinators.", .min = 0, .max = 10000, .required = true},
+                  {.name = "searches_each", .kind = K::integer, .description = "Concurrent searches each.", .min = 1, .max = 10000},
+                  {.name = "search_multiplier", .kind = K::number, .description = "Length of a covered search, as a factor.", .min = 0.01, .max = 1}}});
+    s.push_back({"intervention.placement_reduction", "Fewer out-of-home placements for referrals after `at`.",
+                 {type_key("placement_reduction"), at,
+                  {.name = "factor", .kind = K::number, .description = "Factor on the placement share.", .min = 0, .max = 1, .required = true}}});
+    s.push_back({"intervention.spv_first_visit", "A psychiatric nurse on the first visit of families with parental psychiatry.",
+                 {type_key("spv_first_visit"), at,
+                  {.name = "nurses", .kind = K::integer, .description = "Psychiatric nurses.", .min = 0, .max = 10000, .required = true},
+                  {.name = "visits_per_week", .kind = K::number, .description = "First visits per nurse per week.", .min = 0, .max = 1000},
+                  {.name = "psychiatry_share", .kind = K::share, .description = "Families with parental psychiatry."},
+                  {.name = "length_multiplier", .kind = K::number, .description = "Case length factor for a screened family.", .min = 0.01, .max = 1},
+                  {.name = "weight_multiplier", .kind = K::number, .description = "Caseload weight factor for a screened family.", .min = 0.01, .max = 1}}});
+    s.push_back({"intervention.early_uvo", "Domestic-violence meetings held earlier for families referred after `at`.",
+                 {type_key("early_uvo"), at,
+                  {.name = "dv_share", .kind = K::share, .description = "Families with domestic violence."},
+                  {.name = "repeat_multiplier", .kind = K::number, .description = "Factor on their repeat probability.", .min = 0, .max = 1},
+                  {.name = "extra_work", .kind = K::duration, .description = "Extra work up front.", .min = 0}}});
+    s.push_back({"intervention.local_team_cooperation", "Cooperation with local teams: fewer inappropriate referrals, faster hand-back.",
+                 {type_key("local_team_cooperation"), at,
+                  {.name = "referral_reduction", .kind = K::share, .description = "Share of referrals that no longer come."},
+                  {.name = "length_multiplier", .kind = K::number, .description = "Case length factor.", .min = 0.01, .max = 1}}});
     s.push_back({"referrals", "New families: a rate (or a schedule of rates) and the measure types they need.",
                  {
                      {.name = "rate_per_week", .kind = K::number, .description = "New families a week (a Poisson process).", .min = 0, .min_exclusive = true},
@@ -460,19 +479,31 @@ Json duration_schema() {
         .set("pattern", "^([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)? *[dwmy]$");
 }
 
-Json distribution_schema() {
-    Json kinds = Json::array();
+// One of the sections "<prefix>.<kind>", told apart by the key `tag`.
+Json one_of_kinds(const std::vector<std::string>& kinds, const std::string& prefix, const char* tag,
+                  const char* description) {
+    Json names = Json::array();
     Json alts = Json::array();
-    for (const auto& kind : distribution_kinds()) {
-        kinds.push(kind);
-        alts.push(schema_ref("distribution." + kind));
+    for (const auto& kind : kinds) {
+        names.push(kind);
+        alts.push(schema_ref(prefix + "." + kind));
     }
     return Json::object()
-        .set("description", "A distribution by the parameters people think in, e.g. {distribution: lognormal, mean: 2y, cv: 0.8}.")
+        .set("description", description)
         .set("type", "object")
-        .set("required", Json::array().push("distribution"))
-        .set("properties", Json::object().set("distribution", Json::object().set("enum", kinds)))
+        .set("required", Json::array().push(tag))
+        .set("properties", Json::object().set(tag, Json::object().set("enum", names)))
         .set("oneOf", alts);
+}
+
+Json distribution_schema() {
+    return one_of_kinds(distribution_kinds(), "distribution", "distribution",
+                        "A distribution by the parameters people think in, e.g. {distribution: lognormal, mean: 2y, cv: 0.8}.");
+}
+
+Json intervention_schema() {
+    return one_of_kinds(intervention_types(), "intervention", "type",
+                        "An intervention: a type, a start time `at` and the type's parameters.");
 }
 
 std::string document(const std::vector<Section>& sections, const char* title, bool with_values) {
@@ -486,6 +517,7 @@ std::string document(const std::vector<Section>& sections, const char* title, bo
     if (with_values) {
         defs.set("duration", duration_schema());
         defs.set("distribution", distribution_schema());
+        defs.set("intervention", intervention_schema());
     }
     for (std::size_t i = 1; i < sections.size(); ++i) defs.set(std::string(sections[i].name), section_schema(sections[i]));
     root.set("definitions", defs);
@@ -529,15 +561,27 @@ const std::vector<std::string>& keys(std::string_view section_name) {
     return it->second;
 }
 
+namespace {
+
+// The names after "<prefix>." of the scenario sections that have them, in order.
+std::vector<std::string> kinds_of(std::string_view prefix) {
+    std::vector<std::string> out;
+    for (const auto& s : scenario_sections())
+        if (s.name.size() > prefix.size() && s.name.substr(0, prefix.size()) == prefix && s.name[prefix.size()] == '.')
+            out.emplace_back(s.name.substr(prefix.size() + 1));
+    return out;
+}
+
+}  // namespace
+
 const std::vector<std::string>& distribution_kinds() {
-    static const std::vector<std::string> kinds = [] {
-        std::vector<std::string> out;
-        constexpr std::string_view prefix = "distribution.";
-        for (const auto& s : scenario_sections())
-            if (s.name.substr(0, prefix.size()) == prefix) out.emplace_back(s.name.substr(prefix.size()));
-        return out;
-    }();
+    static const std::vector<std::string> kinds = kinds_of("distribution");
     return kinds;
+}
+
+const std::vector<std::string>& intervention_types() {
+    static const std::vector<std::string> types = kinds_of("intervention");
+    return types;
 }
 
 std::string scenario_json_schema() { return document(scenario_sections(), "caseload-sim scenario", true); }

@@ -26,6 +26,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <sstream>
 
@@ -227,7 +228,25 @@ std::pair<YAML::Node, std::string> holder(YAML::Node doc, const std::string& sec
     const std::string dist = "distribution.";
     if (section == "scenario") return {doc, ""};
     if (section == "referrals.types") return {doc["referrals"]["types"]["ots"], "referrals.types.ots"};
-    if (section == "interventions") return {doc["interventions"][0], "interventions[0]"};
+    const std::string intervention = "intervention.";
+    if (section.rfind(intervention, 0) == 0) {
+        // A valid intervention of the type: its required keys and one effect.
+        const std::string type = section.substr(intervention.size());
+        const std::map<std::string, std::string> minimal = {
+            {"caseload_norm", "{norm: 12}"},
+            {"extra_workers", "{fte: 2}"},
+            {"support_workers", "{count: 2}"},
+            {"care_coordinators", "{count: 2}"},
+            {"placement_reduction", "{factor: 0.5}"},
+            {"spv_first_visit", "{nurses: 2, length_multiplier: 0.9}"},
+            {"early_uvo", "{repeat_multiplier: 0.5}"},
+            {"local_team_cooperation", "{referral_reduction: 0.1}"}};
+        YAML::Node v = YAML::Load(minimal.at(type));
+        v["type"] = type;
+        v["at"] = "1y";
+        doc["interventions"][0] = v;
+        return {doc["interventions"][0], "interventions[0]"};
+    }
     if (section == "referrals.schedule") {
         doc["referrals"].remove("rate_per_week");
         doc["referrals"]["schedule"] = YAML::Load("[{from: 0d, rate_per_week: 3}]");

@@ -67,6 +67,8 @@ struct Section {
 
 // The distribution kinds, in order; each has a section "distribution.<kind>".
 [[nodiscard]] const std::vector<std::string>& distribution_kinds();
+// The intervention types, in order; each has a section "intervention.<type>".
+[[nodiscard]] const std::vector<std::string>& intervention_types();
 
 // JSON Schema (draft-07) documents, pretty-printed, ending in a newline.
 [[nodiscard]] std::string scenario_json_schema();
