@@ -67,7 +67,6 @@ TEST_CASE("each mechanism at zero strength gives results identical to the run wi
         "placement: {share: 0, length_multiplier: 2, weight_multiplier: 1.5}\n",
         "repeat: {probability: 0}\n",
         "triage: {review_every: 4w, review_probability: 0}\n",
-        "handover: {penalty: 30d, priority: ahead}\n",  // no departures, so no handovers
     };
     std::vector<scenario::Scenario> all{base};
     for (const auto& z : zeros) {
@@ -81,6 +80,24 @@ TEST_CASE("each mechanism at zero strength gives results identical to the run wi
         INFO(zeros[i - 1]);
         CHECK(identical_runs(res[0], res[i]));
     }
+}
+
+TEST_CASE("handover at zero strength gives identical results while families are handed over") {
+    // Attrition and long sick leave on in every run, so workers leave or are
+    // away long and their families go back to the waitlist.
+    std::string text = kBase;
+    text.replace(text.find("workforce: {workers: 20, fte: 1, caseload_norm: 10}\n"), 52,
+                 "workforce: {workers: 20, fte: 1, caseload_norm: 10, attrition: {per_year: 0.3}, "
+                 "sick_leave: {episodes_per_year: 2, length: {distribution: lognormal, mean: 30d, cv: 1}, "
+                 "long_after: 2w}, hiring: {delay: {distribution: fixed, value: 60d}}}\n");
+    const auto res = run({scenario::parse_scenario(text, "h.yaml"),
+                          scenario::parse_scenario(text + "handover: {penalty: 0d, priority: behind}\n", "zero.yaml"),
+                          scenario::parse_scenario(text + "handover: {penalty: 30d, priority: ahead}\n", "on.yaml")});
+    // Handovers happened in every replication: the test is not vacuous.
+    for (const auto& rep : res[0].replications) CHECK(rep[Metric::worker_changes_per_case] > 0.05);
+    CHECK(identical_runs(res[0], res[1]));
+    // ... and a handover that costs something does show.
+    CHECK_FALSE(identical_runs(res[0], res[2]));
 }
 
 TEST_CASE("a process added on its own stream leaves the referrals untouched") {
