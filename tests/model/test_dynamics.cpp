@@ -128,6 +128,36 @@ TEST_CASE("attrition: departures = hazard x worker-years") {
     CHECK(s[Metric::worker_changes_per_case].ci.mean > 0.0);
 }
 
+TEST_CASE("days without a worker: none with room for all, more when workers leave, more the longer posts stay vacant") {
+    // 22 workers: 220 places for ~157 families in care, so nobody waits
+    // unless workers leave; each departure leaves its post vacant for the
+    // hiring delay and hands its families back to the waitlist.
+    const auto staff = [](const std::string& workforce) {
+        std::string text = kBase;
+        text.replace(text.find("replications: 12"), 16, "replications: 30");
+        text.replace(text.find("workforce: {workers: 20, fte: 1, caseload_norm: 10}\n"), 52,
+                     "workforce: {workers: 22, fte: 1, caseload_norm: 10" + workforce + "}\n");
+        return scenario::parse_scenario(text, "w.yaml");
+    };
+    const std::string leave = ", attrition: {per_year: 0.2}, hiring: {delay: {distribution: fixed, value: ";
+    const auto res = run({staff(""), staff(leave + "6m}}"), staff(leave + "1y}}")});
+    for (const auto& rep : res[0].replications) {
+        CHECK(rep[Metric::days_without_worker_mean] == 0.0);
+        CHECK(rep[Metric::waited_share] == 0.0);
+    }
+    const auto from_none = experiment::compare(res[0], res[2]), from_6m = experiment::compare(res[1], res[2]);
+    const auto& leaving = pick(from_none, Metric::days_without_worker_mean);
+    const auto& slower = pick(from_6m, Metric::days_without_worker_mean);
+    INFO("days without a worker, hiring in 6 months: " << slower.baseline.mean << " [" << slower.baseline.low << ", "
+                                                      << slower.baseline.high << "]");
+    INFO("hiring in 1 year: " << leaving.scenario.mean << " [" << leaving.scenario.low << ", " << leaving.scenario.high
+                              << "]; 1 year - 6 months: " << slower.difference.mean << " [" << slower.difference.low
+                              << ", " << slower.difference.high << "]");
+    CHECK(slower.baseline.low > 0.0);
+    CHECK(leaving.difference.low > 0.0);
+    CHECK(slower.difference.low > 0.0);
+}
+
 TEST_CASE("sick leave: absenteeism = r L / (1 + r L)") {
     std::string text = kBase;
     text.replace(text.find("workforce: {workers: 20, fte: 1, caseload_norm: 10}\n"), 52,
