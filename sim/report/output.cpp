@@ -1,5 +1,7 @@
 #include "caseload/report/output.hpp"
 
+#include "caseload/report/report.hpp"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
@@ -419,18 +421,21 @@ std::vector<std::string> warnings(const ExperimentResult& r, const Summary& s) {
 
 namespace {
 
+// In Markdown, text taken from a scenario file (names, files, descriptions) is
+// escaped like report.md's, so it reads as text and cannot add markup or HTML.
 void describe_runs(std::ostringstream& o, const std::vector<ExperimentResult>& results, bool markdown) {
+    const auto text = [markdown](const std::string& s) { return markdown ? markdown_escape(s) : s; };
     for (const auto& r : results) {
         const auto& sc = r.scenario;
-        if (markdown) o << "- **" << sc.name << "**";
+        if (markdown) o << "- **" << text(sc.name) << "**";
         else o << "  " << sc.name;
-        o << " (" << sc.source_file << "): " << sc.workforce.workers << " workers x " << number(sc.workforce.fte)
+        o << " (" << text(sc.source_file) << "): " << sc.workforce.workers << " workers x " << number(sc.workforce.fte)
           << " FTE, caseload norm " << number(sc.workforce.caseload_norm) << "; horizon " << years_text(sc.horizon_days)
           << ", warm-up " << years_text(sc.warmup_days) << ", " << sc.replications << " replications, seed " << sc.seed;
         for (std::size_t i = 0; i < sc.interventions.size(); ++i)
             o << (i == 0 ? "; interventions: " : ", ") << scenario::to_string(sc.interventions[i].type) << " from "
               << years_text(sc.interventions[i].at_days);
-        if (!sc.description.empty()) o << (markdown ? " — " : "\n      ") << sc.description;
+        if (!sc.description.empty()) o << (markdown ? " — " : "\n      ") << text(sc.description);
         o << "\n";
     }
 }
@@ -477,8 +482,9 @@ std::string comparison_markdown(const std::vector<ExperimentResult>& results, co
     o << "\nReplications are paired (common random numbers): replication r of every scenario sees the same "
          "referrals and case lengths, so the differences are measured more precisely than the levels.\n";
     for (const auto& c : comparisons) {
-        o << "\n## " << c.scenario << " vs " << c.baseline << "\n\n";
-        o << "| metric | " << c.baseline << " | " << c.scenario << " | difference [95% interval] | verdict |\n";
+        const std::string baseline = markdown_escape(c.baseline), scenario = markdown_escape(c.scenario);
+        o << "\n## " << scenario << " vs " << baseline << "\n\n";
+        o << "| metric | " << baseline << " | " << scenario << " | difference [95% interval] | verdict |\n";
         o << "|---|---:|---:|---:|---|\n";
         for (const auto& m : c.metrics) {
             const auto& mi = model::info(m.metric);
@@ -492,7 +498,7 @@ std::string comparison_markdown(const std::vector<ExperimentResult>& results, co
         for (const auto& line : warnings(results[s], summaries[s])) {
             if (!any) o << "\n## Warnings\n\n";
             any = true;
-            o << "- " << line << "\n";
+            o << "- " << markdown_escape(line) << "\n";
         }
     o << "\n## How to read this\n\n"
          "Each figure is the mean over replications with its 95% interval in brackets. The difference is "

@@ -67,7 +67,6 @@ TEST_CASE("each mechanism at zero strength gives results identical to the run wi
         "placement: {share: 0, length_multiplier: 2, weight_multiplier: 1.5}\n",
         "repeat: {probability: 0}\n",
         "triage: {review_every: 4w, review_probability: 0}\n",
-        "handover: {penalty: 30d, priority: ahead}\n",  // no departures, so no handovers
     };
     std::vector<scenario::Scenario> all{base};
     for (const auto& z : zeros) {
@@ -81,6 +80,24 @@ TEST_CASE("each mechanism at zero strength gives results identical to the run wi
         INFO(zeros[i - 1]);
         CHECK(identical_runs(res[0], res[i]));
     }
+}
+
+TEST_CASE("handover at zero strength gives identical results while families are handed over") {
+    // Attrition and long sick leave on in every run, so workers leave or are
+    // away long and their families go back to the waitlist.
+    std::string text = kBase;
+    text.replace(text.find("workforce: {workers: 20, fte: 1, caseload_norm: 10}\n"), 52,
+                 "workforce: {workers: 20, fte: 1, caseload_norm: 10, attrition: {per_year: 0.3}, "
+                 "sick_leave: {episodes_per_year: 2, length: {distribution: lognormal, mean: 30d, cv: 1}, "
+                 "long_after: 2w}, hiring: {delay: {distribution: fixed, value: 60d}}}\n");
+    const auto res = run({scenario::parse_scenario(text, "h.yaml"),
+                          scenario::parse_scenario(text + "handover: {penalty: 0d, priority: behind}\n", "zero.yaml"),
+                          scenario::parse_scenario(text + "handover: {penalty: 30d, priority: ahead}\n", "on.yaml")});
+    // Handovers happened in every replication: the test is not vacuous.
+    for (const auto& rep : res[0].replications) CHECK(rep[Metric::worker_changes_per_case] > 0.05);
+    CHECK(identical_runs(res[0], res[1]));
+    // ... and a handover that costs something does show.
+    CHECK_FALSE(identical_runs(res[0], res[2]));
 }
 
 TEST_CASE("a process added on its own stream leaves the referrals untouched") {
@@ -109,6 +126,36 @@ TEST_CASE("attrition: departures = hazard x worker-years") {
     const double expected_vacant = s[Metric::departures_per_year].ci.mean * 60.0 / 365.25;
     CHECK(s[Metric::vacancies_mean].ci.mean == doctest::Approx(expected_vacant).epsilon(0.05));
     CHECK(s[Metric::worker_changes_per_case].ci.mean > 0.0);
+}
+
+TEST_CASE("days without a worker: none with room for all, more when workers leave, more the longer posts stay vacant") {
+    // 22 workers: 220 places for ~157 families in care, so nobody waits
+    // unless workers leave; each departure leaves its post vacant for the
+    // hiring delay and hands its families back to the waitlist.
+    const auto staff = [](const std::string& workforce) {
+        std::string text = kBase;
+        text.replace(text.find("replications: 12"), 16, "replications: 30");
+        text.replace(text.find("workforce: {workers: 20, fte: 1, caseload_norm: 10}\n"), 52,
+                     "workforce: {workers: 22, fte: 1, caseload_norm: 10" + workforce + "}\n");
+        return scenario::parse_scenario(text, "w.yaml");
+    };
+    const std::string leave = ", attrition: {per_year: 0.2}, hiring: {delay: {distribution: fixed, value: ";
+    const auto res = run({staff(""), staff(leave + "6m}}"), staff(leave + "1y}}")});
+    for (const auto& rep : res[0].replications) {
+        CHECK(rep[Metric::days_without_worker_mean] == 0.0);
+        CHECK(rep[Metric::waited_share] == 0.0);
+    }
+    const auto from_none = experiment::compare(res[0], res[2]), from_6m = experiment::compare(res[1], res[2]);
+    const auto& leaving = pick(from_none, Metric::days_without_worker_mean);
+    const auto& slower = pick(from_6m, Metric::days_without_worker_mean);
+    INFO("days without a worker, hiring in 6 months: " << slower.baseline.mean << " [" << slower.baseline.low << ", "
+                                                      << slower.baseline.high << "]");
+    INFO("hiring in 1 year: " << leaving.scenario.mean << " [" << leaving.scenario.low << ", " << leaving.scenario.high
+                              << "]; 1 year - 6 months: " << slower.difference.mean << " [" << slower.difference.low
+                              << ", " << slower.difference.high << "]");
+    CHECK(slower.baseline.low > 0.0);
+    CHECK(leaving.difference.low > 0.0);
+    CHECK(slower.difference.low > 0.0);
 }
 
 TEST_CASE("sick leave: absenteeism = r L / (1 + r L)") {

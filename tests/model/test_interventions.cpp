@@ -216,3 +216,38 @@ TEST_CASE("interventions the loader refuses: no effect written, or a start after
     CHECK(error("  - {type: extra_workers, at: 100y, fte: 5}\n").find("not before the horizon") != std::string::npos);
     CHECK(error("  - {type: early_uvo, at: 0d, extra_work: 1w}\n") == "loaded");
 }
+
+TEST_CASE("care coordinators are a capacity: too few make care searches queue") {
+    // Both with the same shorter covered search; only the number of slots
+    // differs: 2 (one coordinator) against 100 for ~20 searches at a time.
+    const auto res = experiment::run_experiments(
+        {with("  - {type: care_coordinators, at: 0d, count: 10, searches_each: 10, search_multiplier: 0.5}\n"),
+         with("  - {type: care_coordinators, at: 0d, count: 1, searches_each: 2, search_multiplier: 0.5}\n")});
+    const auto cmp = experiment::compare(res[0], res[1]);
+    const auto& m = cmp[static_cast<std::size_t>(Metric::time_to_care_mean_days)];
+    INFO("time to care: enough " << m.baseline.mean << " [" << m.baseline.low << ", " << m.baseline.high << "], one "
+                                 << m.scenario.mean << " [" << m.scenario.low << ", " << m.scenario.high << "]");
+    CHECK(m.difference.low > 0);
+    CHECK(m.scenario.low > 1.5 * m.baseline.high);
+}
+
+TEST_CASE("spv_first_visit: a lighter first visit lowers the load on the workers") {
+    // Room for everyone (30 workers), so a lighter family does not just make
+    // room for another; every referral gets a nurse (50 visits a week).
+    std::string text = kBase;
+    text.replace(text.find("workers: 20"), 11, "workers: 30");
+    const auto spv = [&text](const char* weight) {
+        return scenario::parse_scenario(text + "interventions:\n  - {type: spv_first_visit, at: 0d, nurses: 5, "
+                                                   "visits_per_week: 10, psychiatry_share: 1, length_multiplier: 1, "
+                                                   "weight_multiplier: " + std::string(weight) + "}\n",
+                                        "spv.yaml");
+    };
+    const auto res = experiment::run_experiments({spv("1"), spv("0.6")});
+    const auto cmp = experiment::compare(res[0], res[1]);
+    const auto& m = cmp[static_cast<std::size_t>(Metric::load_per_fte_mean)];
+    INFO("load per FTE: weight 1 " << m.baseline.mean << ", weight 0.6 " << m.scenario.mean << ", difference "
+                                   << m.difference.mean << " [" << m.difference.low << ", " << m.difference.high << "]");
+    REQUIRE(res[0].replications[0][Metric::waited_share] < 0.05);
+    CHECK(m.difference.high < 0);
+    CHECK(m.scenario.mean < 0.75 * m.baseline.mean);
+}

@@ -280,6 +280,32 @@ TEST_CASE("report: names and descriptions from scenario files are shown as text"
     fs::remove_all(root);
 }
 
+TEST_CASE("comparison.md: names and descriptions from scenario files are escaped as in report.md") {
+    const fs::path root = tmp("hostile_comparison");
+    fs::create_directories(root);
+    const fs::path file = root / "that.yaml";
+    spit(file, "extends: " + kScenarios + "caseload10.yaml\n"
+               "name: \"<script>alert(1)</script> | *x*\"\n"
+               "description: \"<img src=x onerror=alert(2)> & [link](http://example.org)\"\n");
+    const fs::path out = root / "out";
+    REQUIRE(run_cli({"compare", kScenarios + "baseline.yaml", file.string(), "-r", "2", "--out", out.string(), "-q"}).code == 0);
+    const std::string md = slurp(out / "comparison.md");
+    CHECK(md.find("<script") == std::string::npos);
+    CHECK(md.find("<img") == std::string::npos);
+    CHECK(md.find("- **&lt;script&gt;alert(1)&lt;/script&gt; \\| \\*x\\***") != std::string::npos);
+    CHECK(md.find("&lt;img src=x onerror=alert(2)&gt; &amp; \\[link\\](http://example.org)") != std::string::npos);
+    CHECK(md.find("## &lt;script&gt;alert(1)&lt;/script&gt; \\| \\*x\\* vs baseline") != std::string::npos);
+    // The name's '|' does not add a column: the table keeps its five.
+    const std::size_t header = md.find("| metric | ");
+    REQUIRE(header != std::string::npos);
+    const std::string row = md.substr(header, md.find('\n', header) - header);
+    std::size_t pipes = 0;
+    for (std::size_t i = 0; i < row.size(); ++i)
+        if (row[i] == '|' && (i == 0 || row[i - 1] != '\\')) ++pipes;
+    CHECK(pipes == 6);
+    fs::remove_all(root);
+}
+
 TEST_CASE("report: English and Dutch") {
     const fs::path en = tmp("lang_en"), nl = tmp("lang_nl");
     REQUIRE(run_cli({"compare", kScenarios + "baseline.yaml", kScenarios + "caseload10.yaml", "-r", "3", "--out",
