@@ -432,9 +432,16 @@ void describe_runs(std::ostringstream& o, const std::vector<ExperimentResult>& r
         o << " (" << text(sc.source_file) << "): " << sc.workforce.workers << " workers x " << number(sc.workforce.fte)
           << " FTE, caseload norm " << number(sc.workforce.caseload_norm) << "; horizon " << years_text(sc.horizon_days)
           << ", warm-up " << years_text(sc.warmup_days) << ", " << sc.replications << " replications, seed " << sc.seed;
-        for (std::size_t i = 0; i < sc.interventions.size(); ++i)
-            o << (i == 0 ? "; interventions: " : ", ") << scenario::to_string(sc.interventions[i].type) << " from "
-              << years_text(sc.interventions[i].at_days);
+        for (std::size_t i = 0; i < sc.interventions.size(); ++i) {
+            const auto& v = sc.interventions[i];
+            using T = scenario::InterventionSpec::Type;
+            o << (i == 0 ? "; interventions: " : ", ") << scenario::to_string(v.type);
+            // The figure that changes the organisation's size, where there is one.
+            if (v.type == T::caseload_norm)
+                o << " " << number(v.norm) << (v.share < 1.0 ? " for " + number(100.0 * v.share) + "% of positions" : "");
+            if (v.type == T::extra_workers) o << " +" << number(v.fte) << " FTE";
+            o << " from " << years_text(v.at_days);
+        }
         if (!sc.description.empty()) o << (markdown ? " — " : "\n      ") << text(sc.description);
         o << "\n";
     }
