@@ -166,7 +166,7 @@ TEST_CASE("sweep: whole = sharded + merged = resumed after a stop, byte for byte
     CHECK(done.err.find("nothing to do") != std::string::npos);
 }
 
-TEST_CASE("sweep: a stop (Ctrl-C) ends it after the replications in progress; --resume completes it, byte for byte") {
+TEST_CASE("sweep: a stop (Ctrl-C) ends it after the replications in progress, --resume completes it byte for byte") {
     Scratch tmp;
     REQUIRE(run_cli({"sweep", kSweep, "--out", tmp("whole"), "-q", "-r", "400"}).code == 0);
 
