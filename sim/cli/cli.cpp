@@ -162,6 +162,12 @@ std::string json_string(const std::string& s) {
     return o + "\"";
 }
 
+// A word of a command line, quoted when the shell would split or expand it.
+std::string shell_word(const std::string& a) {
+    const bool plain = !a.empty() && a.find_first_of(" \t'\"\\$`*?[]{}()<>|&;!#~") == std::string::npos;
+    return plain ? a : "'" + a + "'";
+}
+
 // Where the i-th resolved scenario of n is saved in the results folder.
 std::string resolved_name(std::size_t i, std::size_t n, const scenario::Scenario& s) {
     return n == 1 ? "scenario.yaml" : "scenarios/" + std::to_string(i) + "-" + slug(s.name) + ".yaml";
@@ -383,6 +389,9 @@ int cmd_report(const std::vector<std::string>& args, const Streams& io) {
     return kExitOk;
 }
 
+experiment::SweepPlan sweep_plan(const std::string& file, std::optional<int> replications,
+                                 std::optional<std::uint64_t> seed, unsigned threads, bool allow_large);
+
 int cmd_validate(const std::vector<std::string>& args, const Streams& io) {
     po::options_description d("options");
     Common c;
@@ -396,7 +405,7 @@ int cmd_validate(const std::vector<std::string>& args, const Streams& io) {
     for (const auto& f : files) {
         try {
             if (scenario::is_sweep_file(f)) {
-                const experiment::SweepPlan plan(scenario::load_sweep(f));
+                const experiment::SweepPlan plan = sweep_plan(f, {}, {}, experiment::resolve_threads(0), c.allow_large);
                 io.out << "ok  " << f << " (sweep: " << plan.points() << " points x " << plan.replications()
                        << " replications on " << plan.spec().base.string() << ")\n";
             } else if (scenario::is_compare_file(f)) {
@@ -622,6 +631,7 @@ struct SweepArgs {
     bool resume = false;
     bool force = false;
     bool quiet = false;
+    bool allow_large = false;
 };
 
 po::options_description sweep_options(SweepArgs& a) {
@@ -638,6 +648,8 @@ po::options_description sweep_options(SweepArgs& a) {
          "replications per point (overrides the sweep file)")
         ("seed,s", po::value<std::uint64_t>()->notifier([&](std::uint64_t v) { a.seed = v; }),
          "random seed, the same at every point (overrides the sweep file)")
+        ("allow-large", po::bool_switch(&a.allow_large),
+         "run even when the sweep is estimated to exceed the limits of events or memory (see README, Robustness)")
         ("quiet,q", po::bool_switch(&a.quiet), "no progress bar, no messages on stderr except errors");
     return d;
 }
@@ -704,6 +716,63 @@ void print_outcome(const report::Assembled& a, const experiment::SweepPlan& plan
     }
 }
 
+// Refuse, before its points are built or run, a sweep over the limits of a
+// run (see check_limits), at what drives its cost: the replications (where
+// they were set), the size of the design, or a key of a scenario (in the sweep
+// file when swept, else in the base file).
+void check_sweep_limits(const experiment::SweepPlan& plan, unsigned threads, std::optional<int> replications_flag) {
+    const auto breach = experiment::check_sweep(plan, threads);
+    if (!breach) return;
+    const auto& spec = plan.spec();
+    const std::string& file = spec.source_file;
+    const std::string& key = breach->key_path;
+    if (key == "replications" && replications_flag)
+        throw scenario::ScenarioError(scenario::Location{file, 0, 0}, "--replications " + std::to_string(*replications_flag),
+                                      breach->message);
+    if (key == "replications" && spec.replications)
+        throw scenario::ScenarioError(scenario::locate(file, "sweep.replications"), "sweep.replications", breach->message);
+    for (const auto& p : spec.parameters)
+        if (p.path == key) throw scenario::ScenarioError(p.where, "sweep.parameters." + p.path, breach->message);
+    if (key != "points") {
+        const auto in_base = scenario::locate(spec.base, key);
+        if (in_base.line > 0) throw scenario::ScenarioError(in_base, key, breach->message);
+    }
+    const std::string design_key = spec.design == scenario::DesignKind::lhs ? "sweep.points" : "sweep.parameters";
+    throw scenario::ScenarioError(scenario::locate(file, design_key), design_key, breach->message);
+}
+
+// The plan, its limits checked before its points are built and validated.
+experiment::SweepPlan sweep_plan(const std::string& file, std::optional<int> replications,
+                                 std::optional<std::uint64_t> seed, unsigned threads, bool allow_large) {
+    experiment::SweepPlan plan(scenario::load_sweep(file), replications, seed, /*check_points=*/false);
+    if (!allow_large) check_sweep_limits(plan, threads, replications);
+    plan.check_points();
+    return plan;
+}
+
+// The command that continues this sweep into `out`: what identifies it
+// (--resume refuses another seed, replications or shard) and how it ran.
+std::string resume_command(const SweepArgs& a, const std::string& file, const fs::path& out,
+                           const experiment::Shard& shard) {
+    std::string line = "caseload sweep " + shell_word(file) + " --out " + shell_word(out.string());
+    if (!shard.whole()) line += " --shard " + shard.text();
+    if (a.replications) line += " --replications " + std::to_string(*a.replications);
+    if (a.seed) line += " --seed " + std::to_string(*a.seed);
+    if (a.threads) line += " --threads " + std::to_string(*a.threads);
+    if (a.allow_large) line += " --allow-large";
+    return line + " --resume";
+}
+
+// After a stop (Ctrl-C, SIGTERM): what is saved and how to go on.
+int sweep_interrupted(const report::SweepFolder& folder, std::size_t run_now, const std::string& resume,
+                      const Streams& io) {
+    const std::size_t saved = folder.resumed_points() + run_now;
+    io.err << "interrupted: stopped after the points in progress; " << saved << " of " << folder.shard_points()
+           << " points are saved in " << folder.staging().string() << " (" << run_now
+           << " by this run). To continue with the rest:\n  " << resume << "\n";
+    return kExitInterrupted;
+}
+
 int sweep_mpi(const SweepArgs& a, const std::string& file, const Streams& io);
 
 int cmd_sweep(const std::vector<std::string>& args, const Streams& io) {
@@ -722,33 +791,36 @@ int cmd_sweep(const std::vector<std::string>& args, const Streams& io) {
                              "run shards with --shard K/N and combine them with 'caseload merge'");
     }
 
-    const experiment::SweepPlan plan(scenario::load_sweep(files[0]), a.replications, a.seed);
+    const unsigned threads = experiment::resolve_threads(a.threads.value_or(0));
+    const experiment::SweepPlan plan = sweep_plan(files[0], a.replications, a.seed, threads, a.allow_large);
     const fs::path out = sweep_out(a, plan, shard);
     report::SweepFolder folder(out, plan, shard, mode);
     if (folder.already_complete()) {
         io.err << out.string() << " holds this sweep, finished; nothing to do\n";
         return kExitOk;
     }
-    const unsigned threads = experiment::resolve_threads(a.threads.value_or(0));
+    const std::string resume = resume_command(a, files[0], out, shard);
     if (!a.quiet) {
         io.err << "sweep " << plan.spec().name << ": " << plan.points() << " points x " << plan.replications()
                << " replications";
         if (!shard.whole()) io.err << ", shard " << shard.text() << " (" << folder.shard_points() << " points)";
         if (folder.resumed_points()) io.err << "; resuming, " << folder.resumed_points() << " points done already";
-        io.err << "; " << threads << " threads\nif stopped, continue with: caseload sweep " << files[0] << " --out "
-               << out.string() << (shard.whole() ? "" : " --shard " + shard.text()) << " --resume\n";
+        io.err << "; " << threads << " threads\nif stopped, continue with: " << resume << "\n";
     }
     detail::ProgressBar bar(io.err, io.err_is_terminal && !a.quiet);
     experiment::SweepRunOptions opts;
     opts.threads = threads;
+    opts.stop = io.stop;
     opts.on_progress = [&bar](std::size_t done, std::size_t total) { bar.update(done, total); };
     const auto t0 = std::chrono::steady_clock::now();
-    experiment::run_points(plan, folder.todo(), opts, [&](const experiment::PointResult& r) {
+    std::size_t run = 0;
+    const bool complete = experiment::run_points(plan, folder.todo(), opts, [&](const experiment::PointResult& r) {
         folder.write_point(r.point, report::point_fragment(plan, plan.scenario(r.point), r));
+        ++run;
     });
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     bar.finish();
-    const std::size_t run = folder.todo().size();
+    if (!complete) return sweep_interrupted(folder, run, resume, io);
     const report::Assembled assembled = folder.finish(
         sweep_metadata(plan, shard, run, folder.resumed_points(), threads, 1, {run}, wall));
     print_outcome(assembled, plan, shard, folder.dir(), io);
@@ -769,8 +841,9 @@ int sweep_mpi(const SweepArgs& a, const std::string& file, const Streams& io) {
         io.err << "error: " << who << e.what() << "\n";
         code = c;
     };
+    const unsigned threads = experiment::resolve_threads(a.threads.value_or(1));
     try {
-        plan.emplace(scenario::load_sweep(file), a.replications, a.seed);
+        plan.emplace(sweep_plan(file, a.replications, a.seed, threads, a.allow_large));
     } catch (const scenario::ScenarioError& e) {
         if (manager) report_error(e, kExitBadInput);
         code = kExitBadInput;
@@ -783,7 +856,6 @@ int sweep_mpi(const SweepArgs& a, const std::string& file, const Streams& io) {
         return code == kExitOk ? kExitFailed : code;
     }
     const experiment::Shard shard = parse_shard(a.shard);
-    const unsigned threads = experiment::resolve_threads(a.threads.value_or(1));
 
     // The manager sets up the folder; every rank learns whether to go on.
     std::optional<report::SweepFolder> folder;
@@ -819,6 +891,7 @@ int sweep_mpi(const SweepArgs& a, const std::string& file, const Streams& io) {
     detail::ProgressBar bar(io.err, manager && io.err_is_terminal && !a.quiet);
     experiment::SweepRunOptions opts;
     opts.threads = threads;
+    opts.stop = io.stop;  // the manager's: it stops handing out points
     opts.on_progress = [&bar](std::size_t done, std::size_t total) { bar.update(done, total); };
     const auto t0 = std::chrono::steady_clock::now();
     experiment::MpiRunStats stats;
@@ -833,10 +906,14 @@ int sweep_mpi(const SweepArgs& a, const std::string& file, const Streams& io) {
         io.err << "error: " << who << e.what() << "\n";
         ctx.abort(kExitFailed);
     }
-    if (!manager) return kExitOk;
+    // Every rank ends with the manager's outcome: all 130 after a stop.
+    const bool complete = ctx.from_manager(stats.complete);
+    if (!manager) return complete ? kExitOk : kExitInterrupted;
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     bar.finish();
-    const std::size_t run = folder->todo().size();
+    std::size_t run = 0;
+    for (const std::size_t n : stats.points_per_rank) run += n;
+    if (!complete) return sweep_interrupted(*folder, run, resume_command(a, file, out, shard), io);
     const report::Assembled assembled = folder->finish(sweep_metadata(
         *plan, shard, run, folder->resumed_points(), threads, ctx.size(), stats.points_per_rank, wall));
     print_outcome(assembled, *plan, shard, folder->dir(), io);
@@ -904,11 +981,7 @@ int cmd_schema(const std::vector<std::string>& args, const Streams& io) {
 // The command line as typed, to say how to run it again.
 std::string command_line(const std::vector<std::string>& args) {
     std::string line = "caseload";
-    for (const auto& a : args) {
-        const bool plain = !a.empty() && a.find_first_of(" \t'\"\\$`*?[]{}()<>|&;!#~") == std::string::npos;
-        line += ' ';
-        line += plain ? a : "'" + a + "'";
-    }
+    for (const auto& a : args) line += " " + shell_word(a);
     return line;
 }
 

@@ -4,6 +4,7 @@
 #include "caseload/scenario/cost.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 
@@ -27,7 +28,9 @@ double bytes_running(const scenario::Scenario& s) {
 
 std::string amount(double v) {
     char buf[64];
-    if (v >= 1e9)
+    if (v >= 1e12)
+        std::snprintf(buf, sizeof buf, "%.3g trillion", v / 1e12);
+    else if (v >= 1e9)
         std::snprintf(buf, sizeof buf, "%.3g billion", v / 1e9);
     else if (v >= 1e6)
         std::snprintf(buf, sizeof buf, "%.3g million", v / 1e6);
@@ -131,6 +134,67 @@ std::optional<LimitBreach> check_run(const std::vector<scenario::Scenario>& scen
                     " families: every place filled plus a waitlist at waitlist.max_length), over the limit of " +
                     gigabytes(kMaxRunBytes) + "; lower " +
                     (b.key_path == "replications"          ? std::string("the replications or the horizon")
+                     : b.key_path == "waitlist.max_length" ? std::string("waitlist.max_length or --threads")
+                                                           : std::string("the workers or the caseload norm, or --threads")) +
+                    kHowToRun;
+        return b;
+    }
+    return std::nullopt;
+}
+
+std::optional<LimitBreach> check_sweep(const SweepPlan& plan, unsigned threads) {
+    threads = std::max(threads, 1u);
+    const std::size_t points = plan.points();
+    const double reps = plan.replications();
+    const std::size_t n = std::min(points, kSweepSamplePoints);
+    double events_sum = 0.0, running_max = 0.0;
+    scenario::Scenario largest;
+    for (std::size_t k = 0; k < n; ++k) {
+        const std::size_t p = n == 1 ? 0 : std::size_t(double(k) * double(points - 1) / double(n - 1) + 0.5);
+        scenario::Scenario s = plan.scenario(p);
+        events_sum += scenario::expected_events(s);
+        if (bytes_running(s) > running_max) {
+            running_max = bytes_running(s);
+            largest = std::move(s);
+        }
+    }
+    const double per_rep = events_sum / double(std::max<std::size_t>(n, 1));
+    const double events = double(points) * reps * per_rep;
+    const std::string size = std::to_string(points) + " points x " + std::to_string(plan.replications()) +
+                             " replications x about " + amount(per_rep) + " events each";
+    if (events > kMaxRunEvents) {
+        LimitBreach b;
+        // Replications of a huge scenario: a shorter horizon. Otherwise the
+        // larger of the replications and the points.
+        b.key_path = per_rep > kMaxRunEvents / 1000 ? "horizon" : reps > double(points) ? "replications" : "points";
+        b.message = "this sweep would process about " + amount(events) + " events (" + size + "), over the limit of " +
+                    amount(kMaxRunEvents) + " (about " + hours(events, threads) + " on " + std::to_string(threads) +
+                    " threads at a million events a second each); lower " +
+                    (b.key_path == "horizon"        ? "the horizon or the referral rate"
+                     : b.key_path == "replications" ? "the replications"
+                                                    : "the points (fewer values)") +
+                    ", or run it in shards (--shard K/N)" + kHowToRun;
+        return b;
+    }
+    // Each point in flight holds its replications' metrics until it is written;
+    // the design keeps a few bytes a point of bookkeeping.
+    const double in_flight = double(std::min<std::size_t>(points, threads + 2));
+    const double kept = in_flight * reps * double(sizeof(std::array<double, model::kMetricCount>) + 1) + double(points) * 16.0;
+    const double running = double(threads) * running_max;
+    if (kept + running > kMaxRunBytes) {
+        LimitBreach b;
+        if (kept >= running)
+            b.key_path = "replications";
+        else
+            b.key_path = double(largest.waitlist.max_length) >= largest.total_cap() * 1.5 ? "waitlist.max_length"
+                                                                                         : "workforce.workers";
+        b.message = "this sweep would need about " + gigabytes(kept + running) + " of memory (" + gigabytes(kept) +
+                    " for the results of the points in progress, " + gigabytes(running) + " for " +
+                    std::to_string(threads) + " replication(s) running at once, each holding up to " +
+                    amount(scenario::peak_families(largest)) +
+                    " families: every place filled plus a waitlist at waitlist.max_length), over the limit of " +
+                    gigabytes(kMaxRunBytes) + "; lower " +
+                    (b.key_path == "replications"          ? std::string("the replications")
                      : b.key_path == "waitlist.max_length" ? std::string("waitlist.max_length or --threads")
                                                            : std::string("the workers or the caseload norm, or --threads")) +
                     kHowToRun;

@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 namespace caseload::experiment {
 
@@ -69,10 +70,12 @@ MpiRunStats manage(const MpiContext& ctx, const SweepPlan& plan, const std::vect
     const std::size_t reps = std::size_t(plan.replications());
 
     // Give worker `w` up to `n` more points, or stop it when there are none
-    // and it holds none.
+    // and it holds none. After a stop (Ctrl-C on the manager) no point is
+    // handed out: every worker finishes what it holds and is then stopped.
+    auto stopping = [&] { return options.stop && options.stop->load(); };
     auto give = [&](int w, std::size_t n) {
         std::vector<std::uint64_t> batch;
-        while (batch.size() < n && next < total) batch.push_back(points[next++]);
+        while (batch.size() < n && next < total && !stopping()) batch.push_back(points[next++]);
         if (!batch.empty()) {
             check(MPI_Send(batch.data(), int(batch.size()), MPI_UINT64_T, w, kAssign, MPI_COMM_WORLD), "MPI_Send");
             outstanding[std::size_t(w)] += batch.size();
@@ -87,10 +90,14 @@ MpiRunStats manage(const MpiContext& ctx, const SweepPlan& plan, const std::vect
         return true;
     };
 
-    PointPool pool(resolve_threads(options.threads));
+    PointPool pool(resolve_threads(options.threads), options.stop);
     const std::size_t window = pool.threads() + 1;
     std::vector<double> buf;
-    while (done < total || !all_stopped()) {
+    bool idle = false;  // stopped, and this rank computes nothing more
+    while ((done < total && !idle) || !all_stopped()) {
+        // Read before running(): when it is 0 after the stop, nothing more can finish here.
+        const bool halt = stopping();
+        idle = halt && pool.running() == 0;
         int flag = 0;
         MPI_Status st;
         for (;;) {
@@ -117,17 +124,19 @@ MpiRunStats manage(const MpiContext& ctx, const SweepPlan& plan, const std::vect
                                          std::to_string(src));
             }
         }
-        while (next < total && pool.in_flight() < window) {
+        while (!halt && next < total && pool.in_flight() < window) {
             pool.add(points[next], plan.scenario(points[next]));
             ++next;
         }
-        for (const auto& r : pool.collect(kPoll)) {
+        for (const auto& r : pool.collect(idle ? std::chrono::milliseconds(0) : kPoll)) {
             ++stats.points_per_rank[0];
             sink(r);
             ++done;
         }
         if (options.on_progress) options.on_progress(done * reps, total * reps);
+        if (idle && !all_stopped()) std::this_thread::sleep_for(kPoll);
     }
+    stats.complete = done == total;
     return stats;
 }
 

@@ -101,8 +101,11 @@ SweepPlan::SweepPlan(scenario::SweepSpec spec, std::optional<int> replications, 
         for (const auto& l : design_.point(i)) h.add(l.text);
     hash_ = h.hex();
 
-    if (check_points)
-        for (std::size_t i = 0; i < design_.size(); ++i) (void)scenario(i);
+    if (check_points) this->check_points();
+}
+
+void SweepPlan::check_points() const {
+    for (std::size_t i = 0; i < design_.size(); ++i) (void)scenario(i);
 }
 
 scenario::Scenario SweepPlan::scenario(std::size_t point) const {
@@ -129,7 +132,7 @@ struct PointPool::Active {
     PointResult result;
 };
 
-PointPool::PointPool(unsigned threads) {
+PointPool::PointPool(unsigned threads, const std::atomic<bool>* stop) : stop_(stop) {
     const unsigned n = std::max(1u, threads);
     workers_.reserve(n);
     for (unsigned i = 0; i < n; ++i) workers_.emplace_back([this] { work(); });
@@ -164,8 +167,11 @@ void PointPool::work() {
         int rep = 0;
         {
             std::unique_lock<std::mutex> lock(mutex_);
+            // Read under the lock: once running() is 0 after a stop, no replication can start.
+            auto startable = [&] { return !(stop_ && stop_->load()); };
             work_ready_.wait(lock, [&] {
                 if (stopping_ || error_) return true;
+                if (!startable()) return false;
                 for (const auto& x : active_)
                     if (x->next < x->scenario.replications) return true;
                 return false;
@@ -175,6 +181,7 @@ void PointPool::work() {
                 if (x->next < x->scenario.replications) {
                     a = x.get();
                     rep = a->next++;
+                    ++running_;
                     break;
                 }
         }
@@ -184,6 +191,7 @@ void PointPool::work() {
             a->result.metrics[std::size_t(rep)] = r.metrics;
             a->result.stopped_at_bound[std::size_t(rep)] = r.hit_waitlist_bound ? 1 : 0;
             ++replications_done_;
+            --running_;
             if (++a->done == a->scenario.replications) {
                 finished_.push_back(std::move(a->result));
                 active_.erase(std::find_if(active_.begin(), active_.end(), [&](const auto& x) { return x.get() == a; }));
@@ -219,24 +227,34 @@ std::size_t PointPool::replications_done() const {
     return replications_done_;
 }
 
-void run_points(const SweepPlan& plan, const std::vector<std::size_t>& points, const SweepRunOptions& options,
+std::size_t PointPool::running() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return running_;
+}
+
+bool run_points(const SweepPlan& plan, const std::vector<std::size_t>& points, const SweepRunOptions& options,
                 const PointSink& sink) {
-    PointPool pool(resolve_threads(options.threads));
+    PointPool pool(resolve_threads(options.threads), options.stop);
     // Enough points queued that no thread waits while the caller writes results.
     const std::size_t window = pool.threads() + 2;
     const std::size_t total = points.size() * std::size_t(plan.replications());
     std::size_t next = 0, finished = 0;
     while (finished < points.size()) {
-        while (next < points.size() && pool.in_flight() < window) {
+        // Read before running(): when it is 0 after the stop, nothing more can finish.
+        const bool stopped = options.stop && options.stop->load();
+        const bool idle = stopped && pool.running() == 0;
+        while (!stopped && next < points.size() && pool.in_flight() < window) {
             pool.add(points[next], plan.scenario(points[next]));
             ++next;
         }
-        for (const auto& r : pool.collect(std::chrono::milliseconds(100))) {
+        for (const auto& r : pool.collect(idle ? std::chrono::milliseconds(0) : std::chrono::milliseconds(100))) {
             sink(r);
             ++finished;
         }
         if (options.on_progress) options.on_progress(pool.replications_done(), total);
+        if (idle) return finished == points.size();
     }
+    return true;
 }
 
 Summary summarize_point(const scenario::Scenario& scenario, const PointResult& result) {

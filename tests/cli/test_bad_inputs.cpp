@@ -2,6 +2,8 @@
 // refused by the real executable with exit code 2, one error line naming
 // file:line:column and what was expected (the nearest valid key for a typo),
 // no crash and no results folder. `caseload validate` must say the same.
+// Files named compare_* are compare files (run with `compare`), sweep_* sweep
+// files (run with `sweep`), the others scenarios (run with `run`).
 //
 // Each file states its expectations in its first comment lines:
 //   # expect: LINE:COLUMN          (or FILE:LINE:COLUMN when the error is in another file)
@@ -115,7 +117,7 @@ void check_message(const std::string& name, const Expectation& e, const std::str
 TEST_CASE("bad inputs: the catalogue holds at least 40 files, each with its expectation") {
     const auto c = catalogue();
     CHECK(c.files.size() >= 40);
-    std::size_t compare_files = 0;
+    std::size_t compare_files = 0, sweep_files = 0;
     for (const auto& file : c.files) {
         const std::string& name = file.first;  // not a structured binding: clang 14 cannot capture one in INFO
         const auto& e = file.second;
@@ -123,8 +125,10 @@ TEST_CASE("bad inputs: the catalogue holds at least 40 files, each with its expe
         CHECK_FALSE(e.where.empty());
         CHECK_FALSE(e.says.empty());
         compare_files += name.rfind("compare_", 0) == 0;
+        sweep_files += name.rfind("sweep_", 0) == 0;
     }
     CHECK(compare_files >= 5);
+    CHECK(sweep_files >= 6);
     // the files they extend and compare with are fine: each bad file is bad for its own reason
     std::ostringstream out, err;
     const std::string base = (kBadInputs / "support" / "baseline.yaml").string();
@@ -132,7 +136,7 @@ TEST_CASE("bad inputs: the catalogue holds at least 40 files, each with its expe
     CHECK(cli::run(3, argv, {out, err, false}) == cli::kExitOk);
 }
 
-TEST_CASE("bad inputs: run and compare refuse each with a located message, exit 2, no crash, no results folder") {
+TEST_CASE("bad inputs: run, compare and sweep refuse each with a located message, exit 2, no crash, no results folder") {
     const auto c = catalogue();
     const fs::path outside = test::fresh_folder("bad_inputs");
     for (const auto& file : c.files) {
@@ -140,7 +144,9 @@ TEST_CASE("bad inputs: run and compare refuse each with a located message, exit 
         const auto& e = file.second;
         INFO("bad input: " << name);
         const fs::path out = outside / "results";
-        const std::string command = name.rfind("compare_", 0) == 0 ? "compare" : "run";
+        const std::string command = name.rfind("compare_", 0) == 0 ? "compare"
+                                    : name.rfind("sweep_", 0) == 0 ? "sweep"
+                                                                   : "run";
         const auto r = test::run_process({command, name, "--out", out.string(), "--quiet"}, {kBadInputs, {}}, 60);
         INFO("stderr: " << r.err);
         CHECK_FALSE(r.timed_out);

@@ -10,6 +10,8 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -145,14 +147,12 @@ TEST_CASE("sweep: whole = sharded + merged = resumed after a stop, byte for byte
         struct Stop {};
         experiment::SweepRunOptions opts;
         opts.threads = 2;
-        CHECK_THROWS_AS(experiment::run_points(plan, folder.todo(), opts,
-                                               [&](const experiment::PointResult& r) {
-                                                   if (written == 2) throw Stop{};
-                                                   folder.write_point(r.point,
-                                                                      report::point_fragment(plan, plan.scenario(r.point), r));
-                                                   ++written;
-                                               }),
-                        Stop);
+        auto sink = [&](const experiment::PointResult& r) {
+            if (written == 2) throw Stop{};
+            folder.write_point(r.point, report::point_fragment(plan, plan.scenario(r.point), r));
+            ++written;
+        };
+        CHECK_THROWS_AS((void)experiment::run_points(plan, folder.todo(), opts, sink), Stop);
         std::ofstream(folder.staging() / "points" / ".3.csv.partial-1") << "0,0,9,3,waitlist_mean,1";
     }
     CHECK_FALSE(fs::exists(tmp("resumed")));
@@ -164,6 +164,99 @@ TEST_CASE("sweep: whole = sharded + merged = resumed after a stop, byte for byte
     const auto done = run_cli({"sweep", kSweep, "--out", tmp("resumed"), "--resume"});
     CHECK(done.code == 0);
     CHECK(done.err.find("nothing to do") != std::string::npos);
+}
+
+TEST_CASE("sweep: a stop (Ctrl-C) ends it after the replications in progress, --resume completes it byte for byte") {
+    Scratch tmp;
+    REQUIRE(run_cli({"sweep", kSweep, "--out", tmp("whole"), "-q", "-r", "400"}).code == 0);
+
+    // Stopped once the first point is in: on one thread the replication in
+    // progress finishes, nothing new starts, and the point it was part of is
+    // left for the resume.
+    std::size_t written = 0;
+    {
+        const experiment::SweepPlan plan(scenario::load_sweep(kSweep), 400);
+        report::SweepFolder folder(tmp("stopped"), plan, {}, report::SweepFolder::Mode::fresh);
+        std::atomic<bool> stop{false};
+        experiment::SweepRunOptions opts;
+        opts.threads = 1;
+        opts.stop = &stop;
+        const bool complete = experiment::run_points(plan, folder.todo(), opts, [&](const experiment::PointResult& r) {
+            folder.write_point(r.point, report::point_fragment(plan, plan.scenario(r.point), r));
+            ++written;
+            stop = true;
+        });
+        CHECK_FALSE(complete);
+        CHECK(written >= 1);
+        CHECK(written < 6);  // a point takes about 0.1 s on one thread: far longer than writing the first
+    }
+    CHECK_FALSE(fs::exists(tmp("stopped")));
+    const auto resumed = run_cli({"sweep", kSweep, "--out", tmp("stopped"), "-r", "400", "--resume"});
+    REQUIRE_MESSAGE(resumed.code == 0, resumed.err);
+    CHECK(resumed.err.find("resuming, " + std::to_string(written) + " points done already") != std::string::npos);
+    check_same(tmp("whole"), tmp("stopped"));
+
+    // Through the command line, stopped before the first point: exit 130, the
+    // folder set up for --resume, and the exact command that continues it.
+    std::atomic<bool> stop{true};
+    std::ostringstream out, err;
+    const std::string later = tmp("later");
+    const char* argv[] = {"caseload", "sweep", kSweep.c_str(), "--out", later.c_str(), "-r", "400", "-q"};
+    CHECK(cli::run(8, argv, {out, err, false, &stop}) == cli::kExitInterrupted);
+    INFO("stderr: " << err.str());
+    CHECK(err.str().find("interrupted: stopped after the points in progress; 0 of 6 points are saved in " +
+                         report::sweep_staging(later).string()) != std::string::npos);
+    const std::string resume = "caseload sweep " + kSweep + " --out " + later + " --replications 400 --resume";
+    CHECK(err.str().find("\n  " + resume + "\n") != std::string::npos);
+    CHECK_FALSE(fs::exists(later));
+    CHECK(fs::exists(report::sweep_staging(later) / "manifest.csv"));
+    const auto continued = run_cli({"sweep", kSweep, "--out", later, "--replications", "400", "--resume", "-q"});
+    REQUIRE_MESSAGE(continued.code == 0, continued.err);
+    check_same(tmp("whole"), later);
+}
+
+TEST_CASE("sweep: the limits of a run apply to its points x replications, refused up front, --allow-large overrides") {
+    Scratch tmp;
+    const fs::path file = fs::path(tmp("big")) / "big.yaml";
+    fs::create_directories(file.parent_path());
+    // 100 x 100 points x 100,000 replications: about 3 trillion events.
+    std::ofstream(file) << "sweep:\n  base: " << (kData / "sweep_base.yaml").string()
+                        << "\n  replications: 100000\n  parameters:\n"
+                           "    workforce.caseload_norm: {from: 5, to: 15, steps: 100}\n"
+                           "    referrals.rate_per_week: {from: 3, to: 4, steps: 100}\n";
+    const auto r = run_cli({"sweep", file.string(), "--out", tmp("big_out"), "-q"});
+    CHECK(r.code == cli::kExitBadInput);
+    INFO("stderr: " << r.err);
+    CHECK(r.err.rfind("error: " + file.string() + ":3:17: sweep.replications: this sweep would process about ", 0) == 0);
+    CHECK(r.err.find("10000 points x 100000 replications") != std::string::npos);
+    CHECK(r.err.find("over the limit of 50 billion") != std::string::npos);
+    CHECK(r.err.find("--allow-large") != std::string::npos);
+    CHECK_FALSE(fs::exists(tmp("big_out")));
+    CHECK_FALSE(fs::exists(report::sweep_staging(tmp("big_out"))));
+    const auto on_line = run_cli({"sweep", file.string(), "--out", tmp("big_out"), "-q", "-r", "200000"});
+    CHECK(on_line.code == cli::kExitBadInput);
+    CHECK(on_line.err.find("--replications 200000: this sweep would process") != std::string::npos);
+    const auto v = run_cli({"validate", file.string()});
+    CHECK(v.code == cli::kExitBadInput);
+    CHECK(v.err == r.err);
+    CHECK(run_cli({"validate", "--allow-large", file.string()}).code == 0);
+
+    // A 1000 x 1000 grid: refused for its size (the points), at once rather
+    // than after building a million scenarios.
+    std::ofstream(file) << "sweep:\n  base: " << (kData / "sweep_base.yaml").string()
+                        << "\n  replications: 100\n  parameters:\n"
+                           "    workforce.caseload_norm: {from: 5, to: 15, steps: 1000}\n"
+                           "    referrals.rate_per_week: {from: 3, to: 4, steps: 1000}\n";
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto grid = run_cli({"validate", file.string()});
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    INFO("validate: " << grid.err);
+    CHECK(grid.code == cli::kExitBadInput);
+    CHECK(grid.err.rfind("error: " + file.string() + ":5:5: sweep.parameters: this sweep would process about ", 0) == 0);
+    CHECK(grid.err.find("1000000 points x 100 replications") != std::string::npos);
+    CHECK(grid.err.find("lower the points") != std::string::npos);
+    CHECK(seconds < 10);
+    fs::remove(file);
 }
 
 TEST_CASE("merge refuses missing and duplicate points, naming them, and folders of another sweep") {

@@ -5,6 +5,7 @@
 // than a laptop has, is refused up front with a message naming the key that
 // drives the cost, rather than found out hours later.
 
+#include "caseload/experiment/sweep.hpp"
 #include "caseload/scenario/scenario.hpp"
 
 #include <cstddef>
@@ -38,5 +39,19 @@ struct LimitBreach {
 
 // Empty when the run is within the limits. `threads` as resolved (not 0).
 [[nodiscard]] std::optional<LimitBreach> check_run(const std::vector<scenario::Scenario>& scenarios, unsigned threads);
+
+// Points whose scenarios are built to estimate a sweep (all of a smaller one):
+// a few milliseconds, where building every point of a large grid takes minutes.
+inline constexpr std::size_t kSweepSamplePoints = 1000;
+
+// The same limits for a sweep, before its points are built: events are the
+// points x replications x the mean events per replication, memory the points
+// in flight (`threads` + 2, their replications' results held until written)
+// plus `threads` replications running, the largest. Both are judged from
+// kSweepSamplePoints points spread evenly over the design, the first and last
+// (a grid's lowest and highest corners) included. `key_path` is
+// "replications", "points" (the size of the design), or a scenario key
+// (horizon, waitlist.max_length, workforce.workers); `scenario` is not used.
+[[nodiscard]] std::optional<LimitBreach> check_sweep(const SweepPlan& plan, unsigned threads);
 
 }  // namespace caseload::experiment

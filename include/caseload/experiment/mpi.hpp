@@ -48,12 +48,15 @@ private:
 
 struct MpiRunStats {
     std::vector<std::size_t> points_per_rank;  // manager only
+    bool complete = true;                      // manager only: false when stopped before every point ran
 };
 
 // Collective. On the manager, runs `points` over all ranks and calls `sink`
 // (on the calling thread) for every finished point; other ranks ignore
 // `points` and `sink` and compute what the manager sends them. `options.threads`
-// is the number of threads per rank.
+// is the number of threads per rank. `options.stop` counts on the manager
+// only: once it turns true, no point is handed out, the points the workers
+// hold are finished and received, and every rank returns.
 MpiRunStats run_points_mpi(const MpiContext& ctx, const SweepPlan& plan, const std::vector<std::size_t>& points,
                            const SweepRunOptions& options, const PointSink& sink);
 

@@ -13,6 +13,7 @@
 #include "caseload/scenario/sweep_file.hpp"
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -47,6 +48,7 @@ public:
     // replications, or these overrides). With `check_points`, every point's
     // scenario is built and validated now, so a value the scenario rules
     // refuse is a ScenarioError at its line in the sweep file before anything runs.
+    // Without it, check_points() does that later (after the limits are checked).
     explicit SweepPlan(scenario::SweepSpec spec, std::optional<int> replications = {},
                        std::optional<std::uint64_t> seed = {}, bool check_points = true);
 
@@ -62,6 +64,8 @@ public:
     [[nodiscard]] std::vector<Level> levels(std::size_t point) const { return design_.point(point); }
     // The scenario of one point. Not for concurrent use.
     [[nodiscard]] scenario::Scenario scenario(std::size_t point) const;
+    // Build and validate every point's scenario: a ScenarioError at its line in the sweep file.
+    void check_points() const;
     // The base scenario as run (seed and replications of the sweep), as YAML.
     [[nodiscard]] const std::string& base_yaml() const { return base_yaml_; }
     // Identifies the sweep: base scenario, design, seed, replications, metrics.
@@ -92,7 +96,9 @@ struct PointResult {
 // they are added; memory holds only the points added and not yet collected.
 class PointPool {
 public:
-    explicit PointPool(unsigned threads);
+    // When `stop` is set and turns true, no new replication starts; those
+    // running finish, and points they complete are collected as usual.
+    explicit PointPool(unsigned threads, const std::atomic<bool>* stop = nullptr);
     PointPool(const PointPool&) = delete;
     PointPool& operator=(const PointPool&) = delete;
     ~PointPool();
@@ -104,6 +110,8 @@ public:
     // Points added and not yet collected.
     [[nodiscard]] std::size_t in_flight() const;
     [[nodiscard]] std::size_t replications_done() const;
+    // Replications being computed now.
+    [[nodiscard]] std::size_t running() const;
     [[nodiscard]] unsigned threads() const { return unsigned(workers_.size()); }
 
 private:
@@ -117,6 +125,8 @@ private:
     std::vector<PointResult> finished_;
     std::exception_ptr error_;
     std::size_t replications_done_ = 0;
+    std::size_t running_ = 0;
+    const std::atomic<bool>* stop_;
     bool stopping_ = false;
     std::vector<std::thread> workers_;
 };
@@ -125,13 +135,18 @@ struct SweepRunOptions {
     unsigned threads = 0;  // 0 = all hardware threads
     // Called on the calling thread a few times a second: (replications done, replications in all).
     std::function<void(std::size_t, std::size_t)> on_progress;
+    // When set and it turns true (e.g. on Ctrl-C), no new point or replication
+    // starts; those running finish, points they complete go to the sink, and
+    // the points not finished are left for a --resume.
+    const std::atomic<bool>* stop = nullptr;
 };
 
 // Called on the calling thread for each finished point, in the order they finish.
 using PointSink = std::function<void(const PointResult&)>;
 
 // Run `points` (indices into the plan's design) on this machine's threads.
-void run_points(const SweepPlan& plan, const std::vector<std::size_t>& points, const SweepRunOptions& options,
+// False when it was stopped (SweepRunOptions::stop) before every point ran.
+[[nodiscard]] bool run_points(const SweepPlan& plan, const std::vector<std::size_t>& points, const SweepRunOptions& options,
                 const PointSink& sink);
 
 // The summary of one point (means with intervals, stability), as for a run.
