@@ -22,14 +22,25 @@ std::vector<ExperimentResult> run_experiments(const std::vector<scenario::Scenar
         std::uint32_t replication;
     };
     std::vector<Task> tasks;
+    std::size_t resumed = 0;
     for (std::size_t s = 0; s < scenarios.size(); ++s) {
         results[s].scenario = scenarios[s];
         results[s].replications.resize(static_cast<std::size_t>(scenarios[s].replications));
-        for (int r = 0; r < scenarios[s].replications; ++r) tasks.push_back({s, static_cast<std::uint32_t>(r)});
+        for (int r = 0; r < scenarios[s].replications; ++r) {
+            const auto ri = static_cast<std::size_t>(r);
+            if (options.resumed && s < options.resumed->size() && ri < (*options.resumed)[s].size() &&
+                (*options.resumed)[s][ri]) {
+                results[s].replications[ri] = *(*options.resumed)[s][ri];
+                ++resumed;
+            } else {
+                tasks.push_back({s, static_cast<std::uint32_t>(r)});
+            }
+        }
     }
+    const std::size_t total = resumed + tasks.size();
 
     std::atomic<std::size_t> next{0};
-    std::atomic<std::size_t> done{0};
+    std::atomic<std::size_t> done{resumed};
     std::atomic<bool> failed{false};
     std::exception_ptr error;
     std::mutex error_mutex;
@@ -42,7 +53,9 @@ std::vector<ExperimentResult> run_experiments(const std::vector<scenario::Scenar
             if (i >= tasks.size()) return;
             const Task t = tasks[i];
             try {
-                results[t.scenario].replications[t.replication] = model::simulate(scenarios[t.scenario], t.replication);
+                auto& r = results[t.scenario].replications[t.replication];
+                r = model::simulate(scenarios[t.scenario], t.replication);
+                if (options.on_replication) options.on_replication(t.scenario, r);
             } catch (...) {
                 std::lock_guard<std::mutex> lock(error_mutex);
                 if (!error) error = std::current_exception();
@@ -59,16 +72,16 @@ std::vector<ExperimentResult> run_experiments(const std::vector<scenario::Scenar
     for (unsigned i = 0; i < n_threads; ++i) pool.emplace_back(worker);
 
     if (options.on_progress) {
-        while (done.load(std::memory_order_acquire) < tasks.size() && !failed.load() &&
+        while (done.load(std::memory_order_acquire) < total && !failed.load() &&
                !(options.stop && options.stop->load())) {
-            options.on_progress(done.load(std::memory_order_acquire), tasks.size());
+            options.on_progress(done.load(std::memory_order_acquire), total);
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
         }
     }
     for (auto& t : pool) t.join();
     if (error) std::rethrow_exception(error);
-    if (done.load() < tasks.size()) throw Interrupted(done.load(), tasks.size());
-    if (options.on_progress) options.on_progress(tasks.size(), tasks.size());
+    if (done.load() < total) throw Interrupted(done.load(), total);
+    if (options.on_progress) options.on_progress(total, total);
     return results;
 }
 

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <functional>
+#include <optional>
 #include <stdexcept>
 #include <vector>
 
@@ -21,9 +22,19 @@ struct RunOptions {
     // When set and it turns true (e.g. on Ctrl-C), no new replication starts;
     // those running finish, then run_experiments throws Interrupted.
     std::atomic<bool>* stop = nullptr;
+    // Called on the worker thread, possibly on several at once, as each
+    // replication finishes: (scenario index, its result). So that a stopped
+    // run keeps what it finished; an exception fails the run.
+    std::function<void(std::size_t, const model::ReplicationResult&)> on_replication;
+    // Replications an earlier, stopped run finished (per scenario, by
+    // replication index): returned as they are, not run again. Results are the
+    // same as a run that was never stopped, since a replication depends only on
+    // (seed, replication index).
+    const std::vector<std::vector<std::optional<model::ReplicationResult>>>* resumed = nullptr;
 };
 
-// The run was stopped through RunOptions::stop before all replications ran.
+// The run was stopped through RunOptions::stop before all replications ran
+// (done counts the resumed ones too).
 class Interrupted : public std::runtime_error {
 public:
     Interrupted(std::size_t done, std::size_t total)
