@@ -9,6 +9,7 @@
 #include "caseload/model/model.hpp"
 #include "caseload/report/output.hpp"
 #include "caseload/report/report.hpp"
+#include "caseload/report/run_resume.hpp"
 #include "caseload/scenario/loader.hpp"
 #include "caseload/scenario/sweep_file.hpp"
 #include "caseload/report/sweep_output.hpp"
@@ -18,6 +19,7 @@
 #include <boost/program_options.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <chrono>
 #include <ctime>
@@ -69,6 +71,7 @@ struct Common {
     unsigned threads = 0;
     std::string out;
     bool force = false;
+    bool resume = false;
     bool quiet = false;
     std::string lang = "en";
     bool allow_large = false;
@@ -84,7 +87,9 @@ po::options_description run_options(Common& c) {
          "random seed (overrides the file's 'seed'); same seed, same results on any thread count")
         ("threads,t", po::value<unsigned>(&c.threads)->default_value(0), "worker threads; 0 = all cores")
         ("out,o", po::value<std::string>(&c.out), "results folder (default results/<name>-<date-time>)")
-        ("force", po::bool_switch(&c.force), "replace the results folder if it exists")
+        ("force", po::bool_switch(&c.force), "replace the results folder, or the kept replications of an interrupted run")
+        ("resume", po::bool_switch(&c.resume),
+         "continue an interrupted run into --out: run only the replications it did not finish")
         ("allow-large", po::bool_switch(&c.allow_large),
          "run even when the run is estimated to exceed the limits of events or memory (see README, Robustness)")
         ("quiet,q", po::bool_switch(&c.quiet), "no progress bar, no messages on stderr except errors")
@@ -200,16 +205,73 @@ struct Outcome {
     unsigned threads = 0;
 };
 
-Outcome execute(const std::vector<scenario::Scenario>& scenarios, const Common& c, const Streams& io) {
+// The command that continues this run into `out`: its files, the options
+// that change its results (--resume refuses another seed or replications)
+// and how it ran.
+std::string resume_command(const std::string& command, const std::vector<std::string>& files, const Common& c,
+                           const fs::path& out) {
+    // Built by appending: GCC 12 warns falsely (-Wrestrict) on "..." + std::string.
+    std::string line = "caseload ";
+    line += command;
+    for (const auto& f : files) (line += ' ') += shell_word(f);
+    (line += " --out ") += shell_word(out.string());
+    if (c.replications) (line += " --replications ") += std::to_string(*c.replications);
+    if (c.seed) (line += " --seed ") += std::to_string(*c.seed);
+    if (c.threads) (line += " --threads ") += std::to_string(c.threads);
+    if (c.allow_large) line += " --allow-large";
+    if (c.lang != "en") (line += " --lang ") += shell_word(c.lang);
+    return line + " --resume";
+}
+
+// Where a run into `out` keeps its replications until all are in: a stopped
+// run is continued with --resume. Refused before anything runs when it does
+// not fit.
+report::SavedReplications::Mode saved_mode(const Common& c) {
+    if (c.resume && c.force) throw UsageError("give --resume or --force, not both");
+    if (c.resume && c.out.empty())
+        throw UsageError("--resume needs --out DIR: the folder of the run to continue (the message of the stop names it)");
+    return c.force ? report::SavedReplications::Mode::force
+                   : c.resume ? report::SavedReplications::Mode::resume : report::SavedReplications::Mode::fresh;
+}
+
+// A resumed run replaces the folder it was started to replace (with --force).
+bool replace_results(const Common& c, const fs::path& out) {
+    std::error_code ec;
+    return c.force || (c.resume && fs::exists(report::run_staging(out), ec));
+}
+
+// Runs what `saved` lacks, keeping each replication as it finishes. Empty
+// after a stop (Ctrl-C, SIGTERM), once it has said what is kept and how to go on.
+std::optional<Outcome> execute(const std::vector<scenario::Scenario>& scenarios, const Common& c,
+                               report::SavedReplications& saved, const std::string& resume, const Streams& io) {
     Outcome o;
     o.threads = experiment::resolve_threads(c.threads);
+    if (saved.resuming() && !c.quiet)
+        io.err << "resuming, " << saved.count() << " replications done already\n";
     detail::ProgressBar bar(io.err, io.err_is_terminal && !c.quiet);
     experiment::RunOptions opts;
     opts.threads = c.threads;
     opts.stop = io.stop;
     opts.on_progress = [&bar](std::size_t done, std::size_t total) { bar.update(done, total); };
+    std::atomic<std::size_t> run_now{0};
+    opts.on_replication = [&saved, &run_now](std::size_t scenario, const model::ReplicationResult& r) {
+        saved.save(scenario, r);
+        ++run_now;
+    };
+    opts.resumed = &saved.saved();
     const auto t0 = std::chrono::steady_clock::now();
-    o.results = experiment::run_experiments(scenarios, opts);
+    try {
+        o.results = experiment::run_experiments(scenarios, opts);
+    } catch (const experiment::Interrupted& e) {
+        bar.finish();
+        saved.keep();
+        io.err << "interrupted: stopped after the replications in progress; " << e.done() << " of " << e.total()
+               << " replications are saved in " << saved.staging().string() << " (" << run_now.load()
+               << " by this run). Results are unbiased only once every replication has run, so none are "
+                  "reported yet. To continue with the rest:\n  "
+               << resume << "\n";
+        return std::nullopt;
+    }
     o.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     bar.finish();
     for (const auto& r : o.results) o.summaries.push_back(experiment::summarize(r));
@@ -277,14 +339,19 @@ int cmd_run(const std::vector<std::string>& args, const Streams& io) {
     auto sc = scenario::load_scenario(files[0]);
     apply_overrides(sc, c);
     check_limits({sc}, c);
+    const auto mode = saved_mode(c);
     const fs::path out = c.out.empty() ? default_out(sc.name) : fs::path(c.out);
-    report::ResultsDir dir(out, c.force);
-    const Outcome o = execute({sc}, c, io);
+    report::ResultsDir dir(out, replace_results(c, out));
     const std::vector<std::string> yamls{scenario::to_yaml(sc)};
+    report::SavedReplications saved(out, {sc}, yamls, mode);
+    const auto outcome = execute({sc}, c, saved, resume_command("run", files, c, out), io);
+    if (!outcome) return kExitInterrupted;
+    const Outcome& o = *outcome;
     write_common(dir, o, yamls);
     dir.write("metadata.json", metadata_json("run", sc.name, o.results, yamls, o.threads, o.wall_seconds));
     write_reports(dir, lang);
     const fs::path final_dir = dir.commit();
+    saved.remove();
     io.out << report::summary_text(o.results[0], o.summaries[0]);
     if (!c.quiet)
         io.err << "\n" << sc.replications << " replications in " << report::human(o.wall_seconds, "") << " s on "
@@ -335,22 +402,27 @@ int cmd_compare(const std::vector<std::string>& args, const Streams& io) {
             report_title += " vs " + scenarios[i].name;
         }
     }
+    const auto mode = saved_mode(c);
     const fs::path out = c.out.empty() ? default_out(title) : fs::path(c.out);
-    report::ResultsDir dir(out, c.force);
-    const Outcome o = execute(scenarios, c, io);
+    report::ResultsDir dir(out, replace_results(c, out));
+    std::vector<std::string> yamls;
+    for (const auto& s : scenarios) yamls.push_back(scenario::to_yaml(s));
+    report::SavedReplications saved(out, scenarios, yamls, mode);
+    const auto outcome = execute(scenarios, c, saved, resume_command("compare", files, c, out), io);
+    if (!outcome) return kExitInterrupted;
+    const Outcome& o = *outcome;
 
     std::vector<report::Comparison> comparisons;
     for (std::size_t i = 1; i < o.results.size(); ++i)
         comparisons.push_back({o.results[0].scenario.name, o.results[i].scenario.name,
                                experiment::compare(o.results[0], o.results[i])});
-    std::vector<std::string> yamls;
-    for (const auto& s : scenarios) yamls.push_back(scenario::to_yaml(s));
     write_common(dir, o, yamls);
     dir.write("comparison.csv", report::comparison_csv(comparisons));
     dir.write("comparison.md", report::comparison_markdown(o.results, o.summaries, comparisons));
     dir.write("metadata.json", metadata_json("compare", report_title, o.results, yamls, o.threads, o.wall_seconds));
     write_reports(dir, lang);
     const fs::path final_dir = dir.commit();
+    saved.remove();
     io.out << report::comparison_text(o.results, o.summaries, comparisons);
     if (!c.quiet) {
         std::size_t reps = 0;
@@ -978,13 +1050,6 @@ int cmd_schema(const std::vector<std::string>& args, const Streams& io) {
     return kExitOk;
 }
 
-// The command line as typed, to say how to run it again.
-std::string command_line(const std::vector<std::string>& args) {
-    std::string line = "caseload";
-    for (const auto& a : args) line += " " + shell_word(a);
-    return line;
-}
-
 }  // namespace
 
 int run(int argc, const char* const* argv, const Streams& io) {
@@ -1015,16 +1080,9 @@ int run(int argc, const char* const* argv, const Streams& io) {
                << "\n\n"
                << kUsage;
         return kExitBadInput;
-    } catch (const experiment::Interrupted& e) {
-        std::vector<std::string> typed(argv + std::min(argc, 1), argv + argc);
-        if (command == "trace") {
-            io.err << "interrupted: the trace on stdout is incomplete\n";
-        } else {
-            io.err << "interrupted: stopped after " << e.done() << " of " << e.total()
-                   << " replications; nothing was written (no results folder). The results of a run do not depend "
-                      "on when it was stopped: to get them, run it again from the start:\n  "
-                   << command_line(typed) << "\n";
-        }
+    } catch (const experiment::Interrupted&) {
+        // Only a trace ends here: run and compare keep what they finished (see execute).
+        io.err << "interrupted: the trace on stdout is incomplete\n";
         return kExitInterrupted;
     } catch (const UsageError& e) {
         io.err << "error: " << e.what() << "\n(see 'caseload " << command << " --help')\n";
@@ -1039,6 +1097,9 @@ int run(int argc, const char* const* argv, const Streams& io) {
         io.err << "error: " << e.what() << "\n";
         return kExitBadInput;
     } catch (const report::SweepInputError& e) {
+        io.err << "error: " << e.what() << "\n";
+        return kExitBadInput;
+    } catch (const report::ResumeError& e) {
         io.err << "error: " << e.what() << "\n";
         return kExitBadInput;
     } catch (const report::OutputError& e) {

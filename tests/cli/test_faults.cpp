@@ -11,6 +11,7 @@
 
 #include <sys/mount.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -68,20 +69,26 @@ TEST_CASE("SIGKILL mid-run leaves no results folder, and the next run clears the
         CHECK(r.signal == SIGKILL);
     }
     CHECK_FALSE(fs::exists(out));
-    // What remains is one hidden staging folder, holding no result file.
-    const auto left = test::folder_names(parent);
-    REQUIRE(left.size() == 1);
+    // What remains is one hidden staging folder, holding no result file, and
+    // the replications kept for --resume.
+    auto left = test::folder_names(parent);
+    std::sort(left.begin(), left.end());
+    REQUIRE(left.size() == 2);
     CHECK(left[0].rfind(".results.partial-", 0) == 0);
+    CHECK(left[1] == ".results.run-partial");
     for (const auto& f : test::folder_names(parent / left[0])) CHECK(f == ".caseload-staging");
 
-    // The next run in the same folder removes it (its process is gone) and writes its own results.
+    // The next run in the same folder removes the staging folder (its process
+    // is gone) and writes its own results.
     const auto r = test::run_process({"run", kBaseline, "-r", "2", "--out", (parent / "next").string(), "-q"});
     CHECK(r.exit_code == cli::kExitOk);
-    CHECK(test::folder_names(parent) == std::vector<std::string>{"next"});
+    auto now = test::folder_names(parent);
+    std::sort(now.begin(), now.end());
+    CHECK(now == std::vector<std::string>{".results.run-partial", "next"});
     fs::remove_all(parent);
 }
 
-TEST_CASE("Ctrl-C stops a run cleanly: exit 130, says what happened and how to re-run, writes nothing") {
+TEST_CASE("Ctrl-C stops a run cleanly: exit 130, keeps the finished replications and says how to resume") {
     const fs::path parent = test::fresh_folder("sigint");
     const fs::path out = parent / "results";
     test::Process p(long_run(out));
@@ -92,12 +99,13 @@ TEST_CASE("Ctrl-C stops a run cleanly: exit 130, says what happened and how to r
     CHECK_FALSE(r.timed_out);
     CHECK(r.signal == 0);
     CHECK(r.exit_code == cli::kExitInterrupted);
-    CHECK(r.err.find("interrupted: stopped after ") != std::string::npos);
-    CHECK(r.err.find(" of 20000 replications") != std::string::npos);
-    CHECK(r.err.find("nothing was written") != std::string::npos);
-    CHECK(r.err.find("run it again") != std::string::npos);
-    CHECK(r.err.find("caseload run " + kBaseline + " --replications 20000") != std::string::npos);
-    CHECK(test::folder_names(parent).empty());  // no results, no staging folder
+    CHECK(r.err.find("interrupted: stopped after the replications in progress; ") != std::string::npos);
+    CHECK(r.err.find(" of 20000 replications are saved in " + (parent / ".results.run-partial").string()) !=
+          std::string::npos);
+    CHECK(r.err.find("caseload run " + kBaseline + " --out " + out.string() + " --replications 20000 --threads 1 --resume") !=
+          std::string::npos);
+    // No results, no staging folder: only the replications kept for --resume.
+    CHECK(test::folder_names(parent) == std::vector<std::string>{".results.run-partial"});
     fs::remove_all(parent);
 }
 
@@ -116,8 +124,9 @@ TEST_CASE("a stop request reaches the runner and the CLI") {
     const std::string o = (parent / "r").string();
     const char* argv[] = {"caseload", "run", kBaseline.c_str(), "-r", "3", "--out", o.c_str()};
     CHECK(cli::run(7, argv, {out, err, false, &stop}) == cli::kExitInterrupted);
-    CHECK(err.str().find("stopped after 0 of 3 replications") != std::string::npos);
-    CHECK(test::folder_names(parent).empty());
+    CHECK(err.str().find("stopped after the replications in progress; 0 of 3 replications are saved") !=
+          std::string::npos);
+    CHECK(test::folder_names(parent) == std::vector<std::string>{".r.run-partial"});
     const char* trace[] = {"caseload", "trace", kBaseline.c_str()};
     std::ostringstream tout, terr;
     CHECK(cli::run(3, trace, {tout, terr, false, &stop}) == cli::kExitInterrupted);
