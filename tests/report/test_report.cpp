@@ -498,6 +498,15 @@ TEST_CASE("report: charts for every series in timeseries.csv, titled by name") {
     fs::remove_all(out);
 }
 
+TEST_CASE("timeseries.csv: turnover and absenteeism with the other workforce series, none without them") {
+    const auto plain = experiment::run_experiments({test::mmc(4, 2, 0.8, 20, 400, 50, 2, 3)});
+    const std::string csv = report::timeseries_csv(plain, {experiment::summarize(plain[0])});
+    CHECK(csv.find(",fte_in_post,") == std::string::npos);
+    CHECK(csv.find(",turnover,") == std::string::npos);
+    CHECK(csv.find(",absenteeism,") == std::string::npos);
+    CHECK(csv.find(",waitlist,") != std::string::npos);
+}
+
 TEST_CASE("report: self-contained, nothing fetched, nothing run") {
     const fs::path out = tmp("contained");
     REQUIRE(run_cli({"run", kScenarios + "caseload10.yaml", "-r", "2", "--out", out.string(), "-q"}).code == 0);
