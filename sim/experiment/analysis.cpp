@@ -45,7 +45,7 @@ Summary summarize(const ExperimentResult& r) {
     std::size_t weeks = 0;
     for (const auto& rep : r.replications) weeks = std::max(weeks, rep.weekly.size());
     s.weekly.resize(weeks);
-    std::vector<double> wl, load, fte, vac, absent;
+    std::vector<double> wl, load, fte, vac, absent, turnover, absenteeism;
     auto band = [](const std::vector<double>& v, double& mean, double& p10, double& p90) {
         mean = stats::mean_interval(v).mean;
         p10 = quantile(v, 0.1);
@@ -57,6 +57,8 @@ Summary summarize(const ExperimentResult& r) {
         fte.clear();
         vac.clear();
         absent.clear();
+        turnover.clear();
+        absenteeism.clear();
         double day = 0;
         for (const auto& rep : r.replications)
             if (k < rep.weekly.size()) {
@@ -66,6 +68,8 @@ Summary summarize(const ExperimentResult& r) {
                 fte.push_back(x.fte_in_post);
                 vac.push_back(x.vacancies);
                 absent.push_back(x.absent_fte);
+                turnover.push_back(x.turnover);
+                absenteeism.push_back(x.absenteeism);
                 day = x.day;
             }
         auto& w = s.weekly[k];
@@ -75,6 +79,8 @@ Summary summarize(const ExperimentResult& r) {
         band(fte, w.fte_mean, w.fte_p10, w.fte_p90);
         band(vac, w.vacancies_mean, w.vacancies_p10, w.vacancies_p90);
         band(absent, w.absent_mean, w.absent_p10, w.absent_p90);
+        band(turnover, w.turnover_mean, w.turnover_p10, w.turnover_p90);
+        band(absenteeism, w.absenteeism_mean, w.absenteeism_p10, w.absenteeism_p90);
     }
     const auto& wf = r.scenario.workforce;
     s.workforce_dynamics = wf.sick_leave.episodes_per_year > 0 || wf.attrition.per_year > 0;

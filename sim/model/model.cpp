@@ -258,6 +258,7 @@ public:
             reset_statistics();
         if (kWeek < horizon_) calendar_.set_timer(tick_timer_, kWeek);
         next_tick_ = kWeek;
+        week_start_heads_ = headcount_;  // after the interventions of day 0
 
         kernel::Event ev;
         while (calendar_.pop_before(horizon_, ev)) {
@@ -503,8 +504,18 @@ private:
     // ---- the weekly tick: samples, hazards, ramp-up ------------------------------
 
     void on_tick() {
+        // Turnover divides by the headcount at the start of the week: any
+        // later count is lowered by the week's own departures (not yet
+        // replaced), which biases the ratio up by about (1 + departures a
+        // week) / (2 x headcount), 3% for 20 workers.
         result_.weekly.push_back({now_, double(waiting_), total_load_ / std::max(fte_in_post_, kEps), fte_in_post_,
-                                  funded_fte_ - fte_in_post_, sick_fte_});
+                                  funded_fte_ - fte_in_post_, sick_fte_,
+                                  week_start_heads_ > 0
+                                      ? double(departures_in_week_) * (kYear / kWeek) / week_start_heads_
+                                      : kNaN,
+                                  fte_in_post_ > 0 ? sick_fte_ / fte_in_post_ : kNaN});
+        departures_in_week_ = 0;
+        week_start_heads_ = headcount_;
         next_tick_ = now_ + kWeek;
         if (next_tick_ < horizon_) calendar_.set_timer(tick_timer_, next_tick_);
         spv_visits_left_ = spv_visits_per_week_;
@@ -602,6 +613,7 @@ private:
         subject_worker_ = w;
         Worker& k = workers_[w];
         if (in_window()) ++departures_in_window_;
+        ++departures_in_week_;
         if (k.sick) {
             calendar_.cancel(k.recovery);
             calendar_.cancel(k.long_sick);
@@ -1167,6 +1179,8 @@ private:
     std::uint64_t referrals_in_window_ = 0, closures_in_window_ = 0, repeats_in_window_ = 0,
                   repeats_triggered_in_window_ = 0, placed_in_window_ = 0, departures_in_window_ = 0,
                   escalations_in_window_ = 0;
+    std::uint64_t departures_in_week_ = 0;  // since the last weekly sample, warm-up included
+    double week_start_heads_ = 0.0;         // headcount at the last weekly sample (or day 0)
 };
 
 }  // namespace

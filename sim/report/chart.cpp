@@ -104,7 +104,7 @@ std::string svg_chart(const ChartSpec& c) {
             for (double v : {p.mean, p.p10, p.p90})
                 if (std::isfinite(v)) {
                     y_min = std::min(y_min, v);
-                    if (!share) y_max = std::max(y_max, v);
+                    y_max = std::max(y_max, v);  // a rate such as turnover can pass 100%
                 }
         }
     if (!(x_max > 0)) x_max = 1;

@@ -19,7 +19,7 @@ struct ChartSpec {
     std::string x_label, y_label;
     double x_scale = 1.0;     // plotted x = point.x * x_scale (days -> years: 1/365.25)
     double x_tick_step = 0;   // 0 = choose round ticks
-    std::string y_unit;       // "share" plots 0..100%; others plain numbers
+    std::string y_unit;       // "share" plots 0..100% (higher if a value is); others plain numbers
     double shade_to_x = std::numeric_limits<double>::quiet_NaN();  // in plotted units
     std::string shade_label;
     std::vector<std::string> names;                        // legend, one per band

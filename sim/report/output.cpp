@@ -373,6 +373,10 @@ std::string timeseries_csv(const std::vector<ExperimentResult>& results, const s
                   << number(w.vacancies_p10) << ',' << number(w.vacancies_p90) << '\n';
                 o << name << ',' << number(w.day) << ",absent_fte," << number(w.absent_mean) << ','
                   << number(w.absent_p10) << ',' << number(w.absent_p90) << '\n';
+                o << name << ',' << number(w.day) << ",turnover," << number(w.turnover_mean) << ','
+                  << number(w.turnover_p10) << ',' << number(w.turnover_p90) << '\n';
+                o << name << ',' << number(w.day) << ",absenteeism," << number(w.absenteeism_mean) << ','
+                  << number(w.absenteeism_p10) << ',' << number(w.absenteeism_p90) << '\n';
             }
         }
     }

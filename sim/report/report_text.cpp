@@ -219,6 +219,15 @@ constexpr std::array kSeriesLabels{
     SeriesLabel{"absent_fte", "Staff absent through sickness over time (FTE)", "Ziekteverzuim in de tijd (fte)",
                 "FTE", "Case-carrying staff on sick leave, in FTE, week by week.",
                 "Casusvoerende medewerkers met ziekteverlof, in fte, week na week."},
+    SeriesLabel{"turnover", "Staff turnover over time (share leaving a year)",
+                "Personeelsverloop in de tijd (aandeel vertrekkers per jaar)", "share",
+                "Case-carrying staff leaving in the week per head in post, as a yearly rate, week by week.",
+                "Vertrekkende casusvoerende medewerkers in de week per medewerker in dienst, omgerekend naar een "
+                "jaar, week na week."},
+    SeriesLabel{"absenteeism", "Absenteeism over time (share of FTE in post)",
+                "Ziekteverzuim in de tijd (aandeel van de fte in dienst)", "share",
+                "Case-carrying staff on sick leave as a share of the FTE in post, week by week.",
+                "Casusvoerende medewerkers met ziekteverlof als aandeel van de fte in dienst, week na week."},
 };
 
 std::string decimal_comma(std::string s, Language lang) {

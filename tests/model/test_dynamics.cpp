@@ -6,6 +6,7 @@
 #include "caseload/experiment/runner.hpp"
 #include "caseload/model/model.hpp"
 #include "caseload/scenario/loader.hpp"
+#include "caseload/stats/accumulators.hpp"
 #include "../helpers.hpp"
 
 #include <doctest/doctest.h>
@@ -170,6 +171,50 @@ TEST_CASE("sick leave: absenteeism = r L / (1 + r L)") {
     INFO("absenteeism " << abs.mean << " [" << abs.low << ", " << abs.high << "], expected " << rl / (1 + rl));
     CHECK(abs.contains(rl / (1 + rl)));
     CHECK(abs.half_width() < 0.01);
+}
+
+TEST_CASE("weekly turnover and absenteeism: their means after warm-up are the window's metrics") {
+    // 0.8 FTE a worker: turnover is per head (as turnover_per_year), absenteeism per FTE.
+    std::string text = kBase;
+    text.replace(text.find("workforce: {workers: 20, fte: 1, caseload_norm: 10}\n"), 52,
+                 "workforce:\n  workers: 20\n  fte: 0.8\n  caseload_norm: 10\n"
+                 "  attrition: {per_year: 0.2, first_year_multiplier: 2}\n"
+                 "  hiring: {delay: {distribution: fixed, value: 90d}}\n"
+                 "  sick_leave: {episodes_per_year: 2, length: {distribution: lognormal, mean: 20d, cv: 2}}\n");
+    const auto sc = scenario::parse_scenario(text, "w.yaml");
+    const auto res = run({sc})[0];
+    stats::RunningStats turnover_diff, absent_diff;
+    double turnover = 0, absent = 0;
+    for (const auto& rep : res.replications) {
+        double t = 0, a = 0;
+        std::size_t n = 0;
+        for (const auto& w : rep.weekly)
+            if (w.day - 7.0 >= sc.warmup_days) {  // weeks wholly after the warm-up
+                t += w.turnover;
+                a += w.absenteeism;
+                ++n;
+            }
+        REQUIRE(n > 500);
+        turnover_diff.add(t / double(n) - rep[Metric::turnover_per_year]);
+        absent_diff.add(a / double(n) - rep[Metric::absenteeism_share]);
+        turnover += rep[Metric::turnover_per_year] / double(res.replications.size());
+        absent += rep[Metric::absenteeism_share] / double(res.replications.size());
+    }
+    // Per replication both count the same departures (but for the few days
+    // at the window's edges) over headcounts that differ only by chance, and
+    // sample the same sick leave weekly or continuously: the differences are
+    // noise around zero, so their mean lies within 3 standard errors of 0.
+    // Those errors are small (below 2% of the level), so a bias of a few
+    // percent, such as dividing by the headcount after the week's departures
+    // (+3% here), fails.
+    const double n = double(res.replications.size());
+    const double turnover_se = turnover_diff.sd() / std::sqrt(n), absent_se = absent_diff.sd() / std::sqrt(n);
+    INFO("turnover " << turnover << ", weekly - metric " << turnover_diff.mean() << " (se " << turnover_se << ")");
+    INFO("absenteeism " << absent << ", weekly - metric " << absent_diff.mean() << " (se " << absent_se << ")");
+    CHECK(std::fabs(turnover_diff.mean()) <= 3 * turnover_se);
+    CHECK(3 * turnover_se < 0.02 * turnover);
+    CHECK(std::fabs(absent_diff.mean()) <= 3 * absent_se);
+    CHECK(3 * absent_se < 0.02 * absent);
 }
 
 TEST_CASE("repeat referrals: total referrals = lambda / (1 - p)") {

@@ -498,6 +498,90 @@ TEST_CASE("report: charts for every series in timeseries.csv, titled by name") {
     fs::remove_all(out);
 }
 
+TEST_CASE("timeseries.csv: turnover and absenteeism with the other workforce series, none without them") {
+    const auto plain = experiment::run_experiments({test::mmc(4, 2, 0.8, 20, 400, 50, 2, 3)});
+    const std::string csv = report::timeseries_csv(plain, {experiment::summarize(plain[0])});
+    CHECK(csv.find(",fte_in_post,") == std::string::npos);
+    CHECK(csv.find(",turnover,") == std::string::npos);
+    CHECK(csv.find(",absenteeism,") == std::string::npos);
+    CHECK(csv.find(",waitlist,") != std::string::npos);
+}
+
+TEST_CASE("report: turnover and absenteeism over time, as percentages, in English and Dutch") {
+    const fs::path out = tmp("workforce");
+    REQUIRE(run_cli({"compare", kScenarios + "baseline.yaml", kScenarios + "caseload10.yaml", "-r", "2", "--out",
+                 out.string(), "-q"})
+                .code == 0);
+    const auto series = series_names(out / "timeseries.csv");
+    for (const std::string name : {"fte_in_post", "turnover", "absenteeism"}) {
+        CAPTURE(name);
+        CHECK(std::find(series.begin(), series.end(), name) != series.end());
+    }
+    // The baseline's average after the warm-up, as the chart's text alternative gives it.
+    const double warmup = 15 * 365.25;
+    auto average = [&](const std::string& metric) {
+        double sum = 0;
+        int n = 0;
+        for (const auto& row : read_csv(out / "timeseries.csv"))
+            if (row[0] == "baseline" && row[2] == metric && std::stod(row[1]) >= warmup) {
+                sum += std::stod(row[3]);
+                ++n;
+            }
+        return sum / n;
+    };
+    const std::string turnover = report::human(average("turnover"), "share");
+    const std::string absenteeism = report::human(average("absenteeism"), "share");
+    CHECK(average("turnover") > 0.05);  // the baseline's staff leave and fall sick
+    CHECK(average("absenteeism") > 0.02);
+    const std::string html_en = slurp(out / "report.html");
+    check_charts(html_en, series.size() + 1);
+    struct Case {
+        const char* lang;
+        const char* turnover_title;
+        const char* absenteeism_title;
+        const char* average;
+    };
+    for (const Case& c : {Case{"en", "Staff turnover over time (share leaving a year)",
+                               "Absenteeism over time (share of FTE in post)", "on average "},
+                          Case{"nl", "Personeelsverloop in de tijd (aandeel vertrekkers per jaar)",
+                               "Ziekteverzuim in de tijd (aandeel van de fte in dienst)", "gemiddeld "}}) {
+        const std::string lang = c.lang;
+        CAPTURE(lang);
+        REQUIRE(run_cli({"report", out.string(), "--lang", lang, "-q"}).code == 0);
+        const std::string html = slurp(out / "report.html"), md = slurp(out / "report.md");
+        if (lang == "en") CHECK(html == html_en);  // rebuilt from the files as written
+        check_charts(html, series.size() + 1);
+        CHECK(html.find("id=\"figure-turnover\"") != std::string::npos);
+        CHECK(html.find("id=\"figure-absenteeism\"") != std::string::npos);
+        for (const std::string title : {c.turnover_title, c.absenteeism_title}) {
+            CAPTURE(title);
+            CHECK(html.find(">" + report::html_escape(title) + "</title>") != std::string::npos);
+            CHECK(md.find("### " + title) != std::string::npos);
+        }
+        // Percentages, with a decimal comma in Dutch.
+        for (std::string value : {turnover, absenteeism}) {
+            if (lang == "nl") std::replace(value.begin(), value.end(), '.', ',');
+            CAPTURE(value);
+            CHECK(html.find("baseline: " + std::string(c.average) + value) != std::string::npos);
+        }
+    }
+    // A results folder from before these series still gives its report.
+    std::string ts;
+    {
+        std::istringstream in(slurp(out / "timeseries.csv"));
+        for (std::string line; std::getline(in, line);)
+            if (line.find(",turnover,") == std::string::npos && line.find(",absenteeism,") == std::string::npos)
+                ts += line + "\n";
+    }
+    spit(out / "timeseries.csv", ts);
+    REQUIRE(run_cli({"report", out.string(), "-q"}).code == 0);
+    const std::string old = slurp(out / "report.html");
+    check_charts(old, series.size() - 1);
+    CHECK(old.find("id=\"figure-turnover\"") == std::string::npos);
+    CHECK(old.find("id=\"figure-fte_in_post\"") != std::string::npos);
+    fs::remove_all(out);
+}
+
 TEST_CASE("report: self-contained, nothing fetched, nothing run") {
     const fs::path out = tmp("contained");
     REQUIRE(run_cli({"run", kScenarios + "caseload10.yaml", "-r", "2", "--out", out.string(), "-q"}).code == 0);

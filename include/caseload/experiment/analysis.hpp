@@ -44,6 +44,8 @@ struct WeekSummary {
     double fte_mean = 0, fte_p10 = 0, fte_p90 = 0;
     double vacancies_mean = 0, vacancies_p10 = 0, vacancies_p90 = 0;
     double absent_mean = 0, absent_p10 = 0, absent_p90 = 0;
+    double turnover_mean = 0, turnover_p10 = 0, turnover_p90 = 0;
+    double absenteeism_mean = 0, absenteeism_p10 = 0, absenteeism_p90 = 0;
 };
 
 struct Summary {

@@ -44,6 +44,11 @@ struct WeeklySample {
     double fte_in_post = 0.0;
     double vacancies = 0.0;      // funded FTE not in post
     double absent_fte = 0.0;     // FTE on sick leave
+    // Case workers who left in the 7 days up to `day` per head in post at
+    // their start, annualised: the week's turnover_per_year. NaN when nobody
+    // was in post.
+    double turnover = 0.0;
+    double absenteeism = 0.0;    // absent_fte over fte_in_post; NaN when nobody is in post
 };
 
 // Weeks covered by ReplicationResult::helped_within_weeks (0..104: two years).
