@@ -12,7 +12,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kReplicationVersion = "caseload replication 1";
+constexpr const char* kReplicationVersion = "caseload replication 2";
 constexpr const char* kManifestVersion = "caseload run-partial 1";
 constexpr const char* kManifest = "manifest.txt";
 
@@ -148,6 +148,8 @@ std::string replication_text(const model::ReplicationResult& r) {
         put(o, w.fte_in_post);
         put(o, w.vacancies);
         put(o, w.absent_fte);
+        put(o, w.turnover);
+        put(o, w.absenteeism);
         o << "\n";
     }
     o << "end\n";
@@ -159,7 +161,7 @@ model::ReplicationResult parse_replication(const std::string& text, const std::s
     if (text.rfind(std::string(kReplicationVersion) + "\n", 0) != 0) in.fail("no line '" + std::string(kReplicationVersion) + "'");
     in.expect("caseload");
     in.expect("replication");
-    in.expect("1");
+    in.expect("2");
     model::ReplicationResult r;
     in.expect("replication");
     const std::uint64_t rep = in.whole();
@@ -188,6 +190,8 @@ model::ReplicationResult parse_replication(const std::string& text, const std::s
         w.fte_in_post = in.real();
         w.vacancies = in.real();
         w.absent_fte = in.real();
+        w.turnover = in.real();
+        w.absenteeism = in.real();
     }
     in.expect("end");
     in.end();

@@ -93,6 +93,11 @@ TEST_CASE("resume: a replication is saved and read back bit for bit") {
     odd.metrics[2] = std::numeric_limits<double>::denorm_min();
     odd.metrics[3] = -std::numeric_limits<double>::infinity();
     odd.hit_waitlist_bound = true;
+    REQUIRE(!odd.weekly.empty());
+    // every field of a week is kept (the memcmp below sees them all)
+    odd.weekly.back().turnover = 0.1 + 0.2;
+    odd.weekly.back().absenteeism = std::numeric_limits<double>::quiet_NaN();
+    odd.weekly.back().absent_fte = 1.0 / 3.0;
     for (const auto& x : {r, odd}) {
         const auto back = report::parse_replication(report::replication_text(x), "test");
         CHECK(test::identical(back.metrics, x.metrics));
