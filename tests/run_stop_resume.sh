@@ -6,6 +6,7 @@
 #
 #   sh tests/run_stop_resume.sh CASELOAD SCENARIOS_DIR WORK_DIR INT|TERM
 set -eu
+. "$(dirname "$0")/stop_helpers.sh"
 caseload=$1
 scenarios=$2
 work=$3
@@ -22,21 +23,7 @@ resume="caseload compare $a $b --out $work/stopped --replications 40 --seed 5 --
 "$caseload" compare "$a" "$b" -r 40 -s 5 -t 2 --out "$work/stopped" >/dev/null 2>"$work/stopped.err" &
 pid=$!  # the program itself, not a subshell: the signal must reach it
 kept="$work/.stopped.run-partial"
-count() { ls "$kept" 2>/dev/null | grep -c '\.rep$' || true; }
-tries=0
-while [ "$(count)" -lt 2 ]; do
-    tries=$((tries + 1))
-    if [ "$tries" -gt 6000 ]; then
-        kill -9 "$pid" 2>/dev/null || true
-        echo "FAIL: no replication was kept within a minute"
-        exit 1
-    fi
-    sleep 0.01
-done
-kill -s "$signal" "$pid"
-code=0
-wait "$pid" 2>/dev/null || code=$?
-saved=$(count)
+stop_when_saved "$pid" "$signal" "$kept" '\.rep' 2 replication
 [ ! -e "$work/stopped" ] || { echo "FAIL: the stopped compare left a results folder"; exit 1; }
 [ "$saved" -lt 80 ] || { echo "FAIL: the compare finished before it was stopped (give it more replications)"; exit 1; }
 [ "$code" -eq 130 ] || { echo "FAIL: exit code $code after SIG$signal, expected 130"; cat "$work/stopped.err"; exit 1; }

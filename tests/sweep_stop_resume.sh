@@ -9,6 +9,7 @@
 #
 #   sh tests/sweep_stop_resume.sh CASELOAD DATA_DIR WORK_DIR KILL|INT|TERM
 set -eu
+. "$(dirname "$0")/stop_helpers.sh"
 caseload=$1
 data=$2
 work=$3
@@ -24,21 +25,7 @@ resume="caseload sweep $sweep --out $work/stopped --replications 1000 --threads 
 "$caseload" sweep "$sweep" -r 1000 -t 2 --out "$work/stopped" >/dev/null 2>"$work/stopped.err" &
 pid=$!  # the program itself, not a subshell: the signal must reach it
 points="$work/.stopped.sweep-partial/points"
-count() { ls "$points" 2>/dev/null | grep -c '\.csv$' || true; }
-tries=0
-while [ "$(count)" -lt 1 ]; do
-    tries=$((tries + 1))
-    if [ "$tries" -gt 6000 ]; then
-        kill -9 "$pid" 2>/dev/null || true
-        echo "FAIL: no point was written within a minute"
-        exit 1
-    fi
-    sleep 0.01
-done
-kill -s "$signal" "$pid"
-code=0
-wait "$pid" 2>/dev/null || code=$?
-saved=$(count)
+stop_when_saved "$pid" "$signal" "$points" '\.csv' 1 point
 [ ! -e "$work/stopped" ] || { echo "FAIL: the stopped sweep left a results folder"; exit 1; }
 [ "$saved" -lt 6 ] || { echo "FAIL: the sweep finished before it was stopped (make its points slower)"; exit 1; }
 if [ "$signal" != KILL ]; then
