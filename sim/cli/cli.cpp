@@ -628,10 +628,8 @@ int cmd_solve(const std::vector<std::string>& args, const Streams& io) {
         if (vary == "extra_fte") {
             s = file.scenario();
             if (v > 0) {
-                scenario::InterventionSpec extra;
-                extra.type = scenario::InterventionSpec::Type::extra_workers;
-                extra.fte = double(v);
-                s.interventions.push_back(extra);
+                s.interventions.push_back(
+                    {.at_days = 0.0, .kind = scenario::interventions::ExtraWorkers{.fte = double(v)}});
             }
         } else {
             s = file.with({scenario::Override{vary, std::to_string(v), scenario::Location{"--vary " + vary, 0, 0}}});

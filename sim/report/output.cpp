@@ -438,12 +438,11 @@ void describe_runs(std::ostringstream& o, const std::vector<ExperimentResult>& r
           << ", warm-up " << years_text(sc.warmup_days) << ", " << sc.replications << " replications, seed " << sc.seed;
         for (std::size_t i = 0; i < sc.interventions.size(); ++i) {
             const auto& v = sc.interventions[i];
-            using T = scenario::InterventionSpec::Type;
-            o << (i == 0 ? "; interventions: " : ", ") << scenario::to_string(v.type);
+            o << (i == 0 ? "; interventions: " : ", ") << scenario::intervention_name(v);
             // The figure that changes the organisation's size, where there is one.
-            if (v.type == T::caseload_norm)
-                o << " " << number(v.norm) << (v.share < 1.0 ? " for " + number(100.0 * v.share) + "% of positions" : "");
-            if (v.type == T::extra_workers) o << " +" << number(v.fte) << " FTE";
+            if (const auto* n = v.as<scenario::interventions::CaseloadNorm>())
+                o << " " << number(n->norm) << (n->share < 1.0 ? " for " + number(100.0 * n->share) + "% of positions" : "");
+            if (const auto* x = v.as<scenario::interventions::ExtraWorkers>()) o << " +" << number(x->fte) << " FTE";
             o << " from " << years_text(v.at_days);
         }
         if (!sc.description.empty()) o << (markdown ? " — " : "\n      ") << text(sc.description);

@@ -371,99 +371,58 @@ public:
     }
 
     // A list of interventions; a child file's list is added to its parent's.
+    // Each type's keys come from its parameter table (interventions.hpp).
     void apply_interventions(const YAML::Node& n, std::vector<InterventionSpec>& out) {
-        using T = InterventionSpec::Type;
         const std::string path = "interventions";
         if (!n.IsSequence()) fail(n, path, "expected a list of interventions (- type: ..., at: ...), found " + describe(n));
-        static const std::vector<std::pair<std::string, T>> types = {
-            {"caseload_norm", T::caseload_norm},         {"extra_workers", T::extra_workers},
-            {"support_workers", T::support_workers},     {"care_coordinators", T::care_coordinators},
-            {"placement_reduction", T::placement_reduction}, {"spv_first_visit", T::spv_first_visit},
-            {"early_uvo", T::early_uvo},                 {"local_team_cooperation", T::local_team_cooperation}};
-        std::vector<std::string> names;
-        for (const auto& t : types) names.push_back(t.first);
+        const std::vector<std::string> names(kInterventionNames.begin(), kInterventionNames.end());
         for (std::size_t i = 0; i < n.size(); ++i) {
             const YAML::Node e = n[i];
             const std::string ip = path + "[" + std::to_string(i) + "]";
             expect_map(e, ip);
             const YAML::Node tn = require(e, ip, "type");
             const std::string t = scalar(tn, ip + ".type", "an intervention type");
-            auto it = std::find_if(types.begin(), types.end(), [&](const auto& x) { return x.first == t; });
-            if (it == types.end())
+            auto it = std::find(names.begin(), names.end(), t);
+            if (it == names.end())
                 fail(tn, ip + ".type", "unknown intervention type '" + t + "'; expected one of: " + join(names),
                      nearest(t, names));
             InterventionSpec v;
-            v.type = it->second;
+            v.kind = make_intervention(std::size_t(it - names.begin()));
             check_keys(e, ip, schema::keys("intervention." + t));
-            auto num = [&](const char* key, double& out_value, double lo, double hi, const char* what) {
-                field(e, ip, key, [&](const auto& x, const auto& p) { out_value = number_in(x, p, lo, hi, what); });
-            };
-            auto shr = [&](const char* key, double& out_value) {
-                field(e, ip, key, [&](const auto& x, const auto& p) { out_value = share(x, p); });
-            };
-            auto need = [&](const char* key) { (void)require(e, ip, key); };
-            // A type whose effects all default to "no change" needs one of them
-            // written: without, it would run and change nothing.
-            auto need_one_of = [&](std::initializer_list<const char*> keys) {
-                std::string names;
-                for (const char* k : keys) {
-                    if (e[k]) return;
-                    names += names.empty() ? std::string("'") + k + "'" : std::string(" or '") + k + "'";
-                }
-                fail(e, ip, "a " + t + " intervention without " + names + " has no effect; expected at least one of them");
-            };
-            switch (v.type) {
-                case T::caseload_norm:
-                    need("norm");
-                    num("norm", v.norm, 0.1, 1000, "a caseload norm greater than 0 (families per FTE)");
-                    shr("share", v.share);
-                    break;
-                case T::extra_workers:
-                    need("fte");
-                    num("fte", v.fte, 0, 10000, "extra funded FTE, at least 0");
-                    break;
-                case T::support_workers: {
-                    need("count");
-                    field(e, ip, "count", [&](const auto& x, const auto& p) { v.count = int(integer(x, p, 0, 10000)); });
-                    num("relief", v.relief, 0, 1, "the share of a case worker's load one support FTE takes off, 0 to 1");
-                    field(e, ip, "learning", [&](const auto& x, const auto& p) { v.learning_days = duration(x, p); });
-                    num("attrition_multiplier", v.attrition_multiplier, 0, 10, "a multiplier between 0 and 10");
-                    break;
-                }
-                case T::care_coordinators:
-                    need("count");
-                    field(e, ip, "count", [&](const auto& x, const auto& p) { v.count = int(integer(x, p, 0, 10000)); });
-                    field(e, ip, "searches_each", [&](const auto& x, const auto& p) { v.searches_each = int(integer(x, p, 1, 10000)); });
-                    num("search_multiplier", v.search_multiplier, 0.01, 1, "a multiplier between 0.01 and 1 (1 = no faster)");
-                    break;
-                case T::placement_reduction:
-                    need("factor");
-                    num("factor", v.factor, 0, 1, "a factor between 0 and 1 on the placement share");
-                    break;
-                case T::spv_first_visit:
-                    need("nurses");
-                    need_one_of({"length_multiplier", "weight_multiplier"});
-                    field(e, ip, "nurses", [&](const auto& x, const auto& p) { v.count = int(integer(x, p, 0, 10000)); });
-                    num("visits_per_week", v.visits_per_week, 0, 1000, "visits per nurse per week, at least 0");
-                    shr("psychiatry_share", v.psychiatry_share);
-                    num("length_multiplier", v.length_multiplier, 0.01, 1, "a multiplier between 0.01 and 1");
-                    num("weight_multiplier", v.weight_multiplier, 0.01, 1, "a multiplier between 0.01 and 1");
-                    break;
-                case T::early_uvo:
-                    need_one_of({"repeat_multiplier", "extra_work"});
-                    shr("dv_share", v.dv_share);
-                    num("repeat_multiplier", v.repeat_multiplier, 0, 1, "a multiplier between 0 and 1");
-                    field(e, ip, "extra_work", [&](const auto& x, const auto& p) { v.extra_work_days = duration(x, p, true); });
-                    break;
-                case T::local_team_cooperation:
-                    need_one_of({"referral_reduction", "length_multiplier"});
-                    shr("referral_reduction", v.referral_reduction);
-                    num("length_multiplier", v.length_multiplier, 0.01, 1, "a multiplier between 0.01 and 1");
-                    break;
-            }
+            std::visit([&](auto& spec) { apply_params(e, ip, t, spec); }, v.kind);
             field(e, ip, "at", [&](const auto& x, const auto& p) { v.at_days = duration(x, p, true); });
             note(e, ip);
             out.push_back(v);
+        }
+    }
+
+    template <class T>
+    void apply_params(const YAML::Node& e, const std::string& ip, const std::string& type, T& spec) {
+        for (const auto& p : T::params())
+            if (p.required) (void)require(e, ip, std::string(p.key).c_str());
+        // A type whose effects all default to "no change" needs one of them
+        // written: without, it would run and change nothing.
+        if (!T::one_of().empty()) {
+            std::string keys;
+            bool any = false;
+            for (std::string_view k : T::one_of()) {
+                any |= bool(e[std::string(k)]);
+                keys += (keys.empty() ? "'" : " or '") + std::string(k) + "'";
+            }
+            if (!any) fail(e, ip, "a " + type + " intervention without " + keys + " has no effect; expected at least one of them");
+        }
+        for (const auto& p : T::params()) {
+            const std::string key(p.key);
+            field(e, ip, key.c_str(), [&](const auto& x, const auto& path) {
+                switch (p.kind) {
+                    case ParamKind::number: spec.*p.number = number_in(x, path, p.min, p.max, std::string(p.expected).c_str()); break;
+                    case ParamKind::share: spec.*p.number = share(x, path); break;
+                    case ParamKind::integer:
+                        spec.*p.integer = int(integer(x, path, std::int64_t(p.min), std::int64_t(p.max)));
+                        break;
+                    case ParamKind::duration: spec.*p.number = duration(x, path, !p.min_exclusive); break;
+                }
+            });
         }
     }
 
@@ -1089,7 +1048,7 @@ void validate(const Loaded& l) {
     for (const auto& v : s.interventions)
         if (v.at_days >= s.horizon_days)
             throw ScenarioError(at(l, l.provenance.count("horizon") ? "horizon" : "interventions"), "interventions",
-                                std::string("the ") + to_string(v.type) + " intervention starts at " +
+                                "the " + std::string(intervention_name(v)) + " intervention starts at " +
                                     format_number(v.at_days) + "d, not before the horizon (" +
                                     format_number(s.horizon_days) + "d), so it would change nothing; expected a "
                                     "start before the horizon");
@@ -1640,42 +1599,22 @@ std::string to_yaml(const Scenario& s) {
     e << YAML::EndMap;
     e << YAML::Key << "interventions" << YAML::Value << YAML::BeginSeq;
     for (const auto& v : s.interventions) {
-        using T = InterventionSpec::Type;
         e << YAML::BeginMap;
-        e << YAML::Key << "type" << YAML::Value << to_string(v.type);
+        e << YAML::Key << "type" << YAML::Value << std::string(intervention_name(v));
         dur("at", v.at_days);
-        switch (v.type) {
-            case T::caseload_norm: num("norm", v.norm); num("share", v.share); break;
-            case T::extra_workers: num("fte", v.fte); break;
-            case T::support_workers:
-                e << YAML::Key << "count" << YAML::Value << v.count;
-                num("relief", v.relief);
-                dur("learning", v.learning_days);
-                num("attrition_multiplier", v.attrition_multiplier);
-                break;
-            case T::care_coordinators:
-                e << YAML::Key << "count" << YAML::Value << v.count;
-                e << YAML::Key << "searches_each" << YAML::Value << v.searches_each;
-                num("search_multiplier", v.search_multiplier);
-                break;
-            case T::placement_reduction: num("factor", v.factor); break;
-            case T::spv_first_visit:
-                e << YAML::Key << "nurses" << YAML::Value << v.count;
-                num("visits_per_week", v.visits_per_week);
-                num("psychiatry_share", v.psychiatry_share);
-                num("length_multiplier", v.length_multiplier);
-                num("weight_multiplier", v.weight_multiplier);
-                break;
-            case T::early_uvo:
-                num("dv_share", v.dv_share);
-                num("repeat_multiplier", v.repeat_multiplier);
-                dur("extra_work", v.extra_work_days);
-                break;
-            case T::local_team_cooperation:
-                num("referral_reduction", v.referral_reduction);
-                num("length_multiplier", v.length_multiplier);
-                break;
-        }
+        std::visit(
+            [&](const auto& spec) {
+                for (const auto& p : std::decay_t<decltype(spec)>::params()) {
+                    const std::string key(p.key);
+                    switch (p.kind) {
+                        case ParamKind::number:
+                        case ParamKind::share: num(key.c_str(), spec.*p.number); break;
+                        case ParamKind::integer: e << YAML::Key << key << YAML::Value << spec.*p.integer; break;
+                        case ParamKind::duration: dur(key.c_str(), spec.*p.number); break;
+                    }
+                }
+            },
+            v.kind);
         e << YAML::EndMap;
     }
     e << YAML::EndSeq;

@@ -8,6 +8,8 @@
 #include <memory>
 #include <sstream>
 #include <stdexcept>
+#include <tuple>
+#include <utility>
 #include <variant>
 
 namespace caseload::scenario::schema {
@@ -19,6 +21,42 @@ using K = Kind;
 // Ranges the loader checks, named once.
 constexpr double kMaxHorizonDays = kMaxHorizonYears * kDaysPerYear;
 constexpr double kElasticity = 10.0;
+
+// One default-valued instance of every intervention type, to walk them all.
+template <std::size_t... I>
+auto all_interventions(std::index_sequence<I...>) {
+    return std::tuple<std::variant_alternative_t<I, InterventionKind>...>{};
+}
+auto all_interventions() { return all_interventions(std::make_index_sequence<kInterventionTypes>{}); }
+
+Kind kind_of(ParamKind k) {
+    switch (k) {
+        case ParamKind::number: return K::number;
+        case ParamKind::share: return K::share;
+        case ParamKind::integer: return K::integer;
+        case ParamKind::duration: return K::duration;
+    }
+    return K::number;
+}
+
+// The section "intervention.<type>" from the type's parameter table.
+template <class T, class TypeKey>
+void add_intervention_section(std::vector<Section>& s, const T&, const Key& at, const TypeKey& type_key) {
+    std::vector<Key> keys{type_key(T::name), at};
+    for (const auto& p : T::params()) {
+        Key k{.name = p.key, .kind = kind_of(p.kind), .description = p.description, .required = p.required};
+        if (p.kind == ParamKind::number || p.kind == ParamKind::integer) {
+            k.min = p.min;
+            k.max = p.max;
+        } else if (p.kind == ParamKind::duration) {
+            k.min = p.min;
+            k.min_exclusive = p.min_exclusive;
+        }
+        keys.push_back(std::move(k));
+    }
+    static const std::string section = "intervention." + std::string(T::name);
+    s.push_back({section, T::summary, std::move(keys)});
+}
 
 std::vector<Section> make_scenario_sections() {
     std::vector<Section> s;
@@ -51,43 +89,8 @@ std::vector<Section> make_scenario_sections() {
     auto type_key = [](std::string_view type) {
         return Key{.name = "type", .kind = K::choice, .description = "The intervention.", .choices = {type}, .required = true};
     };
-    s.push_back({"intervention.caseload_norm", "From `at`, the first share of positions (pilot teams) get a new caseload norm.",
-                 {type_key("caseload_norm"), at,
-                  {.name = "norm", .kind = K::number, .description = "The new norm (weighted families per FTE).", .min = 0.1, .max = 1000, .required = true},
-                  {.name = "share", .kind = K::share, .description = "Share of positions that get it (1 = all)."}}});
-    s.push_back({"intervention.extra_workers", "Funded FTE up; the new posts are filled through hiring.",
-                 {type_key("extra_workers"), at,
-                  {.name = "fte", .kind = K::number, .description = "Extra funded FTE (a remainder below a post's FTE is a part-time post).", .min = 0, .max = 10000, .required = true}}});
-    s.push_back({"intervention.support_workers", "Juniors without a caseload who relieve case workers, then take a case-carrying post.",
-                 {type_key("support_workers"), at,
-                  {.name = "count", .kind = K::integer, .description = "Support workers (1 FTE each).", .min = 0, .max = 10000, .required = true},
-                  {.name = "relief", .kind = K::number, .description = "Share of a case worker's load one support FTE takes off.", .min = 0, .max = 1},
-                  {.name = "learning", .kind = K::duration, .description = "Learning period before a caseload.", .min = 0, .min_exclusive = true},
-                  {.name = "attrition_multiplier", .kind = K::number, .description = "Their hazard of leaving, times the new-hire hazard.", .min = 0, .max = 10}}});
-    s.push_back({"intervention.care_coordinators", "Coordinators whose slots care searches queue for; a covered search is shorter.",
-                 {type_key("care_coordinators"), at,
-                  {.name = "count", .kind = K::integer, .description = "Coordinators.", .min = 0, .max = 10000, .required = true},
-                  {.name = "searches_each", .kind = K::integer, .description = "Concurrent searches each.", .min = 1, .max = 10000},
-                  {.name = "search_multiplier", .kind = K::number, .description = "Length of a covered search, as a factor.", .min = 0.01, .max = 1}}});
-    s.push_back({"intervention.placement_reduction", "Fewer out-of-home placements for referrals after `at`.",
-                 {type_key("placement_reduction"), at,
-                  {.name = "factor", .kind = K::number, .description = "Factor on the placement share.", .min = 0, .max = 1, .required = true}}});
-    s.push_back({"intervention.spv_first_visit", "A psychiatric nurse on the first visit of families with parental psychiatry.",
-                 {type_key("spv_first_visit"), at,
-                  {.name = "nurses", .kind = K::integer, .description = "Psychiatric nurses.", .min = 0, .max = 10000, .required = true},
-                  {.name = "visits_per_week", .kind = K::number, .description = "First visits per nurse per week.", .min = 0, .max = 1000},
-                  {.name = "psychiatry_share", .kind = K::share, .description = "Families with parental psychiatry."},
-                  {.name = "length_multiplier", .kind = K::number, .description = "Case length factor for a screened family.", .min = 0.01, .max = 1},
-                  {.name = "weight_multiplier", .kind = K::number, .description = "Caseload weight factor for a screened family.", .min = 0.01, .max = 1}}});
-    s.push_back({"intervention.early_uvo", "Domestic-violence meetings held earlier for families referred after `at`.",
-                 {type_key("early_uvo"), at,
-                  {.name = "dv_share", .kind = K::share, .description = "Families with domestic violence."},
-                  {.name = "repeat_multiplier", .kind = K::number, .description = "Factor on their repeat probability.", .min = 0, .max = 1},
-                  {.name = "extra_work", .kind = K::duration, .description = "Extra work up front.", .min = 0}}});
-    s.push_back({"intervention.local_team_cooperation", "Cooperation with local teams: fewer inappropriate referrals, faster hand-back.",
-                 {type_key("local_team_cooperation"), at,
-                  {.name = "referral_reduction", .kind = K::share, .description = "Share of referrals that no longer come."},
-                  {.name = "length_multiplier", .kind = K::number, .description = "Case length factor.", .min = 0.01, .max = 1}}});
+    std::apply([&](const auto&... none) { (add_intervention_section(s, none, at, type_key), ...); },
+               all_interventions());
     s.push_back({"referrals", "New families: a rate (or a schedule of rates) and the measure types they need.",
                  {
                      {.name = "rate_per_week", .kind = K::number, .description = "New families a week (a Poisson process).", .min = 0, .min_exclusive = true},

@@ -4,6 +4,7 @@
 // from this value alone. Times are in days, rates in their unit's name.
 
 #include "caseload/kernel/random.hpp"
+#include "caseload/scenario/interventions.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -148,60 +149,7 @@ struct InitialSpec {
     double caseload_share = 0.0;  // share of each worker's cap filled at time 0
 };
 
-// An intervention from the reports: a type, a start time and its parameters.
-// Each has no effect before `at_days`. Parameters by type (defaults in
-// brackets are "no effect" where a strength is meant):
-//   caseload_norm        norm, share [1]        the first ceil(share x positions) get the new norm
-//   extra_workers        fte                     funded positions up; filled through hiring
-//   support_workers      count, relief [0.05], learning_days [365], attrition_multiplier [0.5]
-//                        juniors without caseload: each takes `relief` of a case worker's load off
-//                        the pressure (per support FTE per case FTE), leaves at the attrition hazard x
-//                        attrition_multiplier, and after learning_days takes a case-carrying position
-//   care_coordinators    count, searches_each [10], search_multiplier [0.5]
-//                        a real capacity: searches queue for a coordinator; a covered search takes
-//                        search x search_multiplier
-//   placement_reduction  factor                  placement share x factor for referrals after `at`
-//   spv_first_visit      nurses, visits_per_week [3], psychiatry_share [0.7],
-//                        length_multiplier [1], weight_multiplier [1]
-//                        screened families (parental psychiatry, a visit free this week) get shorter
-//                        cases and weigh less on the worker
-//   early_uvo            dv_share [0.3], repeat_multiplier [1], extra_work_days [0]
-//                        domestic-violence families: fewer repeat referrals, a little more work up front
-//   local_team_cooperation  referral_reduction [0], length_multiplier [1]
-//                        fewer inappropriate referrals, faster hand-back at closure
-struct InterventionSpec {
-    enum class Type {
-        caseload_norm,
-        extra_workers,
-        support_workers,
-        care_coordinators,
-        placement_reduction,
-        spv_first_visit,
-        early_uvo,
-        local_team_cooperation
-    };
-    Type type = Type::caseload_norm;
-    double at_days = 0.0;
-    double norm = 14.0;
-    double share = 1.0;
-    double fte = 0.0;
-    int count = 0;
-    double relief = 0.05;
-    double learning_days = 365.25;
-    double attrition_multiplier = 0.5;
-    int searches_each = 10;
-    double search_multiplier = 0.5;
-    double factor = 1.0;
-    double visits_per_week = 3.0;
-    double psychiatry_share = 0.7;
-    double length_multiplier = 1.0;
-    double weight_multiplier = 1.0;
-    double dv_share = 0.3;
-    double repeat_multiplier = 1.0;
-    double extra_work_days = 0.0;
-    double referral_reduction = 0.0;
-};
-[[nodiscard]] const char* to_string(InterventionSpec::Type t);
+// Interventions (their types and parameters): caseload/scenario/interventions.hpp.
 
 struct Scenario {
     std::string name;

@@ -1,0 +1,68 @@
+#pragma once
+// The waitlist: families without a worker, in queues by class (urgent,
+// handed over, normal) and measure type. It owns its length and the
+// time-average of that length; nothing outside changes either.
+
+#include "caseload/stats/accumulators.hpp"
+#include "family.hpp"
+#include "fifo.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace caseload::model::detail {
+
+// Waitlist classes, served in this order.
+inline constexpr std::size_t kClassUrgent = 0;
+inline constexpr std::size_t kClassHandover = 1;
+inline constexpr std::size_t kClassNormal = 2;
+inline constexpr std::size_t kClasses = 3;
+
+class Waitlist {
+public:
+    // `urgent_first`: urgent families join the urgent class whatever class they are given.
+    Waitlist(Families& families, std::size_t types, bool urgent_first);
+
+    [[nodiscard]] std::size_t size() const { return waiting_; }
+
+    void enqueue(std::uint32_t id, std::size_t cls);
+    // The queue whose head comes first (class, then time of joining) among
+    // heads that weigh at most `room`; -1 if none fits. Drops stale heads.
+    [[nodiscard]] std::int64_t best_fitting(double room);
+    // Takes the head of queue q (from best_fitting).
+    std::uint32_t dequeue(std::int64_t q);
+    // A waiting family became urgent: under urgent_first it moves to the urgent class.
+    void to_urgent(std::uint32_t id);
+    // A waiting family (not yet assigned, still active) is in the list.
+    [[nodiscard]] bool valid(const QueueEntry& e) const;
+
+    // Every waiting family that is not urgent, in queue order.
+    template <class F>
+    void for_each_not_urgent(F&& f) const {
+        for (const auto& queue : queues_)
+            queue.for_each([&](const QueueEntry& e) {
+                if (valid(e) && !families_[e.family].urgent) f(e.family);
+            });
+    }
+
+    // Time-average of the length. settle() records the length at `now`,
+    // after an event, when it changed (or always when `always`).
+    void settle(Time now, bool always) {
+        if (always || double(waiting_) != average_.current()) average_.update(now, double(waiting_));
+    }
+    void reset_average(Time now) { average_.reset(now, double(waiting_)); }
+    [[nodiscard]] double mean(Time end) const { return average_.mean(end); }
+    [[nodiscard]] double max() const { return average_.max(); }
+
+private:
+    Families& families_;
+    std::size_t types_;
+    bool urgent_first_;
+    std::vector<Fifo<QueueEntry>> queues_;  // [class][type]
+    std::size_t waiting_ = 0;
+    std::uint64_t queue_seq_ = 0;
+    stats::TimeAverage average_;
+};
+
+}  // namespace caseload::model::detail

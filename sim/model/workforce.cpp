@@ -1,0 +1,267 @@
+#include "workforce.hpp"
+
+#include "caseload/model/model.hpp"
+#include "events.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace caseload::model::detail {
+
+namespace {
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kWeek = 7.0;
+constexpr double kYear = scenario::kDaysPerYear;
+}  // namespace
+
+Workforce::Workforce(const scenario::Scenario& sc, Families& families, Context ctx)
+    : sc_(sc),
+      families_(families),
+      ctx_(ctx),
+      reference_caseload_(sc.effects.reference_caseload),
+      segment_end_(kWeek),
+      norm_for_new_(sc.workforce.caseload_norm) {
+    const auto& wf = sc.workforce;
+    sick_on_ = wf.sick_leave.episodes_per_year > 0;
+    attrition_on_ = wf.attrition.per_year > 0;
+    for (const auto& v : sc.interventions)
+        if (v.as<scenario::interventions::ExtraWorkers>() || v.as<scenario::interventions::SupportWorkers>())
+            hiring_on_ = true;
+    hiring_on_ |= attrition_on_;
+    ramp_on_ = wf.hiring.ramp_days > 0 && wf.hiring.start_fraction < 1.0;
+    if (sick_on_) {
+        sick_rng_ = ctx.engine(streams::sickness);
+        sick_length_rng_ = ctx.engine(streams::sick_length);
+        sick_length_ = kernel::Distribution(wf.sick_leave.length);
+    }
+    if (attrition_on_) attrition_rng_ = ctx.engine(streams::attrition);
+    if (hiring_on_) {
+        hiring_rng_ = ctx.engine(streams::hiring);
+        hiring_delay_ = kernel::Distribution(wf.hiring.delay);
+    }
+    const std::size_t n = static_cast<std::size_t>(wf.workers);
+    workers_.assign(n, Worker{});
+    for (auto& w : workers_) {
+        w.fte = wf.fte;
+        w.norm = wf.caseload_norm;
+    }
+    cap_.assign(n, 0.0);
+    load_.assign(n, 0.0);
+    for (std::size_t w = 0; w < n; ++w) set_cap(w);
+    funded_fte_ = wf.workers * wf.fte;
+    fte_in_post_ = funded_fte_;
+    headcount_ = double(n);
+}
+
+std::size_t Workforce::most_room() const {
+    std::size_t best = 0;
+    double best_room = -kInf;
+    for (std::size_t w = 0; w < cap_.size(); ++w) {
+        const double r = cap_[w] - load_[w];
+        // select, not branch: which worker wins is unpredictable
+        const bool more = r > best_room;
+        best = more ? w : best;
+        best_room = more ? r : best_room;
+    }
+    return best;
+}
+
+void Workforce::take(std::uint32_t id, std::size_t w, double weight) {
+    Family& f = families_[id];
+    f.prev = kNone;
+    f.next = workers_[w].first_family;
+    if (f.next != kNone) families_[f.next].prev = id;
+    workers_[w].first_family = id;
+    change_load(w, weight);
+}
+
+void Workforce::release(std::uint32_t id, std::size_t w, double weight) {
+    Family& f = families_[id];
+    if (f.prev != kNone)
+        families_[f.prev].next = f.next;
+    else
+        workers_[w].first_family = f.next;
+    if (f.next != kNone) families_[f.next].prev = f.prev;
+    f.prev = f.next = kNone;
+    change_load(w, -weight);
+}
+
+std::uint32_t Workforce::take_families(std::size_t w) {
+    const std::uint32_t first = workers_[w].first_family;
+    workers_[w].first_family = kNone;
+    return first;
+}
+
+double Workforce::pressure(std::size_t w, const PressureInputs& in) const {
+    const Worker& k = workers_[w];
+    double per_fte = load_[w] / k.fte;
+    if (in.support_fte > 0 && fte_in_post_ > 0)
+        per_fte *= std::max(0.0, 1.0 - in.support_relief * in.support_fte / fte_in_post_);
+    if (sc_.effects.waitlist_pressure_weight > 0 && fte_in_post_ > 0)
+        per_fte += sc_.effects.waitlist_pressure_weight * in.waiting / fte_in_post_;
+    return per_fte / sc_.effects.reference_caseload;
+}
+
+double Workforce::attrition_rate(std::size_t w, double pressure) const {
+    const auto& a = sc_.workforce.attrition;
+    double rate = a.per_year / kYear;
+    if (ctx_.now - workers_[w].hired_at < kYear) rate *= a.first_year_multiplier;
+    if (a.pressure_elasticity != 0) rate *= std::exp(a.pressure_elasticity * (pressure - 1.0));
+    return rate;
+}
+
+double Workforce::sick_rate(double pressure) const {
+    const auto& s = sc_.workforce.sick_leave;
+    double rate = s.episodes_per_year / kYear;
+    if (s.pressure_elasticity != 0) rate *= std::exp(s.pressure_elasticity * (pressure - 1.0));
+    return rate;
+}
+
+// A clock runs in segments that end at the next weekly tick, with the rate
+// fixed within a segment. If the budget runs out within the segment the
+// event is scheduled at the exact moment; otherwise the segment's hazard is
+// added and nothing is scheduled. So a worker costs one rate evaluation a
+// week, and an event only in the week it happens.
+void Workforce::start_clock(Clock& c, kernel::Engine& rng, double rate, std::uint16_t kind, std::size_t w) {
+    c.budget = unit_exp_(rng);
+    c.used = 0.0;
+    run_segment(c, rate, kind, w);
+}
+
+void Workforce::run_segment(Clock& c, double rate, std::uint16_t kind, std::size_t w) {
+    c.rate = rate;
+    if (ctx_.calendar.pending(c.event)) return;  // fires within this segment already
+    const double until = std::min(segment_end_, ctx_.horizon);
+    const double hazard = rate * (until - ctx_.now);
+    if (c.used + hazard >= c.budget && rate > 0) {
+        c.event = ctx_.calendar.schedule(ctx_.now + (c.budget - c.used) / rate, kind, std::uint32_t(w), kPrioLoss);
+        c.used = c.budget;
+    } else {
+        c.used += hazard;
+    }
+}
+
+void Workforce::start_clocks(std::size_t w, const PressureInputs& in) {
+    const double p = pressure(w, in);
+    if (attrition_on_) start_clock(workers_[w].attrition, attrition_rng_, attrition_rate(w, p), kDeparture, w);
+    if (sick_on_) start_clock(workers_[w].sickness, sick_rng_, sick_rate(p), kSickOnset, w);
+}
+
+bool Workforce::tick(Time segment_end, const PressureInputs& in) {
+    segment_end_ = segment_end;
+    if (!(attrition_on_ || sick_on_ || ramp_on_)) return false;
+    bool more_room = false;
+    for (std::size_t w = 0; w < workers_.size(); ++w) {
+        Worker& k = workers_[w];
+        if (!k.in_post) continue;
+        const double p = pressure(w, in);
+        if (attrition_on_) run_segment(k.attrition, attrition_rate(w, p), kDeparture, w);
+        if (sick_on_ && !k.sick) run_segment(k.sickness, sick_rate(p), kSickOnset, w);
+        if (ramp_on_ && k.ramp < 1.0) {
+            const auto& h = sc_.workforce.hiring;
+            k.ramp = std::min(1.0, h.start_fraction + (1.0 - h.start_fraction) * (ctx_.now - k.hired_at) / h.ramp_days);
+            set_cap(w);
+            more_room = true;
+        }
+    }
+    return more_room;
+}
+
+void Workforce::depart(std::size_t w) {
+    Worker& k = workers_[w];
+    if (k.sick) {
+        ctx_.calendar.cancel(k.recovery);
+        ctx_.calendar.cancel(k.long_sick);
+        change_sick(-k.fte);
+        k.sick = false;
+    }
+    ctx_.calendar.cancel(k.sickness.event);
+    k.in_post = false;
+    set_cap(w);
+    change_in_post(-k.fte, -1.0);
+}
+
+void Workforce::schedule_hire(std::size_t w) {
+    const double delay = hiring_delay_(hiring_rng_);
+    ctx_.schedule_before_horizon(ctx_.now + delay, kHire, std::uint32_t(w), kPrioRelease);
+}
+
+void Workforce::hire(std::size_t w, const PressureInputs& in) {
+    Worker& k = workers_[w];
+    k.in_post = true;
+    k.sick = false;
+    k.hired_at = ctx_.now;
+    k.ramp = ramp_on_ ? sc_.workforce.hiring.start_fraction : 1.0;
+    change_in_post(k.fte, 1.0);
+    set_cap(w);
+    start_clocks(w, in);
+}
+
+void Workforce::fall_sick(std::size_t w) {
+    Worker& k = workers_[w];
+    k.sick = true;
+    set_cap(w);
+    change_sick(k.fte);
+    const double length = sick_length_(sick_length_rng_);
+    k.recovery = ctx_.calendar.schedule(ctx_.now + length, kRecovery, std::uint32_t(w), kPrioRelease);
+    const double long_after = sc_.workforce.sick_leave.long_after_days;
+    if (length > long_after)
+        k.long_sick = ctx_.calendar.schedule(ctx_.now + long_after, kLongSick, std::uint32_t(w), kPrioLoss);
+}
+
+void Workforce::recover(std::size_t w, const PressureInputs& in) {
+    Worker& k = workers_[w];
+    k.sick = false;
+    change_sick(-k.fte);
+    set_cap(w);
+    start_clock(k.sickness, sick_rng_, sick_rate(pressure(w, in)), kSickOnset, w);
+}
+
+std::size_t Workforce::add_position(double fte) {
+    Worker k;
+    k.fte = fte;
+    k.norm = norm_for_new_;
+    k.in_post = false;
+    workers_.push_back(k);
+    cap_.push_back(0.0);
+    load_.push_back(0.0);
+    funded_fte_ += fte;
+    return workers_.size() - 1;
+}
+
+void Workforce::set_cap(std::size_t w) {
+    const Worker& k = workers_[w];
+    const double cap = (k.in_post && !k.sick) ? k.norm * k.fte * k.ramp : 0.0;
+    total_cap_ += cap - cap_[w];
+    cap_[w] = cap;
+    capacity_avg_.update(ctx_.now, total_cap_);
+}
+
+void Workforce::change_load(std::size_t w, double delta) {
+    load_[w] += delta;
+    total_load_ += delta;
+    load_avg_.update(ctx_.now, total_load_);
+}
+
+void Workforce::change_in_post(double fte, double heads) {
+    fte_in_post_ += fte;
+    headcount_ += heads;
+    fte_avg_.update(ctx_.now, fte_in_post_);
+    headcount_avg_.update(ctx_.now, headcount_);
+}
+
+void Workforce::change_sick(double fte) {
+    sick_fte_ += fte;
+    sick_avg_.update(ctx_.now, sick_fte_);
+}
+
+void Workforce::reset_averages(Time now) {
+    load_avg_.reset(now, total_load_);
+    fte_avg_.reset(now, fte_in_post_);
+    headcount_avg_.reset(now, headcount_);
+    sick_avg_.reset(now, sick_fte_);
+    capacity_avg_.reset(now, total_cap_);
+}
+
+}  // namespace caseload::model::detail
