@@ -3,6 +3,7 @@
 #include "scenario/yaml_text.hpp"
 
 #include "caseload/scenario/cost.hpp"
+#include "caseload/scenario/dates.hpp"
 #include "caseload/scenario/schema.hpp"
 
 #include <yaml-cpp/anchor.h>
@@ -105,6 +106,8 @@ void check_named_file(const fs::path& file, const Location& where, const std::st
 
 // Parses YAML nodes into Spec values, remembering where each key came from.
 class Parser {
+    std::optional<std::int64_t> start_date_;  // initial.start_date of the scenario so far
+
 public:
     Parser(std::string file, fs::path dir, std::map<std::string, Location>& provenance)
         : file_(std::move(file)), dir_(std::move(dir)), provenance_(provenance) {}
@@ -232,6 +235,23 @@ public:
         return days;
     }
 
+    // A time since the start: a duration (6m), or a date (2027-03-01) when the
+    // scenario has a start date (initial.start_date).
+    [[nodiscard]] double time_point(const YAML::Node& n, const std::string& path, bool allow_zero = true) const {
+        const std::string s = n.IsScalar() ? n.Scalar() : std::string();
+        if (!looks_like_date(s)) return duration(n, path, allow_zero);
+        const auto day = parse_date(s);
+        if (!day) fail(n, path, "'" + s + "' is not a date of the calendar; expected YYYY-MM-DD, e.g. 2027-03-01");
+        if (!start_date_)
+            fail(n, path, "the date " + s + " needs a start date: set initial.start_date (the date of time 0), "
+                          "or give a duration such as 6m, 26w or 180d");
+        const double days = double(*day - *start_date_);
+        if (days < 0 || (!allow_zero && days == 0))
+            fail(n, path, "the date " + s + " is " + (days < 0 ? "before" : "on") + " the start date " +
+                              format_date(*start_date_) + "; expected a date after it");
+        return days;
+    }
+
     [[nodiscard]] kernel::DistributionSpec distribution(const YAML::Node& n, const std::string& path) {
         expect_map(n, path);
         const YAML::Node kind_node = n["distribution"];
@@ -292,6 +312,9 @@ public:
     // Apply one file's keys on top of `s` (which holds defaults or the parent's values).
     void apply(const YAML::Node& root, Scenario& s) {
         check_keys(root, "", schema::keys("scenario"));
+        // The start state first: its date turns dates elsewhere into times.
+        if (auto n = root["initial"]) apply_initial(n, s);
+        start_date_ = s.initial.start_date;
         if (auto n = root["name"]) {
             s.name = scalar(n, "name", "a name");
             note(n, "name");
@@ -301,7 +324,7 @@ public:
             note(n, "description");
         }
         if (auto n = root["horizon"]) {
-            s.horizon_days = duration(n, "horizon");
+            s.horizon_days = time_point(n, "horizon", false);
             if (s.horizon_days > kMaxHorizonYears * kDaysPerYear)
                 fail(n, "horizon", "expected a horizon of at most " + format_number(kMaxHorizonYears) +
                                        " years, found " + describe(n) +
@@ -333,10 +356,48 @@ public:
         if (auto n = root["repeat"]) apply_repeat(n, s.repeat);
         if (auto n = root["triage"]) apply_triage(n, s.triage);
         if (auto n = root["interventions"]) apply_interventions(n, s.interventions);
-        if (auto n = root["initial"]) {
-            check_keys(n, "initial", schema::keys("initial"));
-            field(n, "initial", "caseload", [&](const auto& v, const auto& p) { s.initial.caseload_share = share(v, p); });
+        if (auto n = root["targets"]) {
+            check_keys(n, "targets", schema::keys("targets"));
+            field(n, "targets", "time_to_help", [&](const auto& v, const auto& p) { s.targets.time_to_help_days = duration(v, p, true); });
+            field(n, "targets", "waitlist", [&](const auto& v, const auto& p) {
+                s.targets.waitlist = double(integer(v, p, 0, kMaxWaitlistLength));
+            });
         }
+        if (auto n = root["period"]) {
+            s.period_days = duration(n, "period");
+            note(n, "period");
+        }
+    }
+
+    // The state at time 0: a share of each cap, or the organisation's state today.
+    void apply_initial(const YAML::Node& n, Scenario& s) {
+        InitialSpec& in = s.initial;
+        check_keys(n, "initial", schema::keys("initial"));
+        field(n, "initial", "caseload", [&](const auto& v, const auto& p) { in.caseload_share = share(v, p); });
+        field(n, "initial", "start_date", [&](const auto& v, const auto& p) {
+            const std::string text = scalar(v, p, "a date");
+            const auto day = parse_date(text);
+            if (!day) fail(v, p, "expected a date YYYY-MM-DD (e.g. 2027-03-01), found " + describe(v));
+            in.start_date = *day;
+        });
+        auto count = [&](const char* key, std::int64_t& out) {
+            field(n, "initial", key, [&](const auto& v, const auto& p) { out = integer(v, p, 0, kMaxWaitlistLength); });
+        };
+        count("waiting", in.waiting);
+        field(n, "initial", "waited", [&](const auto& v, const auto& p) { in.waited = distribution(v, p); });
+        field(n, "initial", "in_care", [&](const auto& v, const auto& p) { in.in_care = integer(v, p, 0, kMaxWaitlistLength); });
+        if (auto v = n["in_care_by_type"]) {
+            const std::string p = "initial.in_care_by_type";
+            expect_map(v, p);
+            in.in_care_by_type.clear();
+            for (const auto& kv : v) {
+                const std::string type = kv.first.Scalar();
+                in.in_care_by_type.emplace_back(type, integer(kv.second, p + "." + type, 0, kMaxWaitlistLength));
+            }
+            note(v, p);
+        }
+        for (auto [key, out] : {std::pair{"vacancies", &in.vacancies}, {"sick", &in.sick}, {"ramping", &in.ramping}})
+            field(n, "initial", key, [&](const auto& v, const auto& p) { *out = integer(v, p, 0, kMaxWorkers); });
     }
 
     // Helpers for the optional sections: set `field` when `key` is present.
@@ -390,7 +451,7 @@ public:
             v.kind = make_intervention(std::size_t(it - names.begin()));
             check_keys(e, ip, schema::keys("intervention." + t));
             std::visit([&](auto& spec) { apply_params(e, ip, t, spec); }, v.kind);
-            field(e, ip, "at", [&](const auto& x, const auto& p) { v.at_days = duration(x, p, true); });
+            field(e, ip, "at", [&](const auto& x, const auto& p) { v.at_days = time_point(x, p); });
             note(e, ip);
             out.push_back(v);
         }
@@ -506,7 +567,7 @@ public:
                 const std::string ip = sp + "[" + std::to_string(i) + "]";
                 check_keys(v[i], ip, schema::keys("referrals.schedule"));
                 RateSegment seg;
-                seg.from_day = duration(require(v[i], ip, "from"), ip + ".from", true);
+                seg.from_day = time_point(require(v[i], ip, "from"), ip + ".from");
                 seg.rate_per_week = number(require(v[i], ip, "rate_per_week"), ip + ".rate_per_week");
                 if (seg.rate_per_week < 0) fail(v[i]["rate_per_week"], ip + ".rate_per_week", "expected a rate of at least 0");
                 if (i == 0 && seg.from_day != 0.0) fail(v[i]["from"], ip + ".from", "the first segment must start at 0d");
@@ -1029,6 +1090,51 @@ Location at(const Loaded& l, const std::string& path) {
     return it != l.provenance.end() ? it->second : Location{l.scenario.source_file, 0, 0};
 }
 
+// A start state the organisation could hold.
+void validate_start_state(const Loaded& l) {
+    const Scenario& s = l.scenario;
+    const InitialSpec& in = s.initial;
+    if (!in.given()) return;
+    auto fail = [&](const std::string& key, const std::string& msg) {
+        throw ScenarioError(at(l, key), key, msg);
+    };
+    if (s.warmup_days > 0)
+        throw ScenarioError(at(l, l.provenance.count("warmup") ? "warmup" : "initial"), "warmup",
+                            "a run from a start state (initial: waiting, in_care, vacancies, ...) starts from today and "
+                            "has no warm-up; expected 'warmup: 0d', found a warm-up of " + format_number(s.warmup_days) + "d");
+    if (in.caseload_share > 0 && (in.in_care || !in.in_care_by_type.empty()))
+        fail("initial.caseload", "give either initial.caseload (a share of each cap) or initial.in_care (families), not both");
+    if (in.in_care && !in.in_care_by_type.empty())
+        fail("initial.in_care", "give either initial.in_care (all families) or initial.in_care_by_type, not both");
+    for (const auto& t : in.in_care_by_type) {
+        const bool known = std::any_of(s.referrals.types.begin(), s.referrals.types.end(),
+                                       [&](const MeasureTypeSpec& m) { return m.name == t.first; });
+        if (!known) {
+            std::vector<std::string> names;
+            for (const auto& m : s.referrals.types) names.push_back(m.name);
+            throw ScenarioError(at(l, "initial.in_care_by_type"), "initial.in_care_by_type." + t.first,
+                                "unknown measure type '" + t.first + "'; expected one of: " + detail::join(names),
+                                nearest(t.first, names));
+        }
+    }
+    const std::int64_t workers = s.workforce.workers;
+    if (in.vacancies + in.sick + in.ramping > workers)
+        fail(in.vacancies > 0 ? "initial.vacancies" : "initial.sick",
+             "vacancies (" + std::to_string(in.vacancies) + "), staff on sick leave (" + std::to_string(in.sick) +
+                 ") and staff ramping up (" + std::to_string(in.ramping) + ") add up to more than the " +
+                 std::to_string(workers) + " funded positions (workforce.workers)");
+    const double places = double(workers - in.vacancies) * s.workforce.fte * s.workforce.caseload_norm;
+    if (double(in.in_care_total()) > places + 1e-9)
+        fail(in.in_care ? "initial.in_care" : "initial.in_care_by_type",
+             "more families in care (" + std::to_string(in.in_care_total()) + ") than the staff in post can hold: " +
+                 std::to_string(workers - in.vacancies) + " positions in post x " + format_number(s.workforce.fte) +
+                 " FTE x norm " + format_number(s.workforce.caseload_norm) + " = " + format_number(places) +
+                 " places; lower in_care, or raise workforce.workers or workforce.caseload_norm");
+    const auto& h = s.workforce.hiring;
+    if (in.ramping > 0 && !(h.ramp_days > 0 && h.start_fraction < 1.0))
+        fail("initial.ramping", "staff ramping up need a ramp-up: set workforce.hiring.ramp_up and start_fraction below 1");
+}
+
 void validate(const Loaded& l) {
     const Scenario& s = l.scenario;
     const std::string& file = s.source_file;
@@ -1041,6 +1147,7 @@ void validate(const Loaded& l) {
     missing("workforce.workers", "the number of case workers");
     missing("workforce.caseload_norm", "families per FTE, e.g. 14");
 
+    validate_start_state(l);
     if (!(s.warmup_days < s.horizon_days))
         throw ScenarioError(at(l, l.provenance.count("warmup") ? "warmup" : "horizon"), "warmup",
                             "warm-up (" + format_number(s.warmup_days) + "d) must be shorter than the horizon (" +
@@ -1620,7 +1727,27 @@ std::string to_yaml(const Scenario& s) {
     e << YAML::EndSeq;
     e << YAML::Key << "initial" << YAML::Value << YAML::BeginMap;
     num("caseload", s.initial.caseload_share);
+    const InitialSpec& in = s.initial;
+    if (in.start_date) e << YAML::Key << "start_date" << YAML::Value << format_date(*in.start_date);
+    if (in.given()) {
+        e << YAML::Key << "waiting" << YAML::Value << in.waiting;
+        if (in.waited) dist("waited", *in.waited);
+        if (in.in_care) e << YAML::Key << "in_care" << YAML::Value << *in.in_care;
+        if (!in.in_care_by_type.empty()) {
+            e << YAML::Key << "in_care_by_type" << YAML::Value << YAML::BeginMap;
+            for (const auto& t : in.in_care_by_type) e << YAML::Key << t.first << YAML::Value << t.second;
+            e << YAML::EndMap;
+        }
+        e << YAML::Key << "vacancies" << YAML::Value << in.vacancies;
+        e << YAML::Key << "sick" << YAML::Value << in.sick;
+        e << YAML::Key << "ramping" << YAML::Value << in.ramping;
+    }
     e << YAML::EndMap;
+    e << YAML::Key << "targets" << YAML::Value << YAML::BeginMap;
+    dur("time_to_help", s.targets.time_to_help_days);
+    if (s.targets.waitlist) e << YAML::Key << "waitlist" << YAML::Value << static_cast<std::int64_t>(*s.targets.waitlist);
+    e << YAML::EndMap;
+    dur("period", s.period_days);
     e << YAML::Key << "triage" << YAML::Value << YAML::BeginMap;
     if (s.triage.escalate_after_days) dur("escalate_after", *s.triage.escalate_after_days);
     if (s.triage.review_every_days) dur("review_every", *s.triage.review_every_days);

@@ -78,7 +78,9 @@ std::vector<Section> make_scenario_sections() {
                      {.name = "placement", .kind = K::section, .description = "Out-of-home placements: longer and heavier cases.", .ref = "placement"},
                      {.name = "repeat", .kind = K::section, .description = "Repeat referrals after a case closes.", .ref = "repeat"},
                      {.name = "triage", .kind = K::section, .description = "Escalation of waiting families to urgent.", .ref = "triage"},
-                     {.name = "initial", .kind = K::section, .description = "The state at time 0.", .ref = "initial"},
+                     {.name = "initial", .kind = K::section, .description = "The state at time 0, or the organisation's state today.", .ref = "initial"},
+                     {.name = "targets", .kind = K::section, .description = "The wait and the waitlist a plan aims for.", .ref = "targets"},
+                     {.name = "period", .kind = K::duration, .description = "Length of a reporting period in periods.csv (default 1y).", .min = 0, .min_exclusive = true},
                      {.name = "interventions", .kind = K::list, .description = "Interventions from the reports, each with a type and a start time; a file that extends another adds to its list.", .ref = "intervention", .item = K::section},
                  }});
     // One section per intervention type ("intervention.<type>"), as for
@@ -182,9 +184,22 @@ std::vector<Section> make_scenario_sections() {
                      {.name = "review_every", .kind = K::duration, .description = "Interval between risk reviews of the waitlist.", .min = 0, .min_exclusive = true},
                      {.name = "review_probability", .kind = K::share, .description = "Probability that a review escalates a waiting family (needs review_every)."},
                  }});
-    s.push_back({"initial", "The state at time 0.",
+    s.push_back({"initial", "The state at time 0: a share of each cap, or the organisation's state today (a start state: then no warm-up).",
                  {
                      {.name = "caseload", .kind = K::share, .description = "Share of each worker's cap filled at time 0 (0 = empty start)."},
+                     {.name = "start_date", .kind = K::date, .description = "The date of time 0 (YYYY-MM-DD); times elsewhere (at, from, horizon) may then be dates."},
+                     {.name = "waiting", .kind = K::integer, .description = "Families waiting for a worker at time 0.", .min = 0, .max = double(kMaxWaitlistLength)},
+                     {.name = "waited", .kind = K::distribution, .description = "How long the families waiting at time 0 have waited so far (default 0d)."},
+                     {.name = "in_care", .kind = K::integer, .description = "Families with a worker at time 0 (types drawn as in a caseload; instead of caseload).", .min = 0, .max = double(kMaxWaitlistLength)},
+                     {.name = "in_care_by_type", .kind = K::named, .description = "Families with a worker at time 0, by measure type.", .min = 0, .max = double(kMaxWaitlistLength), .item = K::integer},
+                     {.name = "vacancies", .kind = K::integer, .description = "Funded positions vacant at time 0 (recruitment under way).", .min = 0, .max = kMaxWorkers},
+                     {.name = "sick", .kind = K::integer, .description = "Workers on sick leave at time 0.", .min = 0, .max = kMaxWorkers},
+                     {.name = "ramping", .kind = K::integer, .description = "Workers hired within the ramp-up period before time 0.", .min = 0, .max = kMaxWorkers},
+                 }});
+    s.push_back({"targets", "What a plan aims for.",
+                 {
+                     {.name = "time_to_help", .kind = K::duration, .description = "The wait within which a family should have a worker (helped_within_target_share).", .min = 0},
+                     {.name = "waitlist", .kind = K::integer, .description = "A waitlist length to get under (time_to_waitlist_target_days).", .min = 0, .max = double(kMaxWaitlistLength)},
                  }});
     // Distributions, by the parameters people think in.
     s.push_back({"distribution.exponential", "Exponential, by its mean.",
@@ -418,6 +433,9 @@ Json value_schema(const Key& k, Kind kind) {
         case K::choice:
             j.set("type", "string").set("enum", words(k.choices));
             break;
+        case K::date:
+            j.set("type", "string").set("pattern", "^[0-9]{4}-[0-9]{2}-[0-9]{2}$");
+            break;
         case K::distribution:
             j = described_ref("distribution");
             break;
@@ -433,7 +451,7 @@ Json value_schema(const Key& k, Kind kind) {
         case K::named:
             j.set("type", "object");
             if (k.min_items > 0) j.set("minProperties", double(k.min_items));
-            j.set("additionalProperties", schema_ref(k.ref));
+            j.set("additionalProperties", k.ref.empty() ? value_schema(k, k.item) : schema_ref(k.ref));
             break;
     }
     return j;
@@ -477,9 +495,9 @@ Json section_schema(const Section& s) {
 
 Json duration_schema() {
     return Json::object()
-        .set("description", "A duration with a unit: d (days), w (weeks), m (months, a twelfth of a year) or y (years of 365.25 days), e.g. 300d, 6w, 18m, 2y.")
+        .set("description", "A duration with a unit: d (days), w (weeks), m (months, a twelfth of a year) or y (years of 365.25 days), e.g. 300d, 6w, 18m, 2y. A start time (at, from) or the horizon may be a date YYYY-MM-DD when initial.start_date is set.")
         .set("type", "string")
-        .set("pattern", "^([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)? *[dwmy]$");
+        .set("pattern", "^(([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)? *[dwmy]|[0-9]{4}-[0-9]{2}-[0-9]{2})$");
 }
 
 // One of the sections "<prefix>.<kind>", told apart by the key `tag`.

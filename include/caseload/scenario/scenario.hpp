@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace caseload::scenario {
@@ -145,8 +146,42 @@ struct WaitlistSpec {
 // to fill; starting each worker at a share of the cap, with families whose
 // remaining work is drawn from the equilibrium residual-length distribution,
 // shortens the warm-up needed.
+//
+// Or the organisation's state today (a start state): families waiting and
+// how long they have waited, families in care, vacancies, staff on sick
+// leave and recent hires still ramping up, on a start date. A run from a
+// start state has no warm-up: it answers "what happens from today".
 struct InitialSpec {
     double caseload_share = 0.0;  // share of each worker's cap filled at time 0
+    std::optional<std::int64_t> start_date;  // days since 1970-01-01 of time 0
+    std::int64_t waiting = 0;                // families waiting at time 0
+    // How long each of them has waited so far, in days (none: 0).
+    std::optional<kernel::DistributionSpec> waited;
+    // Families in care at time 0 (instead of caseload_share), in all or by
+    // measure type (names as in referrals.types).
+    std::optional<std::int64_t> in_care;
+    std::vector<std::pair<std::string, std::int64_t>> in_care_by_type;
+    std::int64_t vacancies = 0;  // funded positions vacant at time 0, recruitment under way
+    std::int64_t sick = 0;       // workers on sick leave at time 0
+    std::int64_t ramping = 0;    // workers hired within the ramp-up period before time 0
+
+    // A start state was given (anything beyond caseload_share).
+    [[nodiscard]] bool given() const {
+        return start_date || waiting > 0 || waited || in_care || !in_care_by_type.empty() || vacancies > 0 ||
+               sick > 0 || ramping > 0;
+    }
+    [[nodiscard]] std::int64_t in_care_total() const {
+        std::int64_t n = in_care.value_or(0);
+        for (const auto& t : in_care_by_type) n += t.second;
+        return n;
+    }
+};
+
+// What a plan aims for: the wait within which a family should get a worker,
+// and a waitlist length to get under.
+struct TargetSpec {
+    double time_to_help_days = 28.0;     // helped_within_target_share, waiting_over_target_end
+    std::optional<double> waitlist;      // families; time_to_waitlist_target_days
 };
 
 // Interventions (their types and parameters): caseload/scenario/interventions.hpp.
@@ -169,6 +204,8 @@ struct Scenario {
     RepeatSpec repeat;
     TriageSpec triage;
     InitialSpec initial;
+    TargetSpec targets;
+    double period_days = kDaysPerYear;  // length of a reporting period (periods.csv), from the end of warm-up
     std::vector<InterventionSpec> interventions;
 
     [[nodiscard]] double total_cap() const { return workforce.workers * workforce.fte * workforce.caseload_norm; }

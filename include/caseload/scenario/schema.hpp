@@ -19,12 +19,13 @@ enum class Kind {
     number,        // a decimal number within [min, max]
     integer,       // a whole number within [min, max]
     share,         // a number between 0 and 1
-    duration,      // a number with a unit: 300d, 6w, 18m, 2y; min and max in days
+    duration,      // a number with a unit: 300d, 6w, 18m, 2y; min and max in days (a time may be a date)
+    date,          // a calendar date YYYY-MM-DD
     choice,        // one of `choices`
     distribution,  // {distribution: lognormal, mean: 2y, cv: 0.8} and the other kinds
     section,       // a mapping whose keys are the section `ref`
     list,          // a list of `item` values, or of `ref` sections when item is Kind::section
-    named,         // a mapping from names the user chooses to `ref` sections
+    named,         // a mapping from names the user chooses to `ref` sections (or to `item` values without a ref)
 };
 
 inline constexpr double kNoLimit = std::numeric_limits<double>::infinity();
