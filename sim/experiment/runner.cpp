@@ -39,6 +39,23 @@ std::vector<ExperimentResult> run_experiments(const std::vector<scenario::Scenar
     }
     const std::size_t total = resumed + tasks.size();
 
+    // Weekly series are folded in replication order (the means depend on the
+    // order); a replication finished ahead of an earlier one waits here.
+    std::mutex fold_mutex;
+    std::vector<std::vector<char>> finished(scenarios.size());
+    std::vector<std::size_t> folded(scenarios.size(), 0);
+    for (std::size_t s = 0; s < scenarios.size(); ++s) finished[s].assign(results[s].replications.size(), 1);
+    for (const Task& t : tasks) finished[t.scenario][t.replication] = 0;
+    auto fold = [&](std::size_t s) {  // with fold_mutex held
+        auto& reps = results[s].replications;
+        while (folded[s] < reps.size() && finished[s][folded[s]]) {
+            auto& rep = reps[folded[s]++];
+            results[s].weekly.add(rep.weekly);
+            std::vector<model::WeeklySample>().swap(rep.weekly);
+        }
+    };
+    for (std::size_t s = 0; s < scenarios.size(); ++s) fold(s);  // the resumed ones at the start
+
     std::atomic<std::size_t> next{0};
     std::atomic<std::size_t> done{resumed};
     std::atomic<bool> failed{false};
@@ -56,6 +73,9 @@ std::vector<ExperimentResult> run_experiments(const std::vector<scenario::Scenar
                 auto& r = results[t.scenario].replications[t.replication];
                 r = model::simulate(scenarios[t.scenario], t.replication);
                 if (options.on_replication) options.on_replication(t.scenario, r);
+                std::lock_guard<std::mutex> lock(fold_mutex);
+                finished[t.scenario][t.replication] = 1;
+                fold(t.scenario);
             } catch (...) {
                 std::lock_guard<std::mutex> lock(error_mutex);
                 if (!error) error = std::current_exception();
