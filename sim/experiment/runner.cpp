@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <exception>
 #include <mutex>
 #include <thread>
@@ -62,7 +63,11 @@ std::vector<ExperimentResult> run_experiments(const std::vector<scenario::Scenar
     std::exception_ptr error;
     std::mutex error_mutex;
 
-    auto worker = [&] {
+    // The progress loop sleeps on this; the last worker to leave wakes it.
+    std::mutex idle_mutex;
+    std::condition_variable idle;
+    std::atomic<unsigned> working{0};
+    auto worker_loop = [&] {
         for (;;) {
             if (failed.load(std::memory_order_relaxed)) return;
             if (options.stop && options.stop->load(std::memory_order_relaxed)) return;
@@ -85,17 +90,26 @@ std::vector<ExperimentResult> run_experiments(const std::vector<scenario::Scenar
             done.fetch_add(1, std::memory_order_release);
         }
     };
+    auto worker = [&] {
+        worker_loop();
+        if (working.fetch_sub(1) == 1) {
+            std::lock_guard<std::mutex> lock(idle_mutex);
+            idle.notify_all();
+        }
+    };
 
     const unsigned n_threads = std::min<std::size_t>(resolve_threads(options.threads), std::max<std::size_t>(tasks.size(), 1));
     std::vector<std::thread> pool;
     pool.reserve(n_threads);
+    working = n_threads;
     for (unsigned i = 0; i < n_threads; ++i) pool.emplace_back(worker);
 
     if (options.on_progress) {
         while (done.load(std::memory_order_acquire) < total && !failed.load() &&
                !(options.stop && options.stop->load())) {
             options.on_progress(done.load(std::memory_order_acquire), total);
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            std::unique_lock<std::mutex> lock(idle_mutex);
+            idle.wait_for(lock, std::chrono::milliseconds(50), [&] { return working.load() == 0; });
         }
     }
     for (auto& t : pool) t.join();
