@@ -19,11 +19,17 @@ resume="caseload compare $a $b --out $work/stopped --replications 40 --seed 5 --
 
 "$caseload" compare "$a" "$b" -q -r 40 -s 5 -t 2 --out "$work/whole" >/dev/null
 
-# Not quiet: the stop must be reported even so.
-"$caseload" compare "$a" "$b" -r 40 -s 5 -t 2 --out "$work/stopped" >/dev/null 2>"$work/stopped.err" &
+# Not quiet: the stop must be reported even so. Each replication is synced on
+# its own, so that the stop comes part-way.
+CASELOAD_SYNC_EVERY=1 "$caseload" compare "$a" "$b" -r 40 -s 5 -t 2 --out "$work/stopped" >/dev/null 2>"$work/stopped.err" &
 pid=$!  # the program itself, not a subshell: the signal must reach it
 kept="$work/.stopped.run-partial"
-stop_when_saved "$pid" "$signal" "$kept" '\.rep' 2 replication
+stop_when_written "$pid" "$signal" "$kept/journal" replication
+# How many the stop kept, as it says; the resume must find as many.
+saved=$(sed -n 's/^interrupted: stopped after the replications in progress; \([0-9]*\) of 80 replications are saved in .*/\1/p' \
+    "$work/stopped.err")
+[ -n "$saved" ] || { echo "FAIL: no message saying how many of 80 replications are saved"; cat "$work/stopped.err"; exit 1; }
+[ "$saved" -ge 1 ] || { echo "FAIL: the stop kept no replication"; exit 1; }
 [ ! -e "$work/stopped" ] || { echo "FAIL: the stopped compare left a results folder"; exit 1; }
 [ "$saved" -lt 80 ] || { echo "FAIL: the compare finished before it was stopped (give it more replications)"; exit 1; }
 [ "$code" -eq 130 ] || { echo "FAIL: exit code $code after SIG$signal, expected 130"; cat "$work/stopped.err"; exit 1; }
@@ -31,8 +37,9 @@ grep -q "^interrupted: stopped after the replications in progress; $saved of 80 
     "$work/stopped.err" || { echo "FAIL: no message saying $saved of 80 replications are saved"; cat "$work/stopped.err"; exit 1; }
 grep -qxF "  $resume" "$work/stopped.err" ||
     { echo "FAIL: the message does not name the command: $resume"; cat "$work/stopped.err"; exit 1; }
-# No write was cut short: only whole replication files and the manifest.
-if ls -a "$kept" | grep -q partial; then echo "FAIL: a replication file was left half written"; exit 1; fi
+# No write was cut short: only the journal and the manifest.
+[ "$(ls -A "$kept" | tr '\n' ' ')" = "journal manifest.txt " ] ||
+    { echo "FAIL: unexpected files kept: $(ls -A "$kept")"; exit 1; }
 
 # The command as printed, with this build's program.
 set -- ${resume#caseload }

@@ -24,3 +24,21 @@ stop_when_saved() {
     wait "$1" 2>/dev/null || code=$?
     saved=$(count_saved "$3" "$4")
 }
+
+#   stop_when_written PID SIGNAL FILE WHAT
+# the same, once FILE exists and is not empty.
+stop_when_written() {
+    tries=0
+    while [ ! -s "$3" ]; do
+        tries=$((tries + 1))
+        if [ "$tries" -gt 6000 ]; then
+            kill -9 "$1" 2>/dev/null || true
+            echo "FAIL: no $4 was kept within a minute"
+            exit 1
+        fi
+        sleep 0.01
+    done
+    kill -s "$2" "$1"
+    code=0
+    wait "$1" 2>/dev/null || code=$?
+}

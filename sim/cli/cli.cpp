@@ -280,7 +280,7 @@ std::optional<Outcome> execute(const std::vector<scenario::Scenario>& scenarios,
 
 void write_common(report::ResultsDir& dir, const Outcome& o, const std::vector<std::string>& yamls) {
     dir.write("summary.csv", report::summary_csv(o.results, o.summaries));
-    dir.write("replications.csv", report::replications_csv(o.results));
+    report::write_replications_csv(dir.staging() / "replications.csv", o.results);
     dir.write("timeseries.csv", report::timeseries_csv(o.results, o.summaries));
     dir.write("time_to_help_distribution.csv", report::time_to_help_distribution_csv(o.results));
     dir.write("checks.csv", report::checks_csv(o.results, o.summaries));

@@ -41,46 +41,29 @@ Summary summarize(const ExperimentResult& r) {
     }
 
     // Weekly series across replications (replications stopped early have
-    // shorter series; each week uses the replications that reached it).
-    std::size_t weeks = 0;
-    for (const auto& rep : r.replications) weeks = std::max(weeks, rep.weekly.size());
-    s.weekly.resize(weeks);
-    std::vector<double> wl, load, fte, vac, absent, turnover, absenteeism;
-    auto band = [](const std::vector<double>& v, double& mean, double& p10, double& p90) {
-        mean = stats::mean_interval(v).mean;
+    // shorter series; each week uses the replications that reached it). A
+    // result built by hand, not by run_experiments, still holds its series.
+    WeeklyAggregate built;
+    if (r.weekly.replications() == 0)
+        for (const auto& rep : r.replications) built.add(rep.weekly);
+    const WeeklyAggregate& agg = r.weekly.replications() == 0 ? built : r.weekly;
+    s.weekly.resize(agg.weeks());
+    auto band = [&agg](std::size_t k, WeeklySeries series, double& mean, double& p10, double& p90) {
+        mean = agg.mean(k, series);
+        const auto v = agg.sample(k, series);
         p10 = quantile(v, 0.1);
         p90 = quantile(v, 0.9);
     };
-    for (std::size_t k = 0; k < weeks; ++k) {
-        wl.clear();
-        load.clear();
-        fte.clear();
-        vac.clear();
-        absent.clear();
-        turnover.clear();
-        absenteeism.clear();
-        double day = 0;
-        for (const auto& rep : r.replications)
-            if (k < rep.weekly.size()) {
-                const auto& x = rep.weekly[k];
-                wl.push_back(x.waitlist);
-                load.push_back(x.load_per_fte);
-                fte.push_back(x.fte_in_post);
-                vac.push_back(x.vacancies);
-                absent.push_back(x.absent_fte);
-                turnover.push_back(x.turnover);
-                absenteeism.push_back(x.absenteeism);
-                day = x.day;
-            }
+    for (std::size_t k = 0; k < agg.weeks(); ++k) {
         auto& w = s.weekly[k];
-        w.day = day;
-        band(wl, w.waitlist_mean, w.waitlist_p10, w.waitlist_p90);
-        band(load, w.load_mean, w.load_p10, w.load_p90);
-        band(fte, w.fte_mean, w.fte_p10, w.fte_p90);
-        band(vac, w.vacancies_mean, w.vacancies_p10, w.vacancies_p90);
-        band(absent, w.absent_mean, w.absent_p10, w.absent_p90);
-        band(turnover, w.turnover_mean, w.turnover_p10, w.turnover_p90);
-        band(absenteeism, w.absenteeism_mean, w.absenteeism_p10, w.absenteeism_p90);
+        w.day = agg.day(k);
+        band(k, WeeklySeries::waitlist, w.waitlist_mean, w.waitlist_p10, w.waitlist_p90);
+        band(k, WeeklySeries::load_per_fte, w.load_mean, w.load_p10, w.load_p90);
+        band(k, WeeklySeries::fte_in_post, w.fte_mean, w.fte_p10, w.fte_p90);
+        band(k, WeeklySeries::vacancies, w.vacancies_mean, w.vacancies_p10, w.vacancies_p90);
+        band(k, WeeklySeries::absent_fte, w.absent_mean, w.absent_p10, w.absent_p90);
+        band(k, WeeklySeries::turnover, w.turnover_mean, w.turnover_p10, w.turnover_p90);
+        band(k, WeeklySeries::absenteeism, w.absenteeism_mean, w.absenteeism_p10, w.absenteeism_p90);
     }
     const auto& wf = r.scenario.workforce;
     s.workforce_dynamics = wf.sick_leave.episodes_per_year > 0 || wf.attrition.per_year > 0;

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <exception>
 #include <mutex>
 #include <thread>
@@ -39,13 +40,34 @@ std::vector<ExperimentResult> run_experiments(const std::vector<scenario::Scenar
     }
     const std::size_t total = resumed + tasks.size();
 
+    // Weekly series are folded in replication order (the means depend on the
+    // order); a replication finished ahead of an earlier one waits here.
+    std::mutex fold_mutex;
+    std::vector<std::vector<char>> finished(scenarios.size());
+    std::vector<std::size_t> folded(scenarios.size(), 0);
+    for (std::size_t s = 0; s < scenarios.size(); ++s) finished[s].assign(results[s].replications.size(), 1);
+    for (const Task& t : tasks) finished[t.scenario][t.replication] = 0;
+    auto fold = [&](std::size_t s) {  // with fold_mutex held
+        auto& reps = results[s].replications;
+        while (folded[s] < reps.size() && finished[s][folded[s]]) {
+            auto& rep = reps[folded[s]++];
+            results[s].weekly.add(rep.weekly);
+            std::vector<model::WeeklySample>().swap(rep.weekly);
+        }
+    };
+    for (std::size_t s = 0; s < scenarios.size(); ++s) fold(s);  // the resumed ones at the start
+
     std::atomic<std::size_t> next{0};
     std::atomic<std::size_t> done{resumed};
     std::atomic<bool> failed{false};
     std::exception_ptr error;
     std::mutex error_mutex;
 
-    auto worker = [&] {
+    // The progress loop sleeps on this; the last worker to leave wakes it.
+    std::mutex idle_mutex;
+    std::condition_variable idle;
+    std::atomic<unsigned> working{0};
+    auto worker_loop = [&] {
         for (;;) {
             if (failed.load(std::memory_order_relaxed)) return;
             if (options.stop && options.stop->load(std::memory_order_relaxed)) return;
@@ -56,6 +78,9 @@ std::vector<ExperimentResult> run_experiments(const std::vector<scenario::Scenar
                 auto& r = results[t.scenario].replications[t.replication];
                 r = model::simulate(scenarios[t.scenario], t.replication);
                 if (options.on_replication) options.on_replication(t.scenario, r);
+                std::lock_guard<std::mutex> lock(fold_mutex);
+                finished[t.scenario][t.replication] = 1;
+                fold(t.scenario);
             } catch (...) {
                 std::lock_guard<std::mutex> lock(error_mutex);
                 if (!error) error = std::current_exception();
@@ -65,17 +90,26 @@ std::vector<ExperimentResult> run_experiments(const std::vector<scenario::Scenar
             done.fetch_add(1, std::memory_order_release);
         }
     };
+    auto worker = [&] {
+        worker_loop();
+        if (working.fetch_sub(1) == 1) {
+            std::lock_guard<std::mutex> lock(idle_mutex);
+            idle.notify_all();
+        }
+    };
 
     const unsigned n_threads = std::min<std::size_t>(resolve_threads(options.threads), std::max<std::size_t>(tasks.size(), 1));
     std::vector<std::thread> pool;
     pool.reserve(n_threads);
+    working = n_threads;
     for (unsigned i = 0; i < n_threads; ++i) pool.emplace_back(worker);
 
     if (options.on_progress) {
         while (done.load(std::memory_order_acquire) < total && !failed.load() &&
                !(options.stop && options.stop->load())) {
             options.on_progress(done.load(std::memory_order_acquire), total);
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            std::unique_lock<std::mutex> lock(idle_mutex);
+            idle.wait_for(lock, std::chrono::milliseconds(50), [&] { return working.load() == 0; });
         }
     }
     for (auto& t : pool) t.join();

@@ -345,15 +345,42 @@ std::string summary_csv(const std::vector<ExperimentResult>& results, const std:
     return o.str();
 }
 
+namespace {
+// The rows of replications.csv, a replication at a time, to `sink`.
+template <class Sink>
+void replication_rows(const std::vector<ExperimentResult>& results, Sink&& sink) {
+    sink("scenario,replication,metric,value\n");
+    std::string rows;
+    for (const auto& r : results) {
+        const std::string name = csv_field(scenario_label(r));
+        for (const auto& rep : r.replications) {
+            rows.clear();
+            for (const auto& mi : model::kMetrics) {
+                rows += name;
+                rows += ',';
+                rows += std::to_string(rep.replication);
+                rows += ',';
+                rows += mi.name;
+                rows += ',';
+                rows += number(rep[mi.metric]);
+                rows += '\n';
+            }
+            sink(rows);
+        }
+    }
+}
+}  // namespace
+
 std::string replications_csv(const std::vector<ExperimentResult>& results) {
-    std::ostringstream o;
-    o << "scenario,replication,metric,value\n";
-    for (const auto& r : results)
-        for (const auto& rep : r.replications)
-            for (const auto& mi : model::kMetrics)
-                o << csv_field(scenario_label(r)) << ',' << rep.replication << ',' << mi.name << ',' << number(rep[mi.metric])
-                  << '\n';
-    return o.str();
+    std::string o;
+    replication_rows(results, [&o](std::string_view text) { o += text; });
+    return o;
+}
+
+void write_replications_csv(const std::filesystem::path& file, const std::vector<ExperimentResult>& results) {
+    FileWriter out(file);
+    replication_rows(results, [&out](std::string_view text) { out.write(text); });
+    out.commit();
 }
 
 std::string timeseries_csv(const std::vector<ExperimentResult>& results, const std::vector<Summary>& summaries) {

@@ -3,8 +3,18 @@
 #include "caseload/report/output.hpp"
 
 #include <charconv>
+#include <cstdlib>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
 #include <fstream>
+#include <mutex>
 #include <sstream>
+#include <thread>
+
+#include <cerrno>
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace caseload::report {
 
@@ -15,6 +25,106 @@ namespace {
 constexpr const char* kReplicationVersion = "caseload replication 2";
 constexpr const char* kManifestVersion = "caseload run-partial 1";
 constexpr const char* kManifest = "manifest.txt";
+constexpr const char* kJournal = "journal";
+
+// A journal record: a header, then the payload (replication_bytes). The
+// header's checksum covers the scenario index and the payload, so a record
+// cut short or overwritten by a crash is told from a whole one.
+constexpr char kRecordMagic[4] = {'C', 'L', 'R', '1'};
+constexpr std::size_t kHeaderBytes = 4 + 4 + 8 + 8;  // magic, scenario, payload bytes, checksum
+// A batch is written and synced when it holds this many replications or
+// bytes, or its oldest replication has waited this long. The environment
+// variable CASELOAD_SYNC_EVERY=N (1..64) makes batches of at most N
+// replications (tests stop a run after a given number is on disk).
+constexpr std::size_t kBatchRecords = 64;
+constexpr std::size_t kBatchBytes = std::size_t{16} << 20;
+constexpr auto kBatchAge = std::chrono::seconds(1);
+// Beyond this many bytes queued (a slow disk), savers wait for the writer.
+constexpr std::size_t kMaxQueuedBytes = std::size_t{64} << 20;
+
+std::uint64_t fnv1a(std::uint64_t h, const void* data, std::size_t n) {
+    const auto* p = static_cast<const unsigned char*>(data);
+    for (std::size_t i = 0; i < n; ++i) {
+        h ^= p[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+constexpr std::uint64_t kFnvBasis = 0xcbf29ce484222325ULL;
+
+template <class T>
+void put_raw(std::string& out, const T& v) {
+    char b[sizeof(T)];
+    std::memcpy(b, &v, sizeof(T));
+    out.append(b, sizeof(T));
+}
+
+template <class T>
+bool get_raw(std::string_view& in, T& v) {
+    if (in.size() < sizeof(T)) return false;
+    std::memcpy(&v, in.data(), sizeof(T));
+    in.remove_prefix(sizeof(T));
+    return true;
+}
+
+void append_replication_bytes(std::string& o, const model::ReplicationResult& r);
+
+std::uint64_t record_checksum(std::uint32_t scenario, std::string_view payload) {
+    return fnv1a(fnv1a(kFnvBasis, &scenario, sizeof scenario), payload.data(), payload.size());
+}
+
+std::string journal_record(std::size_t scenario, const model::ReplicationResult& r) {
+    const auto s = std::uint32_t(scenario);
+    std::string out(kHeaderBytes, '\0');
+    append_replication_bytes(out, r);
+    const std::string_view payload = std::string_view(out).substr(kHeaderBytes);
+    const std::uint64_t bytes = payload.size(), sum = record_checksum(s, payload);
+    std::memcpy(out.data(), kRecordMagic, 4);
+    std::memcpy(out.data() + 4, &s, 4);
+    std::memcpy(out.data() + 8, &bytes, 8);
+    std::memcpy(out.data() + 16, &sum, 8);
+    return out;
+}
+
+// Reads the whole records of a journal in order, calling f(scenario,
+// result) for each; stops at the first that is cut short or damaged.
+// Returns the bytes the whole records take.
+template <class F>
+std::uint64_t read_journal(const fs::path& file, F&& f) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return 0;
+    std::error_code ec;
+    const std::uint64_t size = fs::file_size(file, ec);
+    if (ec) return 0;
+    std::uint64_t good = 0;
+    std::string payload;
+    for (;;) {
+        char header[kHeaderBytes];
+        if (size - good < kHeaderBytes || !in.read(header, kHeaderBytes)) break;
+        if (std::memcmp(header, kRecordMagic, 4) != 0) break;
+        std::uint32_t scenario = 0;
+        std::uint64_t bytes = 0, sum = 0;
+        std::memcpy(&scenario, header + 4, 4);
+        std::memcpy(&bytes, header + 8, 8);
+        std::memcpy(&sum, header + 16, 8);
+        if (bytes > size - good - kHeaderBytes) break;
+        payload.resize(std::size_t(bytes));
+        if (!in.read(payload.data(), std::streamsize(bytes))) break;
+        if (record_checksum(scenario, payload) != sum) break;
+        auto r = parse_replication_bytes(payload);
+        if (!r) break;
+        f(std::size_t(scenario), std::move(*r));
+        good += kHeaderBytes + bytes;
+    }
+    return good;
+}
+
+void sync_folder(const fs::path& dir) {
+    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return;
+    ::fsync(fd);
+    ::close(fd);
+}
 
 // Shortest text that reads back to the same double (std::to_chars
 // guarantees the round trip); "nan" and "inf" read back too.
@@ -198,6 +308,177 @@ model::ReplicationResult parse_replication(const std::string& text, const std::s
     return r;
 }
 
+std::string replication_bytes(const model::ReplicationResult& r) {
+    std::string o;
+    append_replication_bytes(o, r);
+    return o;
+}
+
+namespace {
+void append_replication_bytes(std::string& o, const model::ReplicationResult& r) {
+    o.reserve(o.size() + 64 + 8 * (model::kMetricCount + model::kHelpedWeeks) +
+              r.weekly.size() * sizeof(model::WeeklySample));
+    put_raw(o, std::uint32_t(model::kMetricCount));
+    put_raw(o, std::uint32_t(model::kHelpedWeeks));
+    put_raw(o, r.replication);
+    put_raw(o, std::uint32_t(r.hit_waitlist_bound ? 1 : 0));
+    for (const double v : r.metrics) put_raw(o, v);
+    for (const double v : r.helped_within_weeks) put_raw(o, v);
+    put_raw(o, r.ended_at_day);
+    put_raw(o, r.events);
+    put_raw(o, std::uint64_t(r.weekly.size()));
+    for (const auto& w : r.weekly)
+        for (const double v : {w.day, w.waitlist, w.load_per_fte, w.fte_in_post, w.vacancies, w.absent_fte, w.turnover,
+                               w.absenteeism})
+            put_raw(o, v);
+}
+}  // namespace
+
+std::optional<model::ReplicationResult> parse_replication_bytes(std::string_view in) {
+    model::ReplicationResult r;
+    std::uint32_t metrics = 0, helped = 0, bound = 0;
+    std::uint64_t weeks = 0;
+    if (!get_raw(in, metrics) || !get_raw(in, helped) || metrics != model::kMetricCount ||
+        helped != model::kHelpedWeeks || !get_raw(in, r.replication) || !get_raw(in, bound) || bound > 1)
+        return std::nullopt;
+    r.hit_waitlist_bound = bound == 1;
+    for (double& v : r.metrics)
+        if (!get_raw(in, v)) return std::nullopt;
+    for (double& v : r.helped_within_weeks)
+        if (!get_raw(in, v)) return std::nullopt;
+    if (!get_raw(in, r.ended_at_day) || !get_raw(in, r.events) || !get_raw(in, weeks)) return std::nullopt;
+    if (weeks != in.size() / (8 * sizeof(double)) || in.size() % (8 * sizeof(double)) != 0) return std::nullopt;
+    r.weekly.resize(std::size_t(weeks));
+    for (auto& w : r.weekly)
+        for (double* v : {&w.day, &w.waitlist, &w.load_per_fte, &w.fte_in_post, &w.vacancies, &w.absent_fte,
+                          &w.turnover, &w.absenteeism})
+            get_raw(in, *v);
+    return r;
+}
+
+std::size_t count_kept(const fs::path& staging) {
+    std::size_t n = 0;
+    read_journal(staging / kJournal, [&n](std::size_t, model::ReplicationResult&&) { ++n; });
+    std::error_code ec;
+    for (fs::directory_iterator it(staging, ec), end; !ec && it != end; it.increment(ec)) {
+        std::size_t s = 0, r = 0;
+        if (parse_name(it->path().filename().string(), s, r)) ++n;
+    }
+    return n;
+}
+
+// Appends records to the journal from a thread of its own, in batches, each
+// written and synced before the next (see the header for when).
+class SavedReplications::Journal {
+public:
+    explicit Journal(fs::path file) : file_(std::move(file)) {
+        if (const char* every = std::getenv("CASELOAD_SYNC_EVERY")) {
+            std::size_t n = 0;
+            const auto r = std::from_chars(every, every + std::strlen(every), n);
+            if (r.ec == std::errc{} && n >= 1 && n <= kBatchRecords) batch_records_ = n;
+        }
+        fd_ = ::open(file_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+        if (fd_ < 0) throw OutputError("cannot create " + file_.string() + ": " + std::strerror(errno));
+        sync_folder(file_.parent_path());
+        writer_ = std::thread([this] { run(); });
+    }
+    Journal(const Journal&) = delete;
+    Journal& operator=(const Journal&) = delete;
+    ~Journal() {
+        try {
+            finish(false);
+        } catch (...) {  // NOLINT(bugprone-empty-catch): a failing run is already being reported
+        }
+        if (fd_ >= 0) ::close(fd_);
+    }
+
+    void append(std::string record) {
+        std::unique_lock lock(mutex_);
+        room_.wait(lock, [this] { return queued_bytes_ < kMaxQueuedBytes || !error_.empty() || done_; });
+        if (!error_.empty()) throw OutputError(error_);
+        if (done_) throw OutputError("a replication saved after the journal " + file_.string() + " was closed");
+        if (queue_.empty()) oldest_ = std::chrono::steady_clock::now();
+        queued_bytes_ += record.size();
+        queue_.push_back(std::move(record));
+        ++queued_records_;
+        if (queued_records_ >= batch_records_ || queued_bytes_ >= kBatchBytes) wake_.notify_one();
+    }
+
+    // Stop the writer; with `write`, write and sync what is queued first.
+    // Throws OutputError when something could not be written.
+    void finish(bool write) {
+        {
+            std::lock_guard lock(mutex_);
+            if (!writer_.joinable()) return;
+            done_ = true;
+            if (!write) {
+                queue_.clear();
+                queued_records_ = queued_bytes_ = 0;
+            }
+        }
+        wake_.notify_one();
+        room_.notify_all();
+        writer_.join();
+        if (write && !error_.empty()) throw OutputError(error_);
+    }
+
+private:
+    void run() {
+        std::unique_lock lock(mutex_);
+        for (;;) {
+            wake_.wait(lock, [this] { return done_ || !queue_.empty(); });
+            if (!done_)
+                wake_.wait_until(lock, oldest_ + kBatchAge, [this] {
+                    return done_ || queued_records_ >= batch_records_ || queued_bytes_ >= kBatchBytes;
+                });
+            if (queue_.empty()) {
+                if (done_) return;
+                continue;
+            }
+            std::vector<std::string> batch;
+            batch.swap(queue_);
+            queued_records_ = queued_bytes_ = 0;
+            room_.notify_all();
+            lock.unlock();
+            const std::string failed = write_and_sync(batch);
+            lock.lock();
+            if (!failed.empty()) {
+                error_ = failed;
+                room_.notify_all();
+                return;
+            }
+        }
+    }
+
+    // Empty on success, else the error for people.
+    std::string write_and_sync(const std::vector<std::string>& batch) {
+        for (const std::string& record : batch) {
+            std::size_t at = 0;
+            while (at < record.size()) {
+                const ssize_t n = ::write(fd_, record.data() + at, record.size() - at);
+                if (n < 0 && errno == EINTR) continue;
+                if (n <= 0) return "cannot write " + file_.string() + ": " + std::strerror(n < 0 ? errno : ENOSPC);
+                at += std::size_t(n);
+            }
+        }
+        while (::fdatasync(fd_) != 0)
+            if (errno != EINTR) return "cannot write " + file_.string() + ": " + std::strerror(errno);
+        return "";
+    }
+
+    fs::path file_;
+    std::size_t batch_records_ = kBatchRecords;
+    int fd_ = -1;
+    std::thread writer_;
+    std::mutex mutex_;
+    std::condition_variable wake_, room_;
+    std::vector<std::string> queue_;
+    std::size_t queued_records_ = 0, queued_bytes_ = 0;
+    std::chrono::steady_clock::time_point oldest_;
+    bool done_ = false;
+    std::string error_;
+};
+
 fs::path run_staging(const fs::path& dir) {
     const fs::path d = dir.filename().empty() ? dir.parent_path() : dir;  // "out/" -> "out"
     const fs::path parent = d.has_parent_path() ? d.parent_path() : fs::path(".");
@@ -233,6 +514,7 @@ SavedReplications::SavedReplications(fs::path dir, const std::vector<scenario::S
         fs::create_directories(staging_, ec);
         if (ec) throw OutputError("cannot create " + staging_.string() + ": " + ec.message());
         write_file_atomic(staging_ / kManifest, join_lines(manifest));
+        journal_ = std::make_unique<Journal>(staging_ / kJournal);
         return;
     }
 
@@ -242,7 +524,7 @@ SavedReplications::SavedReplications(fs::path dir, const std::vector<scenario::S
     std::vector<fs::path> partial;
     for (const auto& e : fs::directory_iterator(staging_)) {
         const std::string name = e.path().filename().string();
-        if (name == kManifest) continue;
+        if (name == kManifest || name == kJournal) continue;
         if (!name.empty() && name[0] == '.') {
             partial.push_back(e.path());
             continue;
@@ -259,22 +541,54 @@ SavedReplications::SavedReplications(fs::path dir, const std::vector<scenario::S
         ++count_;
     }
     for (const auto& p : partial) fs::remove(p, ec);
+    // The journal's whole records; a record cut short by a kill, and
+    // anything after it, is cut off so that new records follow whole ones.
+    const fs::path journal = staging_ / kJournal;
+    const std::uint64_t good = read_journal(journal, [&](std::size_t s, model::ReplicationResult&& result) {
+        if (s >= saved_.size() || result.replication >= saved_[s].size())
+            throw ResumeError(journal.string() + " holds replication " + std::to_string(result.replication) +
+                              " of scenario " + std::to_string(s) +
+                              ", which this run does not have; add --force to start over");
+        auto& slot = saved_[s][result.replication];
+        if (!slot) ++count_;
+        slot = std::move(result);
+    });
+    if (fs::exists(journal, ec) && fs::file_size(journal, ec) != good) {
+        fs::resize_file(journal, good, ec);
+        if (ec) throw OutputError("cannot repair " + journal.string() + ": " + ec.message());
+    }
+    journal_ = std::make_unique<Journal>(journal);
 }
 
 SavedReplications::~SavedReplications() {
-    if (keep_ || resuming_) return;
+    if (keep_ || resuming_) {
+        // A run that failed after resuming keeps what it finished, as far as it can.
+        if (journal_) {
+            try {
+                journal_->finish(true);
+            } catch (...) {  // NOLINT(bugprone-empty-catch): the failure itself is being reported
+            }
+        }
+        return;
+    }
+    journal_.reset();
     std::error_code ec;
     fs::remove_all(staging_, ec);
 }
 
-void SavedReplications::save(std::size_t scenario, const model::ReplicationResult& r) const {
-    write_file_atomic(staging_ / (std::to_string(scenario) + "-" + std::to_string(r.replication) + ".rep"),
-                      replication_text(r));
+void SavedReplications::save(std::size_t scenario, const model::ReplicationResult& r) {
+    journal_->append(journal_record(scenario, r));
+}
+
+void SavedReplications::keep() {
+    keep_ = true;
+    journal_->finish(true);
 }
 
 // Best effort: the results are in place, and a folder left behind is refused
 // by name (with --resume or --force as the way out), never used unnoticed.
 void SavedReplications::remove() {
+    journal_.reset();
     std::error_code ec;
     fs::remove_all(staging_, ec);
 }

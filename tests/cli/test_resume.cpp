@@ -43,17 +43,14 @@ struct Scratch {
     fs::path root;
 };
 
-std::size_t saved_files(const fs::path& staging) {
-    std::size_t n = 0;
-    std::error_code ec;
-    for (fs::directory_iterator it(staging, ec), end; !ec && it != end; it.increment(ec))
-        if (it->path().extension() == ".rep") ++n;
-    return n;
-}
+std::size_t saved_files(const fs::path& staging) { return report::count_kept(staging); }
 
 // `caseload args...` in this process, stopped (as by Ctrl-C) once `after`
-// replications are kept.
+// replications are kept. Each replication is synced on its own here, so that
+// the stop comes part-way (batches of the default size would outlast these
+// short runs).
 test::CliResult run_stopped(std::vector<std::string> args, const fs::path& out, std::size_t after) {
+    ::setenv("CASELOAD_SYNC_EVERY", "1", 1);
     args.insert(args.begin(), "caseload");
     std::vector<const char*> argv;
     for (auto& a : args) argv.push_back(a.c_str());
@@ -67,6 +64,7 @@ test::CliResult run_stopped(std::vector<std::string> args, const fs::path& out, 
     const int code = cli::run(int(argv.size()), argv.data(), {o, e, false, &stop});
     finished = true;
     watcher.join();
+    ::unsetenv("CASELOAD_SYNC_EVERY");
     return {code, o.str(), e.str()};
 }
 

@@ -3,6 +3,7 @@
 // from (seed, replication, stream); results are stored by replication index,
 // so they are identical whatever the thread count or scheduling.
 
+#include "caseload/experiment/weekly.hpp"
 #include "caseload/model/model.hpp"
 #include "caseload/scenario/scenario.hpp"
 
@@ -52,7 +53,11 @@ private:
 
 struct ExperimentResult {
     scenario::Scenario scenario;
-    std::vector<model::ReplicationResult> replications;  // index = replication number
+    // Index = replication number. run_experiments folds each replication's
+    // weekly series into `weekly` and leaves it empty here, so memory does
+    // not grow with the series (on_replication still sees them).
+    std::vector<model::ReplicationResult> replications;
+    WeeklyAggregate weekly;
 };
 
 // Run `scenario.replications` replications of each scenario. All scenarios

@@ -85,6 +85,8 @@ private:
 [[nodiscard]] std::string summary_csv(const std::vector<experiment::ExperimentResult>& results,
                                       const std::vector<experiment::Summary>& summaries);
 [[nodiscard]] std::string replications_csv(const std::vector<experiment::ExperimentResult>& results);
+// The same, written to `file` as it is made (it grows with the replications).
+void write_replications_csv(const std::filesystem::path& file, const std::vector<experiment::ExperimentResult>& results);
 [[nodiscard]] std::string timeseries_csv(const std::vector<experiment::ExperimentResult>& results,
                                          const std::vector<experiment::Summary>& summaries);
 

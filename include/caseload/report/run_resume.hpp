@@ -1,13 +1,25 @@
 #pragma once
 // The replications of a stopped `run` or `compare`, kept so that --resume
 // runs only the rest. They live in a hidden folder beside the results folder,
-// ".<name>.run-partial", one file per replication, written as each finishes;
-// the results folder itself is written only when every replication is in.
+// ".<name>.run-partial": a manifest naming the run and a journal that finished
+// replications are appended to in batches; the results folder itself is
+// written only when every replication is in.
+//
+// What is durable when: a background thread appends and syncs (fdatasync)
+// the pending replications once 64 have gathered, 16 MiB of them, or the
+// oldest has waited a second, whichever comes first. A stop by Ctrl-C or
+// SIGTERM writes and syncs every finished replication before the program
+// exits. A kill or a power loss loses the replications in progress and those
+// finished but not yet synced: at most 64, none that finished more than about
+// a second (plus the time of one sync) before. A record cut short by the kill
+// is recognised (length and checksum) and dropped on --resume, with the rest
+// of the journal after it.
 
 #include "caseload/model/model.hpp"
 #include "caseload/scenario/scenario.hpp"
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -27,6 +39,16 @@ public:
 [[nodiscard]] std::string replication_text(const model::ReplicationResult& r);
 // Throws ResumeError naming `where` when the text is not one.
 [[nodiscard]] model::ReplicationResult parse_replication(const std::string& text, const std::string& where);
+
+// A replication as a journal record's payload: the same fields in binary,
+// bit for bit (written and read on one machine or a cluster of its kind).
+[[nodiscard]] std::string replication_bytes(const model::ReplicationResult& r);
+// Empty when the bytes are not one.
+[[nodiscard]] std::optional<model::ReplicationResult> parse_replication_bytes(std::string_view bytes);
+
+// The replications kept in the hidden folder `staging` (whole journal
+// records and files of earlier versions), for tests and tools.
+[[nodiscard]] std::size_t count_kept(const std::filesystem::path& staging);
 
 // The hidden folder the replications of a stopped run into `dir` are kept in.
 [[nodiscard]] std::filesystem::path run_staging(const std::filesystem::path& dir);
@@ -55,18 +77,22 @@ public:
     [[nodiscard]] std::size_t count() const { return count_; }
     // A stopped run's replications were found and are continued.
     [[nodiscard]] bool resuming() const { return resuming_; }
-    // Keep one finished replication (atomically, in its own file). Safe to
-    // call from several threads at once.
-    void save(std::size_t scenario, const model::ReplicationResult& r) const;
-    // The run was stopped: keep its replications for --resume.
-    void keep() { keep_ = true; }
+    // Keep one finished replication: queued for the journal, durable within
+    // about a second (see above). Safe to call from several threads at once.
+    // Throws OutputError when an earlier batch could not be written.
+    void save(std::size_t scenario, const model::ReplicationResult& r);
+    // The run was stopped: write and sync every queued replication and keep
+    // them for --resume. Throws OutputError when they cannot be written.
+    void keep();
     // The results folder is in place: the kept replications are not needed.
     void remove();
 
     [[nodiscard]] const std::filesystem::path& staging() const { return staging_; }
 
 private:
+    class Journal;
     std::filesystem::path staging_;
+    std::unique_ptr<Journal> journal_;
     std::vector<std::vector<std::optional<model::ReplicationResult>>> saved_;
     std::size_t count_ = 0;
     bool resuming_ = false;

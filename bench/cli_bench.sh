@@ -1,0 +1,52 @@
+#!/bin/sh
+# End-to-end benchmark: `caseload run bench/mmc350.yaml -r N -t T` as a whole
+# process (reading the file, running, keeping replications for resume,
+# writing every output and the report), on 1 and 2 threads, beside the
+# in-process figure of caseload_bench, so the gap between them shows.
+#
+# Prints, per thread count, the best and median wall time and the median user
+# and system time (GNU time's accounting of the finished process), and the
+# events per second of the best wall time.
+#
+#   sh bench/cli_bench.sh [replications] [trials] [caseload]
+set -eu
+cd "$(dirname "$0")/.."
+reps=${1:-200}
+trials=${2:-5}
+bin=${3:-build/release/caseload}
+[ -x /usr/bin/time ] || { echo "needs /usr/bin/time (Debian package time)"; exit 1; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+
+
+for t in 1 2; do
+    : >"$work/t$t"
+done
+i=0
+while [ "$i" -lt "$trials" ]; do
+    for t in 1 2; do
+        rm -rf "$work/out"
+        /usr/bin/time -f '%e %U %S' -o "$work/one" "$bin" run bench/mmc350.yaml -r "$reps" -t "$t" -q \
+            --out "$work/out" >/dev/null
+        cat "$work/one" >>"$work/t$t"
+    done
+    i=$((i + 1))
+done
+echo "caseload run bench/mmc350.yaml -r $reps (whole process, $trials trials)"
+for t in 1 2; do
+    best=$(awk '{ print $1 }' "$work/t$t" | sort -n | head -1)
+    wall=$(awk '{ print $1 }' "$work/t$t" | median)
+    user=$(awk '{ print $2 }' "$work/t$t" | median)
+    sys=$(awk '{ print $3 }' "$work/t$t" | median)
+    # 17,194 events a replication (the M/M/c model over 20 years, seed 7; caseload_bench prints it).
+    awk -v t="$t" -v b="$best" -v w="$wall" -v u="$user" -v s="$sys" -v r="$reps" 'BEGIN {
+        printf "  %d thread(s): wall %.2f s best, %.2f median; user %.2f s, system %.2f s (medians); %.1f M events/s end to end (best)\n",
+               t, b, w, u, s, r * 17194 / b / 1e6 }'
+done
+echo "in process (same model, caseload_bench):"
+if [ -x build/release/caseload_bench ]; then
+    build/release/caseload_bench "$reps" 2 3 10 2>&1 | grep -E '^(serial|parallel)' | head -2 | sed 's/^/  /'
+fi
