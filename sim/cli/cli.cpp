@@ -282,6 +282,8 @@ void write_common(report::ResultsDir& dir, const Outcome& o, const std::vector<s
     dir.write("summary.csv", report::summary_csv(o.results, o.summaries));
     report::write_replications_csv(dir.staging() / "replications.csv", o.results);
     dir.write("timeseries.csv", report::timeseries_csv(o.results, o.summaries));
+    dir.write("periods.csv", report::periods_csv(o.results));
+    dir.write("periods_summary.csv", report::periods_summary_csv(o.results, o.summaries));
     dir.write("time_to_help_distribution.csv", report::time_to_help_distribution_csv(o.results));
     dir.write("checks.csv", report::checks_csv(o.results, o.summaries));
     for (std::size_t i = 0; i < o.results.size(); ++i)
@@ -377,8 +379,7 @@ int cmd_compare(const std::vector<std::string>& args, const Streams& io) {
     if (files.size() == 1) {
         const auto spec = scenario::load_compare(files[0]);
         if (spec.replications) replications_at = scenario::locate(files[0], "compare.replications");
-        scenarios.push_back(scenario::load_scenario(spec.baseline));
-        for (const auto& f : spec.scenarios) scenarios.push_back(scenario::load_scenario(f));
+        scenarios = scenario::load_compare_scenarios(spec);
         if (spec.replications) scenarios[0].replications = *spec.replications;
         if (spec.seed) scenarios[0].seed = *spec.seed;
         title = spec.name;
@@ -482,8 +483,7 @@ int cmd_validate(const std::vector<std::string>& args, const Streams& io) {
                        << " replications on " << plan.spec().base.string() << ")\n";
             } else if (scenario::is_compare_file(f)) {
                 const auto spec = scenario::load_compare(f);
-                std::vector<scenario::Scenario> all{scenario::load_scenario(spec.baseline)};
-                for (const auto& s : spec.scenarios) all.push_back(scenario::load_scenario(s));
+                std::vector<scenario::Scenario> all = scenario::load_compare_scenarios(spec);
                 if (spec.replications) all[0].replications = *spec.replications;
                 for (auto& s : all) s.replications = all[0].replications;  // as compare runs them
                 check_limits(all, c,

@@ -29,9 +29,72 @@ std::vector<double> values(const ExperimentResult& r, model::Metric m) {
     return out;
 }
 
+std::vector<double> period_values(const ExperimentResult& r, std::size_t period, model::PeriodMetric m) {
+    std::vector<double> out;
+    out.reserve(r.replications.size());
+    for (const auto& rep : r.replications) out.push_back(period < rep.periods.size() ? rep.periods[period][m] : kNaN);
+    return out;
+}
+
+namespace {
+std::size_t period_count(const ExperimentResult& r) {
+    std::size_t n = 0;
+    for (const auto& rep : r.replications) n = std::max(n, rep.periods.size());
+    return n;
+}
+
+stats::Interval clamp_period(stats::Interval ci, const model::PeriodMetricInfo& mi) {
+    const double hi = mi.unit == "share" && mi.metric != model::PeriodMetric::turnover_per_year ? 1.0 : 1e300;
+    if (!std::isnan(ci.low)) ci.low = std::clamp(ci.low, 0.0, hi);
+    if (!std::isnan(ci.high)) ci.high = std::clamp(ci.high, 0.0, hi);
+    return ci;
+}
+
+// better / worse when the paired interval excludes 0, in the metric's direction.
+Verdict verdict_of(model::Better better, const stats::Interval& d) {
+    if (better == model::Better::neither || d.n < 2 || std::isnan(d.low)) return Verdict::not_rated;
+    if (d.low > 0 || d.high < 0) {
+        const bool higher = d.low > 0;
+        return (higher == (better == model::Better::higher)) ? Verdict::better : Verdict::worse;
+    }
+    return Verdict::no_clear_difference;
+}
+}  // namespace
+
+std::vector<PeriodComparison> compare_periods(const ExperimentResult& baseline, const ExperimentResult& scenario) {
+    std::vector<PeriodComparison> out;
+    const std::size_t n = std::min(period_count(baseline), period_count(scenario));
+    for (std::size_t k = 0; k < n; ++k)
+        for (const auto& mi : model::kPeriodMetrics) {
+            const auto a = period_values(baseline, k, mi.metric);
+            const auto b = period_values(scenario, k, mi.metric);
+            PeriodComparison c;
+            c.metric = mi.metric;
+            c.period = k;
+            c.baseline = clamp_period(stats::mean_interval(a), mi);
+            c.scenario = clamp_period(stats::mean_interval(b), mi);
+            c.difference = stats::paired_difference(a, b);
+            c.verdict = verdict_of(mi.better, c.difference);
+            out.push_back(c);
+        }
+    return out;
+}
+
 Summary summarize(const ExperimentResult& r) {
     using model::Metric;
     Summary s;
+    for (std::size_t k = 0; k < period_count(r); ++k) {
+        PeriodSummary p;
+        for (const auto& rep : r.replications)
+            if (k < rep.periods.size()) {
+                p.start_day = rep.periods[k].start_day;
+                p.end_day = rep.periods[k].end_day;
+                break;
+            }
+        for (const auto& mi : model::kPeriodMetrics)
+            p.metrics[static_cast<std::size_t>(mi.metric)] = clamp_period(stats::mean_interval(period_values(r, k, mi.metric)), mi);
+        s.periods.push_back(p);
+    }
     for (const auto& mi : model::kMetrics) {
         const auto v = values(r, mi.metric);
         auto& out = s.metrics[static_cast<std::size_t>(mi.metric)];
@@ -160,14 +223,7 @@ std::vector<MetricComparison> compare(const ExperimentResult& baseline, const Ex
         c.difference = stats::paired_difference(a, b);
         c.unpaired_difference = stats::unpaired_difference(a, b);
         c.difference_pct = c.baseline.mean != 0 ? 100.0 * c.difference.mean / c.baseline.mean : kNaN;
-        if (mi.better == model::Better::neither || c.difference.n < 2 || std::isnan(c.difference.low)) {
-            c.verdict = Verdict::not_rated;
-        } else if (c.difference.low > 0 || c.difference.high < 0) {
-            const bool higher = c.difference.low > 0;
-            c.verdict = (higher == (mi.better == model::Better::higher)) ? Verdict::better : Verdict::worse;
-        } else {
-            c.verdict = Verdict::no_clear_difference;
-        }
+        c.verdict = verdict_of(mi.better, c.difference);
         out.push_back(c);
     }
     return out;

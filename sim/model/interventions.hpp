@@ -59,6 +59,7 @@ public:
     [[nodiscard]] double support_relief() const { return support_relief_; }
     void reset_averages(Time now) { support_avg_.reset(now, support_fte_); }
     [[nodiscard]] double support_mean(Time end) const { return support_avg_.mean(end); }
+    [[nodiscard]] double support_integral(Time t) const { return support_avg_.integral(t); }
 
 private:
     bool apply(const scenario::interventions::CaseloadNorm& v);

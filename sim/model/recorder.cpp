@@ -74,6 +74,13 @@ void Recorder::wait(double days, bool urgent, bool censored) {
         if (days <= kHelpedWithinDays) ++helped_within_;
     }
     if (days > 0.0) ++waited_;
+    const double target = sc_.targets.time_to_help_days;
+    if (censored) {
+        if (days >= target) ++target_outcome_known_;
+    } else {
+        ++target_outcome_known_;
+        if (days <= target) ++helped_within_target_;
+    }
 }
 
 // Turnover divides by the headcount at the start of the week: any later
@@ -159,6 +166,12 @@ void Recorder::finish(Time end, const Readings& r, const std::vector<Family>& fa
     const double cost = sc_.workforce.cost_per_fte_year * (fte + r.support_fte_mean);
     set(Metric::staff_cost_per_year, cost);
     set(Metric::cost_per_closed_case, closures_in_window_ > 0 ? cost * years / double(closures_in_window_) : kNaN);
+    set(Metric::helped_within_target_share,
+        target_outcome_known_ > 0 ? double(helped_within_target_) / double(target_outcome_known_) : kNaN);
+    set(Metric::waiting_over_target_end, r.waiting_over_target);
+    set(Metric::family_weeks_waited, r.waitlist_integral / 7.0);
+    set(Metric::time_to_waitlist_target_days, r.target_reached_after);
+    set(Metric::waitlist_target_reached, sc_.targets.waitlist ? (std::isnan(r.target_reached_after) ? 0.0 : 1.0) : kNaN);
 }
 
 }  // namespace caseload::model::detail

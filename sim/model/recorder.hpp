@@ -25,6 +25,9 @@ struct Readings {
     double capacity_mean = 0.0;
     double support_fte_mean = 0.0;
     double funded_fte = 0.0;   // at the end
+    double waitlist_integral = 0.0;     // family-days over the window
+    double waiting_over_target = 0.0;   // at the end
+    double target_reached_after = 0.0;  // days from the window's start; NaN when never (or no target)
 };
 
 class Recorder {
@@ -63,6 +66,7 @@ private:
     stats::Mean wait_stats_, urgent_wait_stats_;
     stats::Mean case_length_, worker_changes_, days_without_worker_, time_to_care_;
     std::uint64_t waited_ = 0, censored_ = 0, helped_within_ = 0, outcome_known_ = 0;
+    std::uint64_t helped_within_target_ = 0, target_outcome_known_ = 0;
     std::uint64_t referrals_in_window_ = 0, closures_in_window_ = 0, repeats_in_window_ = 0,
                   repeats_triggered_in_window_ = 0, placed_in_window_ = 0, departures_in_window_ = 0,
                   escalations_in_window_ = 0;

@@ -22,14 +22,18 @@
 #include "events.hpp"
 #include "family.hpp"
 #include "interventions.hpp"
+#include "periods.hpp"
 #include "recorder.hpp"
 #include "waitlist.hpp"
 #include "workforce.hpp"
 
 #include <boost/random/exponential_distribution.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
+#include <utility>
 
 namespace caseload::model {
 namespace {
@@ -53,7 +57,8 @@ public:
           workforce_(sc, families_, ctx_),
           care_(sc, families_, ctx_, [this](std::uint32_t id, double delay) { on_care_started(id, delay); }),
           interventions_(sc, ctx_, workforce_, care_),
-          recorder_(sc, result_) {
+          recorder_(sc, result_),
+          periods_(sc, result_.periods) {
         result_.replication = replication;
         std::vector<kernel::PiecewiseRate::Segment> segs;
         for (const auto& s : sc.referrals.schedule) segs.push_back({s.from_day, s.rate_per_week / scenario::kDaysPerWeek});
@@ -98,11 +103,12 @@ public:
         // of 10 from day 0 is the same as a file with norm 10).
         for (std::size_t i = 0; i < sc_.interventions.size(); ++i)
             if (sc_.interventions[i].at_days <= 0.0) start_intervention(i);
-        if (sc_.initial.caseload_share > 0) {
-            filling_initial_ = true;  // the state at time 0, not events: no trace rows
-            fill_initial();
-            filling_initial_ = false;
-        }
+        filling_initial_ = true;  // the state at time 0, not events: no trace rows
+        if (sc_.initial.given()) start_staff();
+        if (sc_.initial.caseload_share > 0) fill_initial();
+        if (sc_.initial.in_care_total() > 0) fill_in_care();
+        if (sc_.initial.waiting > 0) fill_waiting();
+        filling_initial_ = false;
         for (std::size_t w = 0; w < workforce_.size(); ++w) workforce_.start_clocks(w, pressure_inputs());
         if (sc_.triage.review_every_days) {
             review_timer_ = calendar_.add_timer(kReview, kPrioTick);
@@ -120,6 +126,7 @@ public:
 
         kernel::Event ev;
         while (calendar_.pop_before(horizon_, ev)) {
+            while (ev.time >= periods_.next_end()) close_period(periods_.next_end());
             now_ = ev.time;
             ++result_.events;
             subject_family_ = -1;
@@ -127,6 +134,7 @@ public:
             always_settle_ = kEventInfo[ev.kind].always_settle;
             dispatch(ev);
             waitlist_.settle(now_, always_settle_);
+            check_waitlist_target();
             if (trace_)
                 trace_->on_event(now_, kEventInfo[ev.kind].name.data(),
                                  subject_family_ >= 0 ? std::int64_t(families_[std::uint32_t(subject_family_)].token) : -1,
@@ -229,6 +237,10 @@ private:
         f.referred_at = now_;
         f.unassigned_since = now_;
         f.in_cohort = recorder_.in_window(now_);
+        if (f.in_cohort) {
+            f.period = periods_.period_of(now_);
+            periods_.referral(now_);
+        }
         if (sc_.triage.escalate_after_days && !f.urgent)
             f.escalate_event = calendar_.schedule(now_ + *sc_.triage.escalate_after_days, kEscalate, id, kPrioArrival);
 
@@ -279,6 +291,120 @@ private:
         }
     }
 
+    // ---- a start state: the organisation today ---------------------------------
+
+    // Positions at time 0: the last `vacancies` are vacant with recruitment
+    // under way (the hire comes after the residual of the hiring delay: a
+    // recruitment seen at a random moment), the first `sick` are on sick
+    // leave (for the residual of an episode), the next `ramping` were hired
+    // within the ramp-up period (a uniform time ago).
+    void start_staff() {
+        const auto& in = sc_.initial;
+        kernel::Engine rng = ctx_.engine(streams::initial_staff);
+        kernel::Distribution delay(sc_.workforce.hiring.delay);
+        kernel::Distribution sick_length(sc_.workforce.sick_leave.length);
+        const auto n = workforce_.size();
+        const auto vacancies = static_cast<std::size_t>(in.vacancies);
+        const auto sick = static_cast<std::size_t>(in.sick);
+        const auto ramping = static_cast<std::size_t>(in.ramping);
+        for (std::size_t w = n - vacancies; w < n; ++w) workforce_.vacant_at_start(w, delay.residual(rng));
+        for (std::size_t w = 0; w < sick; ++w) workforce_.sick_at_start(w, sick_length.residual(rng));
+        for (std::size_t w = sick; w < sick + ramping; ++w)
+            workforce_.hired_before_start(w, kernel::uniform01(rng) * sc_.workforce.hiring.ramp_days);
+    }
+
+    // A family in care at time 0 of measure type `type`: remaining work from
+    // the equilibrium residual length, time already spent from a second draw
+    // (in equilibrium the age has the residual's distribution).
+    void add_in_care(std::uint16_t type, std::vector<kernel::Distribution>& lengths, kernel::Engine& rng,
+                     std::size_t w) {
+        const std::uint32_t id = families_.add();
+        Family& f = families_[id];
+        f.type = type;
+        f.weight = weights_[type];
+        f.helped = true;
+        f.work = lengths[type].residual(rng);
+        f.referred_at = -lengths[type].residual(rng);
+        f.unassigned_since = 0.0;
+        assign(id, w);
+    }
+
+    // Families in care at time 0 (initial.in_care): types length-biased as in
+    // a caseload (or as given by type), each to the worker at work with the
+    // most room; when every cap is full (ramp-up, sick colleagues), a family
+    // still goes to the one with the most room: a caseload above the norm
+    // until cases close.
+    void fill_in_care() {
+        const auto& in = sc_.initial;
+        kernel::Engine rng = ctx_.engine(streams::initial);
+        std::vector<kernel::Distribution> lengths(length_);
+        std::vector<std::uint16_t> types;
+        if (in.in_care) {
+            std::vector<double> stock_cdf;
+            double total = 0;
+            for (const auto& t : sc_.referrals.types) stock_cdf.push_back(total += t.share * t.length.theoretical_mean());
+            for (std::int64_t i = 0; i < *in.in_care; ++i) {
+                const double u = kernel::uniform01(rng) * total;
+                std::uint16_t type = 0;
+                while (type + 1u < stock_cdf.size() && u >= stock_cdf[type]) ++type;
+                types.push_back(type);
+            }
+        }
+        for (const auto& [name, count] : in.in_care_by_type) {
+            std::uint16_t type = 0;
+            while (sc_.referrals.types[type].name != name) ++type;
+            types.insert(types.end(), std::size_t(count), type);
+        }
+        for (std::uint16_t type : types) {
+            const std::size_t w = workforce_.most_room_at_work();
+            if (w == workforce_.size()) break;  // nobody at work: the loader refuses such a state
+            add_in_care(type, lengths, rng, w);
+        }
+    }
+
+    // Families waiting at time 0: measure type, urgency, care need and
+    // placement drawn as for a referral (from their own stream, so the
+    // referrals' streams stay aligned), a full case length, and the time
+    // waited so far from initial.waited. They join the waitlist longest
+    // waiting first. They were referred before time 0: their waits count in
+    // the waitlist, family-weeks and waits over the target, not in time to
+    // help (families referred in the window).
+    void fill_waiting() {
+        const auto& in = sc_.initial;
+        kernel::Engine rng = ctx_.engine(streams::initial_waiting);
+        std::optional<kernel::Distribution> waited;
+        if (in.waited) waited.emplace(*in.waited);
+        std::vector<std::pair<double, std::uint32_t>> order;
+        for (std::int64_t i = 0; i < in.waiting; ++i) {
+            const std::uint32_t id = families_.add();
+            Family& f = families_[id];
+            const double u_type = kernel::uniform01(rng);
+            std::uint16_t type = 0;
+            while (type + 1u < type_cdf_.size() && u_type >= type_cdf_[type]) ++type;
+            f.type = type;
+            f.urgent = kernel::uniform01(rng) < sc_.referrals.urgent_share;
+            f.work = length_[type](rng);
+            f.weight = weights_[type];
+            const double u_care = kernel::uniform01(rng);
+            const double u_place = kernel::uniform01(rng);
+            f.needs_care = care_.on() && u_care < sc_.care.need_share;
+            f.placed = u_place < sc_.placement.share;
+            if (f.placed) {
+                f.work *= sc_.placement.length_multiplier;
+                f.weight *= sc_.placement.weight_multiplier;
+            }
+            f.referred_at = -(waited ? (*waited)(rng) : 0.0);
+            f.unassigned_since = f.referred_at;
+            if (sc_.triage.escalate_after_days && !f.urgent)
+                f.escalate_event = calendar_.schedule(std::max(0.0, f.referred_at + *sc_.triage.escalate_after_days),
+                                                      kEscalate, id, kPrioArrival);
+            order.emplace_back(f.referred_at, id);
+        }
+        std::stable_sort(order.begin(), order.end());  // earliest referral first
+        for (const auto& entry : order) waitlist_.enqueue(entry.second, kClassNormal);
+        assign_while_room();
+    }
+
     // The assignment step: family `id` gets worker w.
     void assign(std::uint32_t id, std::size_t w) {
         Family& f = families_[id];
@@ -294,7 +420,10 @@ private:
         if (!f.helped) {
             f.helped = true;
             calendar_.cancel(f.escalate_event);
-            if (f.in_cohort) recorder_.wait(now_ - f.referred_at, f.urgent, false);
+            if (f.in_cohort) {
+                recorder_.wait(now_ - f.referred_at, f.urgent, false);
+                periods_.wait(f.period, now_ - f.referred_at, false);
+            }
             if (f.needs_care) care_.start_search(id);
         }
     }
@@ -308,6 +437,7 @@ private:
         --with_worker_;
         ++closed_total_;
         recorder_.closure(now_, f);
+        if (recorder_.in_window(now_)) periods_.closure(now_);
         if (f.needs_care) care_.closed(f);
         if (repeat_on_) {
             // Two draws at every closure, whatever the outcome, so the stream
@@ -397,6 +527,7 @@ private:
     void on_departure(std::uint32_t w) {
         subject_worker_ = w;
         recorder_.departure(now_);
+        if (recorder_.in_window(now_)) periods_.departure(now_);
         workforce_.depart(w);
         hand_back(w);
         workforce_.schedule_hire(w);
@@ -438,9 +569,44 @@ private:
         workforce_.reset_averages(now_);
         interventions_.reset_averages(now_);
         recorder_.reset_window();
+        check_waitlist_target();
+    }
+
+    // The first time after warm-up that the waitlist is at or under targets.waitlist.
+    void check_waitlist_target() {
+        if (sc_.targets.waitlist && std::isnan(target_reached_after_) && recorder_.in_window(now_) &&
+            double(waitlist_.size()) <= *sc_.targets.waitlist)
+            target_reached_after_ = now_ - warmup_;
+    }
+
+    // Families waiting at time t who have waited longer than the target.
+    [[nodiscard]] double waiting_over_target(Time t) const {
+        double n = 0;
+        for (const Family& f : families_.all())
+            if (f.active && f.worker == kNoWorker && t - f.referred_at > sc_.targets.time_to_help_days) ++n;
+        return n;
+    }
+
+    // Close the open reporting period at its end `t` (no event lies between
+    // the last one and t, so the state now is the state at t).
+    void close_period(Time t) {
+        PeriodReadings r;
+        r.waiting = double(waitlist_.size());
+        r.waiting_over_target = waiting_over_target(t);
+        r.waitlist_integral = waitlist_.integral(t);
+        r.fte_integral = workforce_.fte_integral(t);
+        r.headcount_integral = workforce_.headcount_integral(t);
+        r.support_integral = interventions_.support_integral(t);
+        periods_.close(r);
     }
 
     void finish(Time end) {
+        while (periods_.next_end() <= end) close_period(periods_.next_end());
+        // Families never helped and still waiting: their waits are censored at `end`.
+        for (const Family& f : families_.all())
+            if (f.active && f.worker == kNoWorker && f.in_cohort && !f.helped)
+                periods_.wait(f.period, end - f.referred_at, true);
+        periods_.finish();
         Readings r;
         r.waitlist_mean = waitlist_.mean(end);
         r.waitlist_max = waitlist_.max();
@@ -452,6 +618,9 @@ private:
         r.capacity_mean = workforce_.capacity_mean(end);
         r.support_fte_mean = interventions_.support_mean(end);
         r.funded_fte = workforce_.funded_fte();
+        r.waitlist_integral = waitlist_.integral(end);
+        r.waiting_over_target = waiting_over_target(end);
+        r.target_reached_after = target_reached_after_;
         recorder_.finish(end, r, families_.all());
     }
 
@@ -469,6 +638,8 @@ private:
     Care care_;
     Interventions interventions_;
     Recorder recorder_;
+    PeriodRecorder periods_;
+    double target_reached_after_ = std::numeric_limits<double>::quiet_NaN();
 
     kernel::TimerId referral_timer_ = 0;
     kernel::TimerId tick_timer_ = 0;

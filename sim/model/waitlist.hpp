@@ -54,6 +54,7 @@ public:
     void reset_average(Time now) { average_.reset(now, double(waiting_)); }
     [[nodiscard]] double mean(Time end) const { return average_.mean(end); }
     [[nodiscard]] double max() const { return average_.max(); }
+    [[nodiscard]] double integral(Time t) const { return average_.integral(t); }
 
 private:
     Families& families_;

@@ -67,6 +67,17 @@ std::size_t Workforce::most_room() const {
     return best;
 }
 
+std::size_t Workforce::most_room_at_work() const {
+    std::size_t best = workers_.size();
+    double best_room = -kInf;
+    for (std::size_t w = 0; w < workers_.size(); ++w)
+        if (workers_[w].in_post && !workers_[w].sick && cap_[w] - load_[w] > best_room) {
+            best = w;
+            best_room = cap_[w] - load_[w];
+        }
+    return best;
+}
+
 void Workforce::take(std::uint32_t id, std::size_t w, double weight) {
     Family& f = families_[id];
     f.prev = kNone;
@@ -145,7 +156,33 @@ void Workforce::run_segment(Clock& c, double rate, std::uint16_t kind, std::size
 void Workforce::start_clocks(std::size_t w, const PressureInputs& in) {
     const double p = pressure(w, in);
     if (attrition_on_) start_clock(workers_[w].attrition, attrition_rng_, attrition_rate(w, p), kDeparture, w);
-    if (sick_on_) start_clock(workers_[w].sickness, sick_rng_, sick_rate(p), kSickOnset, w);
+    if (sick_on_ && !workers_[w].sick) start_clock(workers_[w].sickness, sick_rng_, sick_rate(p), kSickOnset, w);
+}
+
+void Workforce::vacant_at_start(std::size_t w, double hire_in) {
+    Worker& k = workers_[w];
+    k.in_post = false;
+    set_cap(w);
+    change_in_post(-k.fte, -1.0);
+    ctx_.schedule_before_horizon(ctx_.now + hire_in, kHire, std::uint32_t(w), kPrioRelease);
+}
+
+// A worker away at the start holds no families (they were handed over or
+// covered), so the absence needs no long-absence handover.
+void Workforce::sick_at_start(std::size_t w, double remaining) {
+    Worker& k = workers_[w];
+    k.sick = true;
+    set_cap(w);
+    change_sick(k.fte);
+    k.recovery = ctx_.calendar.schedule(ctx_.now + remaining, kRecovery, std::uint32_t(w), kPrioRelease);
+}
+
+void Workforce::hired_before_start(std::size_t w, double ago) {
+    Worker& k = workers_[w];
+    const auto& h = sc_.workforce.hiring;
+    k.hired_at = ctx_.now - ago;
+    k.ramp = std::min(1.0, h.start_fraction + (1.0 - h.start_fraction) * ago / h.ramp_days);
+    set_cap(w);
 }
 
 bool Workforce::tick(Time segment_end, const PressureInputs& in) {

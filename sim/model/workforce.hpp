@@ -70,6 +70,9 @@ public:
     [[nodiscard]] double load(std::size_t w) const { return load_[w]; }
     // The worker with the most room; ties go to the lowest index.
     [[nodiscard]] std::size_t most_room() const;
+    // The worker at work (in post, not sick) with the most room, even when
+    // that room is below a family's weight; size() when nobody is at work.
+    [[nodiscard]] std::size_t most_room_at_work() const;
     // Intensity of work under worker w's norm (1 at the reference caseload).
     [[nodiscard]] double intensity(std::size_t w) const { return reference_caseload_ / workers_[w].norm; }
 
@@ -93,6 +96,13 @@ public:
     void hire(std::size_t w, const PressureInputs& in);
     void fall_sick(std::size_t w);
     void recover(std::size_t w, const PressureInputs& in);
+
+    // A start state: worker w's position is vacant, recruitment under way
+    // (the hire comes after `hire_in` days); w is on sick leave for
+    // `remaining` more days; w was hired `ago` days before time 0.
+    void vacant_at_start(std::size_t w, double hire_in);
+    void sick_at_start(std::size_t w, double remaining);
+    void hired_before_start(std::size_t w, double ago);
 
     // A new funded, vacant position (of `fte`, at the norm for new positions).
     std::size_t add_position(double fte);
@@ -118,6 +128,8 @@ public:
     [[nodiscard]] double headcount_mean(Time end) const { return headcount_avg_.mean(end); }
     [[nodiscard]] double sick_mean(Time end) const { return sick_avg_.mean(end); }
     [[nodiscard]] double capacity_mean(Time end) const { return capacity_avg_.mean(end); }
+    [[nodiscard]] double fte_integral(Time t) const { return fte_avg_.integral(t); }
+    [[nodiscard]] double headcount_integral(Time t) const { return headcount_avg_.integral(t); }
 
 private:
     [[nodiscard]] double pressure(std::size_t w, const PressureInputs& in) const;

@@ -1,5 +1,7 @@
 #include "caseload/report/output.hpp"
 
+#include "caseload/scenario/dates.hpp"
+
 #include "caseload/report/report.hpp"
 
 #include <fcntl.h>
@@ -381,6 +383,52 @@ void write_replications_csv(const std::filesystem::path& file, const std::vector
     FileWriter out(file);
     replication_rows(results, [&out](std::string_view text) { out.write(text); });
     out.commit();
+}
+
+namespace {
+// start_day,end_day,start_date,end_date of a period.
+std::string period_span(const scenario::Scenario& sc, double start, double end) {
+    std::string o = number(start) + ',' + number(end) + ',';
+    if (sc.initial.start_date)
+        o += scenario::date_after(*sc.initial.start_date, start) + ',' + scenario::date_after(*sc.initial.start_date, end);
+    else
+        o += "NA,NA";
+    return o;
+}
+}  // namespace
+
+std::string periods_csv(const std::vector<ExperimentResult>& results) {
+    std::string o = "scenario,replication,period,start_day,end_day,start_date,end_date,metric,value\n";
+    for (const auto& r : results) {
+        const std::string name = csv_field(scenario_label(r));
+        for (const auto& rep : r.replications)
+            for (std::size_t k = 0; k < rep.periods.size(); ++k) {
+                const auto& p = rep.periods[k];
+                const std::string head = name + ',' + std::to_string(rep.replication) + ',' + std::to_string(k + 1) + ',' +
+                                         period_span(r.scenario, p.start_day, p.end_day) + ',';
+                for (const auto& mi : model::kPeriodMetrics)
+                    o += head + std::string(mi.name) + ',' + number(p[mi.metric]) + '\n';
+            }
+    }
+    return o;
+}
+
+std::string periods_summary_csv(const std::vector<ExperimentResult>& results, const std::vector<Summary>& summaries) {
+    std::string o = "scenario,period,start_day,end_day,start_date,end_date,metric,mean,ci_low,ci_high,sd,replications,unit\n";
+    for (std::size_t s = 0; s < results.size(); ++s) {
+        const std::string name = csv_field(scenario_label(results[s]));
+        for (std::size_t k = 0; k < summaries[s].periods.size(); ++k) {
+            const auto& p = summaries[s].periods[k];
+            const std::string head =
+                name + ',' + std::to_string(k + 1) + ',' + period_span(results[s].scenario, p.start_day, p.end_day) + ',';
+            for (const auto& mi : model::kPeriodMetrics) {
+                const auto& ci = p[mi.metric];
+                o += head + std::string(mi.name) + ',' + number(ci.mean) + ',' + number(ci.low) + ',' + number(ci.high) +
+                     ',' + number(ci.sd) + ',' + std::to_string(ci.n) + ',' + csv_field(std::string(mi.unit)) + '\n';
+            }
+        }
+    }
+    return o;
 }
 
 std::string timeseries_csv(const std::vector<ExperimentResult>& results, const std::vector<Summary>& summaries) {

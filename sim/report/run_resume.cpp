@@ -326,6 +326,13 @@ void append_replication_bytes(std::string& o, const model::ReplicationResult& r)
     for (const double v : r.helped_within_weeks) put_raw(o, v);
     put_raw(o, r.ended_at_day);
     put_raw(o, r.events);
+    put_raw(o, std::uint32_t(model::kPeriodMetricCount));
+    put_raw(o, std::uint32_t(r.periods.size()));
+    for (const auto& p : r.periods) {
+        put_raw(o, p.start_day);
+        put_raw(o, p.end_day);
+        for (const double v : p.values) put_raw(o, v);
+    }
     put_raw(o, std::uint64_t(r.weekly.size()));
     for (const auto& w : r.weekly)
         for (const double v : {w.day, w.waitlist, w.load_per_fte, w.fte_in_post, w.vacancies, w.absent_fte, w.turnover,
@@ -346,7 +353,18 @@ std::optional<model::ReplicationResult> parse_replication_bytes(std::string_view
         if (!get_raw(in, v)) return std::nullopt;
     for (double& v : r.helped_within_weeks)
         if (!get_raw(in, v)) return std::nullopt;
-    if (!get_raw(in, r.ended_at_day) || !get_raw(in, r.events) || !get_raw(in, weeks)) return std::nullopt;
+    if (!get_raw(in, r.ended_at_day) || !get_raw(in, r.events)) return std::nullopt;
+    std::uint32_t period_metrics = 0, periods = 0;
+    if (!get_raw(in, period_metrics) || period_metrics != model::kPeriodMetricCount || !get_raw(in, periods) ||
+        periods > in.size() / (8 * (2 + model::kPeriodMetricCount)))
+        return std::nullopt;
+    r.periods.resize(periods);
+    for (auto& p : r.periods) {
+        if (!get_raw(in, p.start_day) || !get_raw(in, p.end_day)) return std::nullopt;
+        for (double& v : p.values)
+            if (!get_raw(in, v)) return std::nullopt;
+    }
+    if (!get_raw(in, weeks)) return std::nullopt;
     if (weeks != in.size() / (8 * sizeof(double)) || in.size() % (8 * sizeof(double)) != 0) return std::nullopt;
     r.weekly.resize(std::size_t(weeks));
     for (auto& w : r.weekly)

@@ -1229,6 +1229,39 @@ Scenario load_scenario(const fs::path& file) {
     });
 }
 
+Scenario load_scenario_from(const fs::path& file, const fs::path& state) {
+    return guarded(file.string(), [&] {
+        std::vector<std::string> chain;
+        Loaded l = load_file_layer(file, chain, nullptr, file.string());
+        const std::string label = state.string();
+        const std::string text = read_file(state, nullptr, kMaxYamlBytes);
+        check_text(text, label);
+        const YAML::Node root = parse_yaml(text, label);
+        if (!root.IsMap())
+            throw ScenarioError(Location{label, 1, 1}, "", "expected a start state (a mapping of scenario keys such as initial, horizon, warmup), found " + describe(root));
+        for (const char* key : {"extends", "name", "compare", "sweep"})
+            if (auto n = root[key])
+                throw ScenarioError(Location{label, n.Mark().line + 1, n.Mark().column + 1}, key,
+                                    std::string("a start state laid over scenarios (compare.from) cannot hold '") + key +
+                                        "'; expected only the keys it changes (initial, horizon, warmup, workforce, ...)");
+        Parser p(label, state.parent_path(), l.provenance);
+        const std::string name = l.scenario.name, description = l.scenario.description, source = l.scenario.source_file;
+        p.apply(root, l.scenario);
+        l.scenario.name = name;
+        l.scenario.description = description;
+        l.scenario.source_file = source;
+        validate(l);
+        return l.scenario;
+    });
+}
+
+std::vector<Scenario> load_compare_scenarios(const CompareSpec& spec) {
+    auto load = [&](const fs::path& f) { return spec.from ? load_scenario_from(f, *spec.from) : load_scenario(f); };
+    std::vector<Scenario> all{load(spec.baseline)};
+    for (const auto& f : spec.scenarios) all.push_back(load(f));
+    return all;
+}
+
 // ---------------------------------------------------------------------------
 // Overrides: a value set by dotted path on a scenario file's own YAML tree
 // (sweep design points). The modified tree then goes through the same
@@ -1530,6 +1563,10 @@ CompareSpec parse_compare(const std::string& text, const std::string& label, con
             const std::string ip = "compare.scenarios[" + std::to_string(i) + "]";
             spec.scenarios.push_back(base_dir / p.scalar(list[i], ip, "a scenario file name"));
             check_named_file(spec.scenarios.back(), p.where(list[i]), ip, "to compare");
+        }
+        if (auto f = c["from"]) {
+            spec.from = base_dir / p.scalar(f, "compare.from", "a start-state file name");
+            check_named_file(*spec.from, p.where(f), "compare.from", "for the start state");
         }
         if (auto r = c["replications"])
             spec.replications = int(p.integer(r, "compare.replications", 1, kMaxReplications));

@@ -255,6 +255,7 @@ std::vector<Section> make_compare_sections() {
                      {.name = "description", .kind = K::text, .description = "What the comparison shows."},
                      {.name = "baseline", .kind = K::file, .description = "The baseline scenario file, relative to this file.", .required = true},
                      {.name = "scenarios", .kind = K::list, .description = "The scenario files set against the baseline.", .item = K::file, .required = true, .min_items = 1},
+                     {.name = "from", .kind = K::file, .description = "A start state laid over every scenario (the baseline's too): keys such as initial, horizon and warmup, so plans written from day 0 start from the organisation's state today."},
                      {.name = "replications", .kind = K::integer, .description = "Overrides the baseline's replications.", .min = 1, .max = kMaxReplications},
                      {.name = "seed", .kind = K::integer, .description = "Overrides the baseline's seed.", .min = 0},
                  }});

@@ -213,3 +213,27 @@ TEST_CASE("resume: refused with another seed, replications or scenario file, --f
     REQUIRE_MESSAGE(over.code == 0, over.err);
     CHECK_FALSE(fs::exists(report::run_staging(out)));
 }
+
+TEST_CASE("resume: a replication's periods are kept in the journal bit for bit") {
+    auto sc = test::mmc(2, 2, 0.9, 10, 400, 50, 1, 3);
+    sc.period_days = 100;
+    const auto r = model::simulate(sc, 1);
+    REQUIRE(r.periods.size() == 4);  // (400 - 50) / 100, the last one shorter
+    auto odd = r;
+    odd.periods.back().values[0] = std::numeric_limits<double>::quiet_NaN();
+    odd.periods.back().values[1] = 0.1 + 0.2;
+    for (const auto& x : {r, odd}) {
+        const auto back = report::parse_replication_bytes(report::replication_bytes(x));
+        REQUIRE(back);
+        REQUIRE(back->periods.size() == x.periods.size());
+        for (std::size_t k = 0; k < x.periods.size(); ++k) {
+            CHECK(test::identical(back->periods[k].values, x.periods[k].values));
+            CHECK(back->periods[k].start_day == x.periods[k].start_day);
+            CHECK(back->periods[k].end_day == x.periods[k].end_day);
+        }
+        CHECK(back->weekly.size() == x.weekly.size());
+    }
+    // A record cut inside its periods is refused, not read short.
+    const std::string bytes = report::replication_bytes(r);
+    CHECK_FALSE(report::parse_replication_bytes(std::string_view(bytes).substr(0, 64 + 8 * model::kMetricCount + 8 * model::kHelpedWeeks + 40)));
+}

@@ -116,6 +116,7 @@ std::string value_en(double v, const std::string& unit) {
     return s;
 }
 std::string diff_en(double v, const std::string& unit, bool with_unit) {
+    if (std::isnan(v)) return value_en(v, unit);  // no difference (no target set): "n/a"
     std::string s;
     if (unit == "share") {
         char buf[64];

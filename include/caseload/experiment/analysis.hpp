@@ -48,8 +48,18 @@ struct WeekSummary {
     double absenteeism_mean = 0, absenteeism_p10 = 0, absenteeism_p90 = 0;
 };
 
+// One reporting period over replications (those that reached it).
+struct PeriodSummary {
+    double start_day = 0, end_day = 0;
+    std::array<stats::Interval, model::kPeriodMetricCount> metrics;
+    [[nodiscard]] const stats::Interval& operator[](model::PeriodMetric m) const {
+        return metrics[static_cast<std::size_t>(m)];
+    }
+};
+
 struct Summary {
     std::array<MetricSummary, model::kMetricCount> metrics;
+    std::vector<PeriodSummary> periods;
     bool workforce_dynamics = false;  // sick leave or attrition on: the workforce series vary
     Stability stability;
     WarmupCheck warmup;
@@ -80,5 +90,18 @@ struct MetricComparison {
 // Compare `scenario` with `baseline` replication by replication; both must
 // have been run with the same seed for the pairing to mean anything.
 [[nodiscard]] std::vector<MetricComparison> compare(const ExperimentResult& baseline, const ExperimentResult& scenario);
+
+// The same, per reporting period: [period][metric].
+struct PeriodComparison {
+    model::PeriodMetric metric;
+    std::size_t period = 0;  // 0 = the first
+    stats::Interval baseline, scenario, difference;
+    Verdict verdict = Verdict::not_rated;
+};
+[[nodiscard]] std::vector<PeriodComparison> compare_periods(const ExperimentResult& baseline,
+                                                            const ExperimentResult& scenario);
+
+// One period metric's values over replications (NaN for replications without that period).
+[[nodiscard]] std::vector<double> period_values(const ExperimentResult& r, std::size_t period, model::PeriodMetric m);
 
 }  // namespace caseload::experiment

@@ -40,6 +40,11 @@ enum class Metric : std::size_t {
     absenteeism_share,
     staff_cost_per_year,
     cost_per_closed_case,
+    helped_within_target_share,
+    waiting_over_target_end,
+    family_weeks_waited,
+    time_to_waitlist_target_days,
+    waitlist_target_reached,
     count_
 };
 inline constexpr std::size_t kMetricCount = static_cast<std::size_t>(Metric::count_);
@@ -113,7 +118,27 @@ inline constexpr std::array<MetricInfo, kMetricCount> kMetrics{{
     {Metric::staff_cost_per_year, "staff_cost_per_year", "euro/year", Better::lower,
      "cost of the FTE in post (sick included) at workforce.cost_per_fte_year"},
     {Metric::cost_per_closed_case, "cost_per_closed_case", "euro", Better::lower, "staff cost over closed cases"},
+    {Metric::helped_within_target_share, "helped_within_target_share", "share", Better::higher,
+     "share helped within targets.time_to_help, of families whose outcome is known by the horizon"},
+    {Metric::waiting_over_target_end, "waiting_over_target_end", "families", Better::lower,
+     "families waiting at the horizon who have waited longer than targets.time_to_help (families of a start state included)"},
+    {Metric::family_weeks_waited, "family_weeks_waited", "family-weeks", Better::lower,
+     "weeks waited after warm-up, summed over families: the integral of the waitlist over the window"},
+    {Metric::time_to_waitlist_target_days, "time_to_waitlist_target_days", "days", Better::lower,
+     "from the end of warm-up until the waitlist is first at or under targets.waitlist; NA when it never gets there "
+     "(see waitlist_target_reached)"},
+    {Metric::waitlist_target_reached, "waitlist_target_reached", "share", Better::higher,
+     "1 when the waitlist got to targets.waitlist within the horizon, else 0: its mean is the share of replications"},
 }};
+
+namespace detail {
+constexpr bool metric_table_in_order() {
+    for (std::size_t i = 0; i < kMetricCount; ++i)
+        if (static_cast<std::size_t>(kMetrics[i].metric) != i) return false;
+    return true;
+}
+}  // namespace detail
+static_assert(detail::metric_table_in_order(), "kMetrics follows Metric");
 
 [[nodiscard]] constexpr const MetricInfo& info(Metric m) { return kMetrics[static_cast<std::size_t>(m)]; }
 

@@ -6,6 +6,7 @@
 // state, so replications run on threads without sharing anything.
 
 #include "caseload/model/metrics.hpp"
+#include "caseload/model/periods.hpp"
 #include "caseload/scenario/scenario.hpp"
 
 #include <array>
@@ -33,6 +34,8 @@ inline constexpr std::uint64_t psychiatry = 20;     // parental psychiatry flag 
 inline constexpr std::uint64_t domestic_violence = 21;  // domestic-violence flag (early_uvo)
 inline constexpr std::uint64_t local_team = 22;     // inappropriate referrals (local_team_cooperation)
 inline constexpr std::uint64_t support = 23;        // support workers leaving while learning
+inline constexpr std::uint64_t initial_waiting = 24;  // the families waiting at time 0 (a start state)
+inline constexpr std::uint64_t initial_staff = 25;    // vacancies, sick leave and ramp-up at time 0 (a start state)
 inline constexpr std::uint64_t case_length_base = 100;         // + measure-type index
 inline constexpr std::uint64_t repeat_case_length_base = 300;  // + measure-type index
 }  // namespace streams
@@ -58,6 +61,7 @@ struct ReplicationResult {
     std::uint32_t replication = 0;
     std::array<double, kMetricCount> metrics{};
     std::vector<WeeklySample> weekly;  // from day 7 to the horizon, every 7 days
+    std::vector<PeriodResult> periods; // from the end of warm-up, every scenario.period_days (the last may be shorter)
     // Share of the families referred after warm-up helped within k weeks
     // (k = 0..104), censored waits counted as not helped: the time-to-help
     // distribution. NaN when no family was referred after warm-up.

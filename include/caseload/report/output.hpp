@@ -85,6 +85,11 @@ private:
 [[nodiscard]] std::string summary_csv(const std::vector<experiment::ExperimentResult>& results,
                                       const std::vector<experiment::Summary>& summaries);
 [[nodiscard]] std::string replications_csv(const std::vector<experiment::ExperimentResult>& results);
+// Per reporting period: every replication's values (periods.csv), and the
+// means with intervals (periods_summary.csv). Dates are NA without a start date.
+[[nodiscard]] std::string periods_csv(const std::vector<experiment::ExperimentResult>& results);
+[[nodiscard]] std::string periods_summary_csv(const std::vector<experiment::ExperimentResult>& results,
+                                              const std::vector<experiment::Summary>& summaries);
 // The same, written to `file` as it is made (it grows with the replications).
 void write_replications_csv(const std::filesystem::path& file, const std::vector<experiment::ExperimentResult>& results);
 [[nodiscard]] std::string timeseries_csv(const std::vector<experiment::ExperimentResult>& results,

@@ -44,6 +44,23 @@ namespace caseload::scenario {
     return buf;
 }
 
+// Days from `start` to the same day of the month `months` months later (the
+// last day of a shorter month).
+[[nodiscard]] inline std::int64_t days_in_months(std::int64_t start, int months) {
+    using namespace std::chrono;
+    const year_month_day from{sys_days{days{start}}};
+    year_month_day to = from + std::chrono::months{months};
+    if (!to.ok()) to = year_month_day{year_month_day_last{to.year(), month_day_last{to.month()}}};
+    return (sys_days{to} - sys_days{from}).count();
+}
+
+// A period length that is a whole number of months (1y = 12), else 0.
+[[nodiscard]] inline int whole_months(double days) {
+    const double months = days / (365.25 / 12.0);
+    const double rounded = static_cast<double>(static_cast<long long>(months + 0.5));
+    return rounded >= 1 && rounded <= 1200 && months - rounded < 1e-9 && rounded - months < 1e-9 ? int(rounded) : 0;
+}
+
 // The date `day` days after `start` (rounded down to whole days).
 [[nodiscard]] inline std::string date_after(std::int64_t start, double day) {
     return format_date(start + static_cast<std::int64_t>(day >= 0 ? day : day - 1));

@@ -95,7 +95,17 @@ struct CompareSpec {
     std::vector<std::filesystem::path> scenarios;
     std::optional<int> replications;       // overrides the scenarios' own
     std::optional<std::uint64_t> seed;     // overrides the scenarios' own
+    // A start state laid over every scenario (baseline included): the plans
+    // are compared from the organisation's state today.
+    std::optional<std::filesystem::path> from;
 };
+
+// The baseline and the scenarios of a compare file, each loaded (and laid
+// under the `from` file when there is one).
+[[nodiscard]] std::vector<Scenario> load_compare_scenarios(const CompareSpec& spec);
+// A scenario file with another file's keys laid over it (as if a child
+// extended it): a start state and horizon for a plan written from day 0.
+[[nodiscard]] Scenario load_scenario_from(const std::filesystem::path& file, const std::filesystem::path& state);
 
 // True when the file's top level is a `compare:` block.
 [[nodiscard]] bool is_compare_file(const std::filesystem::path& file);

@@ -76,6 +76,8 @@ public:
     }
     [[nodiscard]] double max() const { return max_; }
     [[nodiscard]] double current() const { return value_; }
+    // The integral from the reset to t (t at or after the last update).
+    [[nodiscard]] double integral(double t) const { return area_ + value_ * (t - last_); }
 
 private:
     double start_ = 0.0, last_ = 0.0, value_ = 0.0, area_ = 0.0, max_ = 0.0;
