@@ -413,10 +413,7 @@ int cmd_compare(const std::vector<std::string>& args, const Streams& io) {
     if (!outcome) return kExitInterrupted;
     const Outcome& o = *outcome;
 
-    std::vector<report::Comparison> comparisons;
-    for (std::size_t i = 1; i < o.results.size(); ++i)
-        comparisons.push_back({o.results[0].scenario.name, o.results[i].scenario.name,
-                               experiment::compare(o.results[0], o.results[i])});
+    const std::vector<report::Comparison> comparisons = report::compare_all(o.results, o.summaries);
     write_common(dir, o, yamls);
     dir.write("comparison.csv", report::comparison_csv(comparisons));
     dir.write("comparison.md", report::comparison_markdown(o.results, o.summaries, comparisons));

@@ -527,11 +527,138 @@ void describe_runs(std::ostringstream& o, const std::vector<ExperimentResult>& r
 
 }  // namespace
 
+std::vector<Comparison> compare_all(const std::vector<ExperimentResult>& results, const std::vector<Summary>& summaries) {
+    std::vector<Comparison> out;
+    if (results.empty()) return out;
+    const bool from_today = results[0].scenario.initial.given();
+    for (std::size_t i = 1; i < results.size(); ++i) {
+        Comparison c{results[0].scenario.name, results[i].scenario.name, experiment::compare(results[0], results[i]),
+                     experiment::compare_periods(results[0], results[i]), false};
+        const bool unstable = summaries[0].stability.unstable || summaries[i].stability.unstable;
+        c.by_period = (from_today || unstable) && !c.periods.empty();
+        if (unstable)
+            for (auto& m : c.metrics)
+                if (m.metric != Metric::waitlist_growth_per_year) m.verdict = experiment::Verdict::not_rated;
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+namespace {
+
+// The periods a person asks about: after 1, 2 and 5 periods, and the last.
+std::vector<std::size_t> headline_periods(std::size_t n) {
+    std::vector<std::size_t> out;
+    for (std::size_t k : {0u, 1u, 4u})
+        if (k < n) out.push_back(k);
+    if (n > 0 && out.back() != n - 1) out.push_back(n - 1);
+    return out;
+}
+
+// "after 1 year (2028-03-01)" or "after 2 periods (day 730)".
+std::string period_heading(const ExperimentResult& r, const Summary& s, std::size_t k) {
+    const auto& p = s.periods[k];
+    const double years = (p.end_day - r.scenario.warmup_days) / scenario::kDaysPerYear;
+    const bool yearly = std::fabs(r.scenario.period_days - scenario::kDaysPerYear) < 1e-9;
+    const double rounded = std::round(years * 100) / 100;
+    const std::string n = rounded == std::round(rounded) ? std::to_string(static_cast<long long>(rounded)) : human(rounded, "");
+    std::string h = yearly ? "after " + n + (rounded == 1 ? " year" : " years") : "after period " + std::to_string(k + 1);
+    if (r.scenario.initial.start_date) h += " (" + scenario::date_after(*r.scenario.initial.start_date, p.end_day) + ")";
+    else h += " (day " + human(p.end_day, "") + ")";
+    return h;
+}
+
+// The headline measures of a plan, per period.
+constexpr std::array<model::PeriodMetric, 5> kHeadline{model::PeriodMetric::waitlist_end,
+                                                       model::PeriodMetric::time_to_help_mean_days,
+                                                       model::PeriodMetric::waiting_over_target_end,
+                                                       model::PeriodMetric::helped_within_target_share,
+                                                       model::PeriodMetric::staff_cost};
+
+const experiment::PeriodComparison* find_period(const Comparison& c, std::size_t k, model::PeriodMetric m) {
+    for (const auto& p : c.periods)
+        if (p.period == k && p.metric == m) return &p;
+    return nullptr;
+}
+
+// Sum of a period metric over all periods, paired baseline vs scenario.
+stats::Interval plan_total_difference(const ExperimentResult& a, const ExperimentResult& b, model::PeriodMetric m) {
+    auto totals = [m](const ExperimentResult& r) {
+        std::vector<double> v;
+        for (const auto& rep : r.replications) {
+            double t = 0;
+            for (const auto& p : rep.periods) t += p[m];
+            v.push_back(t);
+        }
+        return v;
+    };
+    return stats::paired_difference(totals(a), totals(b));
+}
+
+void year_by_year_text(std::ostringstream& o, const Comparison& c, const ExperimentResult& base, const Summary& sb,
+                       const ExperimentResult& scen, const Summary& ss) {
+    const auto ks = headline_periods(std::min(sb.periods.size(), ss.periods.size()));
+    if (ks.empty()) return;
+    o << "\n" << c.scenario << " vs " << c.baseline;
+    if (base.scenario.initial.start_date) o << ", from " << scenario::format_date(*base.scenario.initial.start_date);
+    o << " — year by year, mean [95% interval] over replications\n\n";
+    std::vector<std::vector<std::string>> rows;
+    std::vector<std::string> head{""};
+    for (std::size_t k : ks) head.push_back(period_heading(base, sb, k));
+    rows.push_back(head);
+    for (model::PeriodMetric m : kHeadline) {
+        const auto& mi = model::info(m);
+        std::string label = std::string(mi.name) + " (" + std::string(mi.unit) + ")";
+        if (m == model::PeriodMetric::waiting_over_target_end || m == model::PeriodMetric::helped_within_target_share)
+            label += ", target " + human(base.scenario.targets.time_to_help_days, "") + " d";
+        rows.push_back({label});
+        std::vector<std::string> b{"  " + c.baseline}, s{"  " + c.scenario}, d{"  difference"};
+        for (std::size_t k : ks) {
+            const auto* p = find_period(c, k, m);
+            b.push_back(p ? interval_text(p->baseline, mi.unit) : "n/a");
+            s.push_back(p ? interval_text(p->scenario, mi.unit) : "n/a");
+            d.push_back(p ? interval_text(p->difference, mi.unit, true) + " " +
+                                (p->verdict == experiment::Verdict::not_rated ? "" : experiment::to_string(p->verdict))
+                          : "n/a");
+        }
+        rows.push_back(b);
+        rows.push_back(s);
+        rows.push_back(d);
+    }
+    std::vector<std::size_t> w(head.size(), 0);
+    for (const auto& row : rows)
+        for (std::size_t i = 0; i < row.size(); ++i) w[i] = std::max(w[i], display_width(row[i]));
+    for (const auto& row : rows) {
+        for (std::size_t i = 0; i < row.size(); ++i) o << pad(row[i], i + 1 < row.size() ? w[i] + 2 : 0);
+        o << "\n";
+    }
+    const auto cost = plan_total_difference(base, scen, model::PeriodMetric::staff_cost);
+    o << "\nstaff cost over the " << human(std::round((sb.periods.back().end_day - base.scenario.warmup_days) / scenario::kDaysPerYear * 10) / 10, "")
+      << " years: " << interval_text(cost, "euro", true) << " euro against the baseline\n";
+    if (base.scenario.targets.waitlist) {
+        const auto& tb = sb[Metric::time_to_waitlist_target_days];
+        const auto& ts = ss[Metric::time_to_waitlist_target_days];
+        o << "time until the waitlist is at most " << human(*base.scenario.targets.waitlist, "") << " families: "
+          << c.baseline << " " << interval_text(tb.ci, "days") << " days (reached in "
+          << human(sb[Metric::waitlist_target_reached].ci.mean, "share") << " of replications), " << c.scenario << " "
+          << interval_text(ts.ci, "days") << " days (reached in " << human(ss[Metric::waitlist_target_reached].ci.mean, "share")
+          << ")\n";
+    }
+    o << "family-weeks waited over the plan: " << interval_text(c.metrics[std::size_t(Metric::family_weeks_waited)].baseline, "")
+      << " (" << c.baseline << "), " << interval_text(c.metrics[std::size_t(Metric::family_weeks_waited)].scenario, "")
+      << " (" << c.scenario << ")\n";
+}
+
+}  // namespace
+
 std::string comparison_text(const std::vector<ExperimentResult>& results, const std::vector<Summary>& summaries,
                             const std::vector<Comparison>& comparisons) {
     std::ostringstream o;
     o << "Scenarios (paired by replication: common random numbers)\n";
     describe_runs(o, results, false);
+    for (std::size_t i = 0; i < comparisons.size(); ++i)
+        if (comparisons[i].by_period)
+            year_by_year_text(o, comparisons[i], results[0], summaries[0], results[i + 1], summaries[i + 1]);
     for (const auto& c : comparisons) {
         o << "\n" << c.scenario << " vs " << c.baseline << "  — mean [95% interval] over replications\n\n";
         std::vector<std::array<std::string, 5>> rows;

@@ -99,7 +99,17 @@ struct Comparison {
     std::string baseline;  // scenario name
     std::string scenario;
     std::vector<experiment::MetricComparison> metrics;
+    std::vector<experiment::PeriodComparison> periods;  // per reporting period
+    // Whether the comparison answers year by year (a run from a start state,
+    // or a scenario whose waitlist grows without bound).
+    bool by_period = false;
 };
+
+// Compare every scenario with the first (the baseline): whole-window metrics
+// and per period. When either side is UNSTABLE its window means depend on
+// the horizon: those metrics are not rated (the per-period values are).
+[[nodiscard]] std::vector<Comparison> compare_all(const std::vector<experiment::ExperimentResult>& results,
+                                                  const std::vector<experiment::Summary>& summaries);
 [[nodiscard]] std::string comparison_csv(const std::vector<Comparison>& comparisons);
 [[nodiscard]] std::string comparison_markdown(const std::vector<experiment::ExperimentResult>& results,
                                               const std::vector<experiment::Summary>& summaries,
