@@ -17,6 +17,10 @@ namespace caseload {
 class InputError : public virtual std::runtime_error {
 public:
     explicit InputError(const std::string& message) : std::runtime_error(message) {}
+    // Assigned by copy: a move through the virtual base could leave the
+    // message moved from twice (GCC's -Wvirtual-move-assign).
+    InputError(const InputError&) = default;
+    InputError& operator=(const InputError&) = default;
 
 protected:
     // For a derived error: it initialises std::runtime_error itself.
