@@ -29,7 +29,7 @@ struct Result {
     std::string out, err;
 };
 
-Result cli(std::vector<std::string> args) {
+Result run_cli(std::vector<std::string> args) {
     args.insert(args.begin(), "caseload");
     std::vector<const char*> argv;
     for (auto& a : args) argv.push_back(a.c_str());
@@ -56,7 +56,7 @@ TEST_CASE("commands: every row of the table runs its own command") {
         CHECK(c.usage.substr(0, c.name.size()) == c.name);
         // The handler's own help names the command: a row wired to another
         // command's handler fails here.
-        const Result r = cli({std::string(c.name), "--help"});
+        const Result r = run_cli({std::string(c.name), "--help"});
         CHECK(r.code == cli::kExitOk);
         CHECK(r.out.rfind("usage: caseload " + std::string(c.name), 0) == 0);
     }
@@ -66,7 +66,7 @@ TEST_CASE("commands: every row of the table runs its own command") {
 }
 
 TEST_CASE("commands: --help lists each row once, in table order, summaries aligned") {
-    const Result r = cli({"--help"});
+    const Result r = run_cli({"--help"});
     REQUIRE(r.code == cli::kExitOk);
     CHECK(r.out == cli::usage_text());
     const auto all = lines(r.out);
@@ -84,7 +84,7 @@ TEST_CASE("commands: --help lists each row once, in table order, summaries align
     const auto compare = lines(r.out.substr(r.out.find("  compare ")));
     CHECK(compare[1] == std::string(22, ' ') + "print the comparison table, write a results folder");
     // With no command at all: the same text, on stderr, exit 2.
-    const Result none = cli({});
+    const Result none = run_cli({});
     CHECK(none.code == cli::kExitBadInput);
     CHECK(none.err == cli::usage_text());
 }
@@ -95,11 +95,11 @@ TEST_CASE("commands: an unknown command suggests the nearest in the table") {
         const std::string& typo = pair.first;
         const std::string& meant = pair.second;
         CAPTURE(typo);
-        const Result r = cli({typo});
+        const Result r = run_cli({typo});
         CHECK(r.code == cli::kExitBadInput);
         CHECK(r.err.rfind("error: unknown command '" + typo + "' (did you mean '" + meant + "'?)\n\n", 0) == 0);
     }
-    const Result far = cli({"xyzzy-quux"});
+    const Result far = run_cli({"xyzzy-quux"});
     CHECK(far.err.find("did you mean") == std::string::npos);
 }
 
@@ -129,11 +129,11 @@ TEST_CASE("input errors: every kind of bad input is an InputError, reported with
 
     // Through the command line: a folder that exists (OutputExists) and a
     // folder that is not results (ReportInputError) both say "error: " and exit 2.
-    const Result report_missing = cli({"report", "/nonexistent/caseload-results"});
+    const Result report_missing = run_cli({"report", "/nonexistent/caseload-results"});
     CHECK(report_missing.code == cli::kExitBadInput);
     CHECK(report_missing.err.rfind("error: ", 0) == 0);
     CHECK(report_missing.err.find("--help") == std::string::npos);  // only a usage error points at the help
-    const Result usage = cli({"report"});
+    const Result usage = run_cli({"report"});
     CHECK(usage.code == cli::kExitBadInput);
     CHECK(usage.err == "error: report takes exactly one results folder\n(see 'caseload report --help')\n");
 }
