@@ -396,8 +396,10 @@ public:
             }
             note(v, p);
         }
-        for (auto [key, out] : {std::pair{"vacancies", &in.vacancies}, {"sick", &in.sick}, {"ramping", &in.ramping}})
-            field(n, "initial", key, [&](const auto& v, const auto& p) { *out = integer(v, p, 0, kMaxWorkers); });
+        for (const auto& staff : {std::pair{"vacancies", &in.vacancies}, {"sick", &in.sick}, {"ramping", &in.ramping}}) {
+            std::int64_t* out = staff.second;
+            field(n, "initial", staff.first, [&](const auto& v, const auto& p) { *out = integer(v, p, 0, kMaxWorkers); });
+        }
     }
 
     // Helpers for the optional sections: set `field` when `key` is present.

@@ -5,6 +5,7 @@
 // Every write is checked: a full disk is an OutputError, never a short file.
 
 #include "caseload/experiment/analysis.hpp"
+#include "caseload/scenario/input_error.hpp"
 
 #include <filesystem>
 #include <stdexcept>
@@ -18,10 +19,11 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-// The results folder exists and --force was not given (a usage error).
-class OutputExists : public OutputError {
+// The results folder exists and --force was not given (bad input, not a
+// failed write).
+class OutputExists : public InputError {
 public:
-    using OutputError::OutputError;
+    explicit OutputExists(const std::string& message) : std::runtime_error(message) {}
 };
 
 class ResultsDir {

@@ -9,6 +9,7 @@
 // report gives the same bytes.
 
 #include "caseload/experiment/analysis.hpp"
+#include "caseload/scenario/input_error.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -26,9 +27,9 @@ enum class Language { en, nl };
 
 // A results folder is missing a file, or a file does not read as expected
 // (bad input, exit code 2). The message names the file and line.
-class ReportInputError : public std::runtime_error {
+class ReportInputError : public InputError {
 public:
-    using std::runtime_error::runtime_error;
+    explicit ReportInputError(const std::string& message) : std::runtime_error(message) {}
 };
 
 // ---- files the report needs beyond the CSV files of output.hpp --------------

@@ -17,6 +17,7 @@
 
 #include "caseload/model/model.hpp"
 #include "caseload/scenario/scenario.hpp"
+#include "caseload/scenario/input_error.hpp"
 
 #include <filesystem>
 #include <memory>
@@ -29,9 +30,9 @@ namespace caseload::report {
 
 // --resume of replications that do not belong to this run, or a damaged
 // file among them (bad input).
-class ResumeError : public std::runtime_error {
+class ResumeError : public InputError {
 public:
-    using std::runtime_error::runtime_error;
+    explicit ResumeError(const std::string& message) : std::runtime_error(message) {}
 };
 
 // A replication as text that reads back to the same bits: hex floats, after

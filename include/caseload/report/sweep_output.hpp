@@ -25,6 +25,7 @@
 #include "caseload/experiment/sweep.hpp"
 #include "caseload/report/output.hpp"
 #include "caseload/stats/metamodel.hpp"
+#include "caseload/scenario/input_error.hpp"
 
 #include <filesystem>
 #include <stdexcept>
@@ -34,9 +35,9 @@
 namespace caseload::report {
 
 // A sweep folder or set of shard folders that cannot be used as asked (bad input).
-class SweepInputError : public std::runtime_error {
+class SweepInputError : public InputError {
 public:
-    using std::runtime_error::runtime_error;
+    explicit SweepInputError(const std::string& message) : std::runtime_error(message) {}
 };
 
 // One point's text: its long rows, an empty line, its summary rows.

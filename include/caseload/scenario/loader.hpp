@@ -5,6 +5,7 @@
 // Every error names file:line:column (1-based), the key path, what was found,
 // what was expected and, for an unknown key, the nearest valid one.
 
+#include "caseload/scenario/input_error.hpp"
 #include "caseload/scenario/scenario.hpp"
 
 #include <filesystem>
@@ -22,7 +23,7 @@ struct Location {
     int column = 0;  // 1-based; 0 = unknown
 };
 
-class ScenarioError : public std::runtime_error {
+class ScenarioError : public InputError {
 public:
     ScenarioError(Location where, std::string key_path, std::string message, std::string suggestion = {});
     [[nodiscard]] const Location& where() const { return where_; }

@@ -1,0 +1,200 @@
+// caseload validate, trace, solve and schema: check files without running
+// them, one replication's events as CSV, a break-even search, the JSON Schema.
+
+#include "caseload/experiment/break_even.hpp"
+#include "caseload/experiment/run_checks.hpp"
+#include "caseload/experiment/runner.hpp"
+#include "caseload/model/model.hpp"
+#include "caseload/report/break_even.hpp"
+#include "caseload/report/output.hpp"
+#include "caseload/scenario/input_error.hpp"
+#include "caseload/scenario/loader.hpp"
+#include "caseload/scenario/schema.hpp"
+#include "caseload/scenario/sweep_file.hpp"
+#include "commands.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <atomic>
+#include <ostream>
+
+namespace caseload::cli {
+
+namespace po = boost::program_options;
+using detail::RunFlags;
+
+int cmd_validate(const Args& args, const Streams& io) {
+    po::options_description d("options");
+    RunFlags c;
+    d.add_options()("help,h", "show this help")(
+        "allow-large", po::bool_switch(&c.allow_large), "do not check the limits of events and memory of a run");
+    std::vector<std::string> files;
+    if (!detail::parse(args, d, "file", files,
+                       "usage: caseload validate FILE...\nChecks scenario, compare and sweep files (every point of a "
+                       "sweep); exit 2 if any is wrong.",
+                       io))
+        return kExitOk;
+    if (files.empty()) throw UsageError("validate needs at least one file");
+    const unsigned threads = experiment::resolve_threads(0);
+    auto within_limits = [&](const std::vector<scenario::Scenario>& scenarios,
+                             const std::optional<scenario::Location>& replications_at = std::nullopt) {
+        if (!c.allow_large) experiment::refuse_over_limits(scenarios, threads, std::nullopt, replications_at);
+    };
+    int bad = 0;
+    for (const auto& f : files) {
+        try {
+            if (scenario::is_sweep_file(f)) {
+                const experiment::SweepPlan plan = experiment::checked_sweep_plan(f, {}, {}, threads, c.allow_large);
+                io.out << "ok  " << f << " (sweep: " << plan.points() << " points x " << plan.replications()
+                       << " replications on " << plan.spec().base.string() << ")\n";
+            } else if (scenario::is_compare_file(f)) {
+                const auto spec = scenario::load_compare(f);
+                std::vector<scenario::Scenario> all = scenario::load_compare_scenarios(spec);
+                if (spec.replications) all[0].replications = *spec.replications;
+                for (auto& s : all) s.replications = all[0].replications;  // as compare runs them
+                within_limits(all, spec.replications ? std::optional(scenario::locate(f, "compare.replications"))
+                                                     : std::nullopt);
+                io.out << "ok  " << f << " (compare: " << spec.scenarios.size() + 1 << " scenarios)\n";
+            } else {
+                const auto s = scenario::load_scenario(f);
+                within_limits({s});
+                io.out << "ok  " << f << " (" << s.name << ")\n";
+            }
+        } catch (const scenario::ScenarioError& e) {
+            ++bad;
+            io.err << "error: " << e.what() << "\n";
+        }
+    }
+    return bad ? kExitBadInput : kExitOk;
+}
+
+namespace {
+
+// One row per event, then one `assign` (first worker) or `reassign` (after
+// a handover) row per assignment the event made, with the counts after it.
+struct CsvTrace : model::TraceSink {
+    CsvTrace(std::ostream& o, std::atomic<bool>* stop_flag) : out(o), stop(stop_flag) {
+        out << "day,event,family,worker,waitlist,with_worker,closed\n";
+    }
+    void on_assign(double, std::int64_t family, std::int64_t worker, bool first) override {
+        assigned.push_back({family, worker, first});
+    }
+    void on_event(double day, const char* kind, std::int64_t family, std::int64_t worker, std::size_t waitlist,
+                  std::size_t with_worker, std::uint64_t closed) override {
+        if (stop && stop->load(std::memory_order_relaxed)) throw experiment::Interrupted(0, 1);
+        row(day, kind, family, worker, waitlist, with_worker, closed);
+        for (const auto& a : assigned)
+            row(day, a.first ? "assign" : "reassign", a.family, a.worker, waitlist, with_worker, closed);
+        assigned.clear();
+    }
+    void row(double day, const char* kind, std::int64_t family, std::int64_t worker, std::size_t waitlist,
+             std::size_t with_worker, std::uint64_t closed) {
+        out << report::number(day) << ',' << kind << ',';
+        if (family >= 0) out << family;
+        out << ',';
+        if (worker >= 0) out << worker;
+        out << ',' << waitlist << ',' << with_worker << ',' << closed << '\n';
+    }
+    struct Assignment {
+        std::int64_t family, worker;
+        bool first;
+    };
+    std::vector<Assignment> assigned;
+    std::ostream& out;
+    std::atomic<bool>* stop;
+};
+
+}  // namespace
+
+int cmd_trace(const Args& args, const Streams& io) {
+    RunFlags c;
+    int replication = 0;
+    po::options_description d("options");
+    d.add_options()("help,h", "show this help")(
+        "replication", po::value<int>(&replication)->default_value(0), "which replication (0-based)")(
+        "seed,s", po::value<std::uint64_t>()->notifier([&](std::uint64_t v) { c.seed = v; }), "random seed");
+    std::vector<std::string> files;
+    if (!detail::parse(args, d, "file", files,
+                       "usage: caseload trace FILE [--replication N] [--seed S]\nWrites every event of one replication "
+                       "as CSV to stdout: day,event,family,worker,waitlist,with_worker,closed (family and worker empty "
+                       "when the event concerns none; with_worker = families with a worker; closed = cases closed so "
+                       "far).",
+                       io))
+        return kExitOk;
+    if (files.size() != 1) throw UsageError("trace takes exactly one scenario file");
+    if (replication < 0) throw UsageError("--replication must be 0 or more");
+    auto sc = scenario::load_scenario(files[0]);
+    experiment::apply_overrides(sc, c.replications, c.seed);
+    CsvTrace sink(io.out, io.stop);
+    try {
+        (void)model::simulate(sc, std::uint32_t(replication), &sink);
+    } catch (const experiment::Interrupted&) {
+        io.err << "interrupted: the trace on stdout is incomplete\n";
+        return kExitInterrupted;
+    }
+    return kExitOk;
+}
+
+int cmd_solve(const Args& args, const Streams& io) {
+    experiment::BreakEvenQuestion q;
+    bool quiet = false;
+    std::string at_most, at_least;
+    po::options_description d("options");
+    d.add_options()("help,h", "show this help")(
+        "vary", po::value<std::string>(&q.vary)->default_value("extra_fte"),
+        "the whole-number parameter to search: extra_fte (extra funded FTE from day 0, hired through the hiring "
+        "process) or any dotted path of the scenario, as in sweep files (workforce.workers, "
+        "workforce.caseload_norm, interventions[0].fte, ...)")("from", po::value<long>(&q.from)->required(),
+                                                                  "smallest value to try")(
+        "to", po::value<long>(&q.to)->required(), "largest value to try")(
+        "metric", po::value<std::string>(&q.metric)->default_value("waitlist_mean"), "the metric (see README)")(
+        "at-most", po::value<std::string>(&at_most), "target: a number, or a scenario file whose value it must not exceed")(
+        "at-least", po::value<std::string>(&at_least), "target: a number, or a scenario file it must reach")(
+        "replications,r", po::value<int>()->notifier([&](int v) { q.replications = v; }), "replications per value")(
+        "seed,s", po::value<std::uint64_t>()->notifier([&](std::uint64_t v) { q.seed = v; }), "random seed")(
+        "threads,t", po::value<unsigned>(&q.threads)->default_value(0), "worker threads; 0 = all cores")(
+        "quiet,q", po::bool_switch(&quiet), "no progress on stderr");
+    std::vector<std::string> files;
+    if (!detail::parse(args, d, "file", files,
+                       "usage: caseload solve SCENARIO.yaml --from A --to B [--vary extra_fte|DOTTED.PATH]\n"
+                       "                      [--metric waitlist_mean] (--at-most X | --at-least X)\n"
+                       "Finds the smallest value for which the metric meets the target, with common random numbers.\n"
+                       "X is a number or a scenario file (then compared replication by replication, e.g. the "
+                       "baseline).\n"
+                       "Example: caseload solve scenarios/caseload10.yaml --from 0 --to 80 --at-most "
+                       "scenarios/baseline.yaml",
+                       io))
+        return kExitOk;
+    if (files.size() != 1) throw UsageError("solve takes exactly one scenario file");
+    if (at_most.empty() == at_least.empty()) throw UsageError("give exactly one of --at-most and --at-least");
+    q.file = files[0];
+    q.at_most = !at_most.empty();
+    q.target = q.at_most ? at_most : at_least;
+    const experiment::BreakEvenSearch search = experiment::prepare_break_even(q);
+    if (!quiet) io.err << "searching " << q.vary << " in [" << q.from << ", " << q.to << "] ...\n";
+    io.out << report::break_even_text(search, experiment::solve(search.spec));
+    return kExitOk;
+}
+
+int cmd_schema(const Args& args, const Streams& io) {
+    po::options_description d("options");
+    d.add_options()("help,h", "show this help");
+    std::vector<std::string> which;
+    if (!detail::parse(args, d, "kind", which,
+                       "usage: caseload schema [scenario|compare]\nPrints the JSON Schema of scenario files (or of "
+                       "compare files) on stdout, for editors that check YAML against a schema. It is made from the "
+                       "same table of keys the loader checks files against.",
+                       io))
+        return kExitOk;
+    if (which.size() > 1) throw UsageError("schema takes at most one argument: scenario or compare");
+    const std::string kind = which.empty() ? "scenario" : which[0];
+    if (kind == "scenario")
+        io.out << scenario::schema::scenario_json_schema();
+    else if (kind == "compare")
+        io.out << scenario::schema::compare_json_schema();
+    else
+        throw UsageError("unknown schema '" + kind + "'; expected scenario or compare");
+    return kExitOk;
+}
+
+}  // namespace caseload::cli
