@@ -174,6 +174,20 @@ Distribution::Distribution(const DistributionSpec& spec) : kind_(spec.kind), val
             pick_ = decltype(pick_)(0, values_.size() - 1);
             break;
     }
+    draw_ = draw_for(kind_);
+}
+
+Distribution::Draw Distribution::draw_for(DistributionSpec::Kind kind) {
+    using K = DistributionSpec::Kind;
+    switch (kind) {
+        case K::exponential: return &draw_exponential;
+        case K::lognormal: return &draw_lognormal;
+        case K::gamma: return &draw_gamma;
+        case K::fixed: return &draw_fixed;
+        case K::uniform: return &draw_uniform;
+        case K::empirical: return &draw_empirical;
+    }
+    return &draw_fixed;
 }
 
 }  // namespace caseload::kernel

@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <span>
 #include <sstream>
 
 namespace caseload::report {
@@ -502,7 +503,9 @@ namespace {
 
 // In Markdown, text taken from a scenario file (names, files, descriptions) is
 // escaped like report.md's, so it reads as text and cannot add markup or HTML.
-void describe_runs(std::ostringstream& o, const std::vector<ExperimentResult>& results, bool markdown) {
+// A span, not a vector: summary_text passes its one result without copying
+// it (a copy held every replication's row twice at the report's peak).
+void describe_runs(std::ostringstream& o, std::span<const ExperimentResult> results, bool markdown) {
     const auto text = [markdown](const std::string& s) { return markdown ? markdown_escape(s) : s; };
     for (const auto& r : results) {
         const auto& sc = r.scenario;
@@ -723,7 +726,7 @@ std::string comparison_markdown(const std::vector<ExperimentResult>& results, co
 std::string summary_text(const ExperimentResult& r, const Summary& s) {
     std::ostringstream o;
     o << "Scenario\n";
-    describe_runs(o, {r}, false);
+    describe_runs(o, std::span<const ExperimentResult>(&r, 1), false);
     o << "\n";
     std::vector<std::array<std::string, 3>> rows;
     rows.push_back({"metric", "mean [95% interval]", "p10 .. p90 of replications"});

@@ -4,7 +4,9 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <functional>
 #include <set>
+#include <vector>
 
 using namespace caseload::kernel;
 
@@ -130,4 +132,37 @@ TEST_CASE("distributions: the equilibrium residual length has mean m (1 + cv^2) 
     check(DistributionSpec::fixed(100));
     check(DistributionSpec::uniform(10, 90));
     check(DistributionSpec::empirical({10, 50, 200}));
+}
+
+TEST_CASE("distributions: each kind draws what Boost's distribution draws, copies too") {
+    // The sampler is picked once per distribution; a copy keeps its own
+    // parameters and draws the same numbers from the same engine state.
+    const double mu = std::log(10.0) - 0.5 * std::log1p(0.25), sigma = std::sqrt(std::log1p(0.25));
+    struct Case {
+        DistributionSpec spec;
+        std::function<double(Engine&)> reference;
+    };
+    const std::vector<Case> cases{
+        {DistributionSpec::exponential(4.0), [](Engine& e) { return boost::random::exponential_distribution<double>(0.25)(e); }},
+        {DistributionSpec::lognormal(10.0, 0.5),
+         [&](Engine& e) { return boost::random::lognormal_distribution<double>(mu, sigma)(e); }},
+        {DistributionSpec::gamma(6.0, 0.5), [](Engine& e) { return boost::random::gamma_distribution<double>(4.0, 1.5)(e); }},
+        {DistributionSpec::fixed(3.5), [](Engine&) { return 3.5; }},
+        {DistributionSpec::uniform(2.0, 5.0), [](Engine& e) { return boost::random::uniform_real_distribution<double>(2.0, 5.0)(e); }},
+        {DistributionSpec::empirical({1.0, 4.0, 9.0}), [](Engine& e) {
+             const double v[] = {1.0, 4.0, 9.0};
+             return v[boost::random::uniform_int_distribution<std::size_t>(0, 2)(e)];
+         }},
+    };
+    for (const auto& c : cases) {
+        Distribution d(c.spec);
+        const Distribution copy = d;
+        Distribution copied = copy;
+        Engine a(99), b(99), x(99);
+        for (int i = 0; i < 200; ++i) {
+            const double want = c.reference(a);
+            CHECK(d(b) == want);
+            CHECK(copied(x) == want);
+        }
+    }
 }

@@ -18,6 +18,13 @@
 //   events by the same (time, priority, sequence) rule, so using one changes
 //   no result, only the cost (half the events of a queueing model skip the
 //   heap).
+// - Costs: an entry is one 128-bit key (time bits, then priority, sequence
+//   and slot), compared in one subtraction. pop_before removes the root
+//   bottom-up (the hole sinks along the smaller children to a leaf, then the
+//   last entry rises into it: one comparison a level fewer than a classic
+//   sift-down), checks for cancelled entries only while some are in the heap,
+//   and compares the heap's top with the earliest timer, which is kept up to
+//   date when timers change rather than searched for at every pop.
 
 #include <cstdint>
 #include <cstring>
@@ -74,8 +81,11 @@ public:
             slot = static_cast<std::uint32_t>(slots_.size());
             slots_.push_back(Slot{});
         }
-        if (sequence_ >= kMaxSequence) throw std::length_error("event calendar: sequence exhausted");
-        if (priority >= kPriorities) throw std::invalid_argument("event calendar: priority must be below 16");
+        if (sequence_ >= kMaxSequence || priority >= kPriorities) [[unlikely]] {
+            release(slot);
+            if (priority >= kPriorities) throw std::invalid_argument("event calendar: priority must be below 16");
+            throw std::length_error("event calendar: sequence exhausted");
+        }
         const std::uint64_t seq = sequence_++;
         Slot& s = slots_[slot];
         s.kind = kind;
@@ -97,6 +107,7 @@ public:
         if (!pending(h)) return false;
         release(h.slot());
         --live_;
+        ++stale_;
         drop_stale_top();
         return true;
     }
@@ -109,48 +120,54 @@ public:
     // A timer for events of `kind` and `priority` (unset until set_timer).
     TimerId add_timer(std::uint16_t kind, std::uint8_t priority = 0, std::uint32_t target = 0) {
         if (priority >= kPriorities) throw std::invalid_argument("event calendar: priority must be below 16");
-        timers_.push_back(Timer{kInfinity, 0, kind, priority, target});
+        timers_.push_back(Timer{kUnset, kind, priority, target});
         return static_cast<TimerId>(timers_.size() - 1);
     }
     // Set (or move) the timer's single pending event to `time`.
     void set_timer(TimerId id, Time time) {
         time = checked_time(time);
-        Timer& t = timers_[id];
         if (sequence_ >= kMaxSequence) throw std::length_error("event calendar: sequence exhausted");
-        if (t.time == kInfinity) ++live_;
-        t.time = time;
-        t.key = (std::uint64_t{t.priority} << 60) | (sequence_++ << 24);
+        Timer& t = timers_[id];
+        const bool was_set = t.order != kUnset;
+        if (time == kInfinity) {  // never fires: the same as not set
+            if (was_set) clear_timer(id);
+            return;
+        }
+        if (!was_set) ++live_;
+        t.order = order(Entry{time, (std::uint64_t{t.priority} << 60) | (sequence_++ << 24)});
+        if (t.order < next_timer_order_) {
+            next_timer_ = id;
+            next_timer_order_ = t.order;
+        } else if (id == next_timer_) {
+            find_next_timer();  // the earliest timer moved later
+        }
     }
     void clear_timer(TimerId id) {
-        if (timers_[id].time != kInfinity) --live_;
-        timers_[id].time = kInfinity;
+        if (timers_[id].order == kUnset) return;
+        --live_;
+        timers_[id].order = kUnset;
+        if (id == next_timer_) find_next_timer();
     }
-    [[nodiscard]] bool timer_pending(TimerId id) const { return timers_[id].time != kInfinity; }
+    [[nodiscard]] bool timer_pending(TimerId id) const { return timers_[id].order != kUnset; }
 
     [[nodiscard]] bool empty() const { return live_ == 0; }
     [[nodiscard]] std::size_t size() const { return live_; }
     [[nodiscard]] Time next_time() const {
-        Time t = heap_.empty() ? kInfinity : heap_.front().time;
-        for (const Timer& timer : timers_) t = timer.time < t ? timer.time : t;
-        return t;
+        const Time t = heap_.empty() ? kInfinity : heap_.front().time;
+        const Time timer = time_of(next_timer_order_);
+        return timer < t ? timer : t;
     }
 
     // Pop the earliest event if it is strictly before `until`.
     bool pop_before(Time until, Event& out) {
-        // The earliest timer, if any comes before the heap's top.
-        std::size_t best = timers_.size();
-        for (std::size_t i = 0; i < timers_.size(); ++i) {
-            const Timer& t = timers_[i];
-            if (t.time != kInfinity && (best == timers_.size() || before(t.time, t.key, timers_[best].time, timers_[best].key)))
-                best = i;
-        }
-        if (best != timers_.size() &&
-            (heap_.empty() || before(timers_[best].time, timers_[best].key, heap_.front().time, heap_.front().key))) {
-            Timer& t = timers_[best];
-            if (!(t.time < until)) return false;
-            out = Event{t.time, t.kind, t.priority, t.target};
-            t.time = kInfinity;
+        if (next_timer_order_ != kUnset && (heap_.empty() || next_timer_order_ < order(heap_.front()))) {
+            const Time time = time_of(next_timer_order_);
+            if (!(time < until)) return false;
+            Timer& t = timers_[next_timer_];
+            out = Event{time, t.kind, t.priority, t.target};
+            t.order = kUnset;
             --live_;
+            find_next_timer();
             return true;
         }
         if (heap_.empty() || !(heap_.front().time < until)) return false;
@@ -158,9 +175,9 @@ public:
         const std::uint32_t slot = slot_of(top);
         const Slot& s = slots_[slot];
         out = Event{top.time, s.kind, s.priority, s.target};
-        pop_top();
         release(slot);
         --live_;
+        pop_top();
         drop_stale_top();
         return true;
     }
@@ -169,6 +186,9 @@ public:
         heap_.clear();
         slots_.clear();
         timers_.clear();
+        next_timer_ = 0;
+        next_timer_order_ = kUnset;
+        stale_ = 0;
         free_head_ = kNone;
         sequence_ = 0;
         live_ = 0;
@@ -195,17 +215,15 @@ private:
         bool live = false;
     };
 
+    __extension__ using u128 = unsigned __int128;
+    static constexpr u128 kUnset = ~u128{0};  // above the order of any event
+
     struct Timer {
-        Time time;          // kInfinity when not set
-        std::uint64_t key;  // as an Entry's, without a slot
+        u128 order;  // as an Entry's (with slot 0), or kUnset
         std::uint16_t kind;
         std::uint8_t priority;
         std::uint32_t target;
     };
-
-    static bool before(Time ta, std::uint64_t ka, Time tb, std::uint64_t kb) {
-        return before(Entry{ta, ka}, Entry{tb, kb});
-    }
 
     // Times are non-negative and not NaN (the bit-pattern ordering relies on
     // it); -0.0 becomes +0.0.
@@ -221,21 +239,47 @@ private:
     // double does, so (time bits, key) compares lexicographically without a
     // branch, which matters because comparisons of random times are
     // unpredictable.
-    __extension__ using u128 = unsigned __int128;
     static u128 order(const Entry& e) {
         std::uint64_t bits;
         std::memcpy(&bits, &e.time, sizeof bits);
         return (u128{bits} << 64) | e.key;
     }
     static bool before(const Entry& a, const Entry& b) { return order(a) < order(b); }
+    static Time time_of(u128 o) {
+        if (o == kUnset) return kInfinity;
+        const auto bits = static_cast<std::uint64_t>(o >> 64);
+        Time t;
+        std::memcpy(&t, &bits, sizeof t);
+        return t;
+    }
+
+    // The earliest set timer (ties cannot happen: sequences are unique).
+    void find_next_timer() {
+        TimerId best = 0;
+        u128 best_order = kUnset;
+        const Timer* t = timers_.data();
+        const auto n = static_cast<TimerId>(timers_.size());
+        for (TimerId i = 0; i < n; ++i) {
+            const bool earlier = t[i].order < best_order;
+            best = earlier ? i : best;
+            best_order = earlier ? t[i].order : best_order;
+        }
+        next_timer_ = best;
+        next_timer_order_ = best_order;
+    }
 
     [[nodiscard]] bool stale(const Entry& e) const {
         const Slot& s = slots_[slot_of(e)];
         return !s.live || s.sequence != sequence_of(e);
     }
 
+    // Cancelled entries that reach the top leave; `stale_` counts those
+    // still in the heap, so a run that never cancels never looks.
     void drop_stale_top() {
-        while (!heap_.empty() && stale(heap_.front())) pop_top();
+        while (stale_ != 0 && !heap_.empty() && stale(heap_.front())) {
+            pop_top();
+            --stale_;
+        }
     }
 
     void sift_up(std::size_t pos) {
@@ -249,7 +293,9 @@ private:
         heap_[pos] = e;
     }
 
-    // Remove the root: move the last entry into the hole and sift it down.
+    // Remove the root. The hole sinks to a leaf along the smaller child (no
+    // comparison with the entry that will fill it), then the last entry
+    // rises from there: it came from the bottom, so it seldom rises far.
     void pop_top() {
         const Entry last = heap_.back();
         heap_.pop_back();
@@ -258,7 +304,6 @@ private:
         std::size_t pos = 0;
         for (;;) {
             const std::size_t first = kArity * pos + 1;
-            if (first >= n) break;
             std::size_t best = first;
             if (first + kArity <= n) {
                 // all four children: a branch-free tournament
@@ -266,12 +311,18 @@ private:
                 const std::size_t b = before(heap_[first + 3], heap_[first + 2]) ? first + 3 : first + 2;
                 best = before(heap_[b], heap_[a]) ? b : a;
             } else {
+                if (first >= n) break;
                 for (std::size_t c = first + 1; c < n; ++c)
                     if (before(heap_[c], heap_[best])) best = c;
             }
-            if (!before(heap_[best], last)) break;
             heap_[pos] = heap_[best];
             pos = best;
+        }
+        while (pos > 0) {
+            const std::size_t parent = (pos - 1) / kArity;
+            if (!before(last, heap_[parent])) break;
+            heap_[pos] = heap_[parent];
+            pos = parent;
         }
         heap_[pos] = last;
     }
@@ -286,6 +337,9 @@ private:
     std::vector<Entry> heap_;
     std::vector<Slot> slots_;
     std::vector<Timer> timers_;
+    TimerId next_timer_ = 0;           // the earliest set timer, when next_timer_order_ != kUnset
+    u128 next_timer_order_ = kUnset;   // its order
+    std::size_t stale_ = 0;            // cancelled entries still in the heap
     std::uint32_t free_head_ = kNone;
     std::uint64_t sequence_ = 0;
     std::size_t live_ = 0;

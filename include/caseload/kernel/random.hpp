@@ -77,17 +77,9 @@ public:
     Distribution() = default;
     explicit Distribution(const DistributionSpec& spec);
 
-    double operator()(Engine& e) {
-        switch (kind_) {
-            case DistributionSpec::Kind::exponential: return exponential_(e);
-            case DistributionSpec::Kind::lognormal: return lognormal_(e);
-            case DistributionSpec::Kind::gamma: return gamma_(e);
-            case DistributionSpec::Kind::fixed: return value_;
-            case DistributionSpec::Kind::uniform: return uniform_(e);
-            case DistributionSpec::Kind::empirical: return values_[pick_(e)];
-        }
-        return value_;
-    }
+    // The sampler for the kind is picked once, at construction: a draw is
+    // one call, with no branch on the kind.
+    double operator()(Engine& e) { return draw_(*this, e); }
 
     // A draw of the equilibrium residual life (forward recurrence time): the
     // remaining length of an item found in progress at a random moment. Its
@@ -96,7 +88,17 @@ public:
     double residual(Engine& e);
 
 private:
+    using Draw = double (*)(Distribution&, Engine&);
+    static double draw_exponential(Distribution& d, Engine& e) { return d.exponential_(e); }
+    static double draw_lognormal(Distribution& d, Engine& e) { return d.lognormal_(e); }
+    static double draw_gamma(Distribution& d, Engine& e) { return d.gamma_(e); }
+    static double draw_fixed(Distribution& d, Engine&) { return d.value_; }
+    static double draw_uniform(Distribution& d, Engine& e) { return d.uniform_(e); }
+    static double draw_empirical(Distribution& d, Engine& e) { return d.values_[d.pick_(e)]; }
+    [[nodiscard]] static Draw draw_for(DistributionSpec::Kind kind);
+
     DistributionSpec::Kind kind_ = DistributionSpec::Kind::fixed;
+    Draw draw_ = &draw_fixed;
     double value_ = 0.0;
     boost::random::exponential_distribution<double> exponential_;
     boost::random::lognormal_distribution<double> lognormal_;
