@@ -100,7 +100,7 @@ TEST_CASE("CSV outputs: documented columns, and the comparison table shows the C
     const std::string reps = report::replications_csv(res);
     CHECK(std::count(reps.begin(), reps.end(), '\n') == 1 + 2 * 6 * long(model::kMetricCount));
 
-    std::vector<report::Comparison> cmp{{base.name, alt.name, experiment::compare(res[0], res[1])}};
+    std::vector<report::Comparison> cmp{{base.name, alt.name, experiment::compare(res[0], res[1]), {}, false}};
     const std::string csv = report::comparison_csv(cmp);
     const std::string text = report::comparison_text(res, sums, cmp);
     const std::string md = report::comparison_markdown(res, sums, cmp);
