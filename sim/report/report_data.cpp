@@ -248,7 +248,7 @@ ReportData read_results(const fs::path& dir) {
                                             [&](const ComparisonRow& x) { return x.metric == m; });
             if (d.comparisons.empty() || d.comparisons.back().baseline != b || d.comparisons.back().scenario != s ||
                 repeat)
-                d.comparisons.push_back({b, s, {}, {}, false});
+                d.comparisons.push_back({b, s, {}});
             d.comparisons.back().rows.push_back({m, t.text(r, c_u), t.text(r, c_bt), t.number(r, c_bm),
                                                  t.number(r, c_bl), t.number(r, c_bh), t.number(r, c_sm),
                                                  t.number(r, c_sl), t.number(r, c_sh), t.number(r, c_dm),
