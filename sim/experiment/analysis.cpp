@@ -191,7 +191,9 @@ Summary summarize(const ExperimentResult& r) {
         tail /= double(x.size() - d);
         return std::fabs(head - tail) > 0.05 * std::fabs(tail) + floor ? d : 0;
     };
-    if (!st.unstable && wl_after.size() >= 20) {
+    // A run from a start state answers "from today": its drift is the answer,
+    // not a warm-up too short.
+    if (!st.unstable && wl_after.size() >= 20 && !r.scenario.initial.given()) {
         const std::size_t d = std::max(drifting(wl_after, 1.0), drifting(load_after, 0.0));
         if (d > 0) {
             s.warmup.looks_short = true;

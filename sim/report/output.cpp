@@ -487,9 +487,10 @@ std::vector<std::string> warnings(const ExperimentResult& r, const Summary& s) {
                       "steady-state figures.");
     }
     if (s.warmup.looks_short) {
+        const double years = std::ceil((r.scenario.warmup_days + s.warmup.suggested_extra_days) / scenario::kDaysPerYear);
         out.push_back(r.scenario.name + ": the warm-up looks too short; the waitlist was still drifting for about " +
-                      human(s.warmup.suggested_extra_days, "") +
-                      " days after it (MSER-5). Consider a longer warmup.");
+                      human(s.warmup.suggested_extra_days, "") + " days after it (MSER-5). Try 'warmup: " +
+                      std::to_string(static_cast<long long>(years)) + "y' (or longer).");
     }
     const auto& cens = s[Metric::time_to_help_censored_share].ci.mean;
     if (!std::isnan(cens) && cens > 0.05) {
@@ -549,6 +550,11 @@ std::vector<Comparison> compare_all(const std::vector<ExperimentResult>& results
 
 namespace {
 
+// A count or length as people write it: 5, 50, 28 (not 5.00), else as human().
+std::string plain(double v) {
+    return v == std::round(v) && std::fabs(v) < 1e15 ? std::to_string(static_cast<long long>(v)) : human(v, "");
+}
+
 // The periods a person asks about: after 1, 2 and 5 periods, and the last.
 std::vector<std::size_t> headline_periods(std::size_t n) {
     std::vector<std::size_t> out;
@@ -564,7 +570,7 @@ std::string period_heading(const ExperimentResult& r, const Summary& s, std::siz
     const double years = (p.end_day - r.scenario.warmup_days) / scenario::kDaysPerYear;
     const bool yearly = std::fabs(r.scenario.period_days - scenario::kDaysPerYear) < 1e-9;
     const double rounded = std::round(years * 100) / 100;
-    const std::string n = rounded == std::round(rounded) ? std::to_string(static_cast<long long>(rounded)) : human(rounded, "");
+    const std::string n = plain(rounded);
     std::string h = yearly ? "after " + n + (rounded == 1 ? " year" : " years") : "after period " + std::to_string(k + 1);
     if (r.scenario.initial.start_date) h += " (" + scenario::date_after(*r.scenario.initial.start_date, p.end_day) + ")";
     else h += " (day " + human(p.end_day, "") + ")";
@@ -613,7 +619,7 @@ void year_by_year_text(std::ostringstream& o, const Comparison& c, const Experim
         const auto& mi = model::info(m);
         std::string label = std::string(mi.name) + " (" + std::string(mi.unit) + ")";
         if (m == model::PeriodMetric::waiting_over_target_end || m == model::PeriodMetric::helped_within_target_share)
-            label += ", target " + human(base.scenario.targets.time_to_help_days, "") + " d";
+            label += ", target " + plain(base.scenario.targets.time_to_help_days) + " days";
         rows.push_back({label});
         std::vector<std::string> b{"  " + c.baseline}, s{"  " + c.scenario}, d{"  difference"};
         for (std::size_t k : ks) {
@@ -636,16 +642,19 @@ void year_by_year_text(std::ostringstream& o, const Comparison& c, const Experim
         o << "\n";
     }
     const auto cost = plan_total_difference(base, scen, model::PeriodMetric::staff_cost);
-    o << "\nstaff cost over the " << human(std::round((sb.periods.back().end_day - base.scenario.warmup_days) / scenario::kDaysPerYear * 10) / 10, "")
+    o << "\nstaff cost over the " << plain(std::round((sb.periods.back().end_day - base.scenario.warmup_days) / scenario::kDaysPerYear * 10) / 10)
       << " years: " << interval_text(cost, "euro", true) << " euro against the baseline\n";
     if (base.scenario.targets.waitlist) {
-        const auto& tb = sb[Metric::time_to_waitlist_target_days];
-        const auto& ts = ss[Metric::time_to_waitlist_target_days];
-        o << "time until the waitlist is at most " << human(*base.scenario.targets.waitlist, "") << " families: "
-          << c.baseline << " " << interval_text(tb.ci, "days") << " days (reached in "
-          << human(sb[Metric::waitlist_target_reached].ci.mean, "share") << " of replications), " << c.scenario << " "
-          << interval_text(ts.ci, "days") << " days (reached in " << human(ss[Metric::waitlist_target_reached].ci.mean, "share")
-          << ")\n";
+
+
+        auto reach = [](const Summary& s) {
+            const auto& t = s[Metric::time_to_waitlist_target_days].ci;
+            const double share = s[Metric::waitlist_target_reached].ci.mean;
+            if (t.n == 0) return std::string("never within the horizon");
+            return interval_text(t, "days") + " days (in " + human(share, "share") + " of replications)";
+        };
+        o << "time until the waitlist is at most " << plain(*base.scenario.targets.waitlist) << " families: "
+          << c.baseline << " " << reach(sb) << "; " << c.scenario << " " << reach(ss) << "\n";
     }
     o << "family-weeks waited over the plan: " << interval_text(c.metrics[std::size_t(Metric::family_weeks_waited)].baseline, "")
       << " (" << c.baseline << "), " << interval_text(c.metrics[std::size_t(Metric::family_weeks_waited)].scenario, "")
