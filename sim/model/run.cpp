@@ -267,28 +267,32 @@ private:
     // but not toward time to help, which needs a referral in the window.
     void fill_initial() {
         kernel::Engine rng = ctx_.engine(streams::initial);
-        std::vector<double> stock_cdf;
-        double total = 0;
-        for (const auto& t : sc_.referrals.types) stock_cdf.push_back(total += t.share * t.length.theoretical_mean());
+        const std::vector<double> stock_cdf = stock_type_cdf();
         std::vector<kernel::Distribution> lengths(length_);
         for (std::size_t w = 0; w < workforce_.size(); ++w) {
             const double target = sc_.initial.caseload_share * workforce_.cap(w);
             for (;;) {
-                const double u = kernel::uniform01(rng) * total;
-                std::uint16_t type = 0;
-                while (type + 1u < stock_cdf.size() && u >= stock_cdf[type]) ++type;
+                const std::uint16_t type = pick(stock_cdf, kernel::uniform01(rng) * stock_cdf.back());
                 if (workforce_.load(w) + weights_[type] > target + kEps) break;
-                const std::uint32_t id = families_.add();
-                Family& f = families_[id];
-                f.type = type;
-                f.weight = weights_[type];
-                f.helped = true;
-                f.work = lengths[type].residual(rng);
-                f.referred_at = -lengths[type].residual(rng);  // age: distributed as the residual
-                f.unassigned_since = 0.0;
-                assign(id, w);
+                add_in_care(type, lengths, rng, w);
             }
         }
+    }
+
+    // Cumulative weights of the measure types in a caseload: share x mean
+    // length (long cases are over-represented among the families in care).
+    [[nodiscard]] std::vector<double> stock_type_cdf() const {
+        std::vector<double> cdf;
+        double total = 0;
+        for (const auto& t : sc_.referrals.types) cdf.push_back(total += t.share * t.length.theoretical_mean());
+        return cdf;
+    }
+
+    // The type whose cumulative weight first exceeds u.
+    [[nodiscard]] static std::uint16_t pick(const std::vector<double>& cdf, double u) {
+        std::uint16_t type = 0;
+        while (type + 1u < cdf.size() && u >= cdf[type]) ++type;
+        return type;
     }
 
     // ---- a start state: the organisation today ---------------------------------
@@ -340,15 +344,9 @@ private:
         std::vector<kernel::Distribution> lengths(length_);
         std::vector<std::uint16_t> types;
         if (in.in_care) {
-            std::vector<double> stock_cdf;
-            double total = 0;
-            for (const auto& t : sc_.referrals.types) stock_cdf.push_back(total += t.share * t.length.theoretical_mean());
-            for (std::int64_t i = 0; i < *in.in_care; ++i) {
-                const double u = kernel::uniform01(rng) * total;
-                std::uint16_t type = 0;
-                while (type + 1u < stock_cdf.size() && u >= stock_cdf[type]) ++type;
-                types.push_back(type);
-            }
+            const std::vector<double> stock_cdf = stock_type_cdf();
+            for (std::int64_t i = 0; i < *in.in_care; ++i)
+                types.push_back(pick(stock_cdf, kernel::uniform01(rng) * stock_cdf.back()));
         }
         for (const auto& [name, count] : in.in_care_by_type) {
             std::uint16_t type = 0;
@@ -378,9 +376,7 @@ private:
         for (std::int64_t i = 0; i < in.waiting; ++i) {
             const std::uint32_t id = families_.add();
             Family& f = families_[id];
-            const double u_type = kernel::uniform01(rng);
-            std::uint16_t type = 0;
-            while (type + 1u < type_cdf_.size() && u_type >= type_cdf_[type]) ++type;
+            const std::uint16_t type = pick(type_cdf_, kernel::uniform01(rng));
             f.type = type;
             f.urgent = kernel::uniform01(rng) < sc_.referrals.urgent_share;
             f.work = length_[type](rng);
