@@ -159,6 +159,7 @@ void Recorder::finish(Time end, const Readings& r, const std::vector<Family>& fa
     const double cost = sc_.workforce.cost_per_fte_year * (fte + r.support_fte_mean);
     set(Metric::staff_cost_per_year, cost);
     set(Metric::cost_per_closed_case, closures_in_window_ > 0 ? cost * years / double(closures_in_window_) : kNaN);
+    set(Metric::overload_mean, r.overload_mean);
 }
 
 }  // namespace caseload::model::detail

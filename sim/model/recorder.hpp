@@ -25,6 +25,7 @@ struct Readings {
     double capacity_mean = 0.0;
     double support_fte_mean = 0.0;
     double funded_fte = 0.0;   // at the end
+    double overload_mean = 0.0;  // share above the norm workers may carry
 };
 
 class Recorder {

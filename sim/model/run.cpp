@@ -127,6 +127,9 @@ public:
             always_settle_ = kEventInfo[ev.kind].always_settle;
             dispatch(ev);
             waitlist_.settle(now_, always_settle_);
+            if (trace_ && trace_->wants_caseloads())
+                for (std::size_t w = 0; w < workforce_.size(); ++w)
+                    trace_->on_caseload(now_, w, workforce_.load(w), workforce_[w].fte, workforce_[w].norm);
             if (trace_)
                 trace_->on_event(now_, kEventInfo[ev.kind].name.data(),
                                  subject_family_ >= 0 ? std::int64_t(families_[std::uint32_t(subject_family_)].token) : -1,
@@ -452,6 +455,7 @@ private:
         r.capacity_mean = workforce_.capacity_mean(end);
         r.support_fte_mean = interventions_.support_mean(end);
         r.funded_fte = workforce_.funded_fte();
+        r.overload_mean = workforce_.overload_mean(end);
         recorder_.finish(end, r, families_.all());
     }
 

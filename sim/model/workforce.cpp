@@ -30,6 +30,7 @@ Workforce::Workforce(const scenario::Scenario& sc, Families& families, Context c
             hiring_on_ = true;
     hiring_on_ |= attrition_on_;
     ramp_on_ = wf.hiring.ramp_days > 0 && wf.hiring.start_fraction < 1.0;
+    overload_on_ = wf.overload.max > 0 && wf.overload.per_waiting_per_fte > 0;
     if (sick_on_) {
         sick_rng_ = ctx.engine(streams::sickness);
         sick_length_rng_ = ctx.engine(streams::sick_length);
@@ -150,8 +151,18 @@ void Workforce::start_clocks(std::size_t w, const PressureInputs& in) {
 
 bool Workforce::tick(Time segment_end, const PressureInputs& in) {
     segment_end_ = segment_end;
-    if (!(attrition_on_ || sick_on_ || ramp_on_)) return false;
+    if (!clocks_on()) return false;
     bool more_room = false;
+    if (overload_on_) {
+        const auto& o = sc_.workforce.overload;
+        const double next = fte_in_post_ > 0 ? std::min(o.max, o.per_waiting_per_fte * in.waiting / fte_in_post_) : 0.0;
+        if (next != overload_) {
+            more_room = next > overload_;
+            overload_ = next;
+            overload_avg_.update(ctx_.now, overload_);
+            for (std::size_t w = 0; w < workers_.size(); ++w) set_cap(w);
+        }
+    }
     for (std::size_t w = 0; w < workers_.size(); ++w) {
         Worker& k = workers_[w];
         if (!k.in_post) continue;
@@ -232,7 +243,8 @@ std::size_t Workforce::add_position(double fte) {
 
 void Workforce::set_cap(std::size_t w) {
     const Worker& k = workers_[w];
-    const double cap = (k.in_post && !k.sick) ? k.norm * k.fte * k.ramp : 0.0;
+    double cap = (k.in_post && !k.sick) ? k.norm * k.fte * k.ramp : 0.0;
+    if (overload_ > 0) cap *= 1.0 + overload_;
     total_cap_ += cap - cap_[w];
     cap_[w] = cap;
     capacity_avg_.update(ctx_.now, total_cap_);
@@ -262,6 +274,7 @@ void Workforce::reset_averages(Time now) {
     headcount_avg_.reset(now, headcount_);
     sick_avg_.reset(now, sick_fte_);
     capacity_avg_.reset(now, total_cap_);
+    overload_avg_.reset(now, overload_);
 }
 
 }  // namespace caseload::model::detail

@@ -5,7 +5,9 @@
 // moves a family: a departure or a long absence is reported to the run,
 // which hands the families back.
 //
-//   cap of a worker      = caseload_norm x fte x ramp fraction; 0 while sick or vacant
+//   cap of a worker      = caseload_norm x fte x ramp fraction x (1 + overload); 0 while sick or vacant
+//   overload             = min(overload.max, overload.per_waiting_per_fte x waiting / FTE in post),
+//                          set at the weekly tick (0 when overload.max is 0)
 //   pressure of a worker = (load / fte x support relief + waitlist_pressure_weight x waiting / FTE in post)
 //                          / reference_caseload
 //   attrition hazard     = per_year x first-year multiplier x exp(e_a (pressure - 1))
@@ -108,8 +110,10 @@ public:
     [[nodiscard]] double fte_in_post() const { return fte_in_post_; }
     [[nodiscard]] double headcount() const { return headcount_; }
     [[nodiscard]] double sick_fte() const { return sick_fte_; }
-    // Whether anything changes at the weekly tick (hazards, ramp-up).
-    [[nodiscard]] bool clocks_on() const { return attrition_on_ || sick_on_ || ramp_on_; }
+    // Whether anything changes at the weekly tick (hazards, ramp-up, overload).
+    [[nodiscard]] bool clocks_on() const { return attrition_on_ || sick_on_ || ramp_on_ || overload_on_; }
+    // The share above the norm workers may carry now.
+    [[nodiscard]] double overload() const { return overload_; }
 
     // Time-averages over the statistics window.
     void reset_averages(Time now);
@@ -118,6 +122,7 @@ public:
     [[nodiscard]] double headcount_mean(Time end) const { return headcount_avg_.mean(end); }
     [[nodiscard]] double sick_mean(Time end) const { return sick_avg_.mean(end); }
     [[nodiscard]] double capacity_mean(Time end) const { return capacity_avg_.mean(end); }
+    [[nodiscard]] double overload_mean(Time end) const { return overload_avg_.mean(end); }
 
 private:
     [[nodiscard]] double pressure(std::size_t w, const PressureInputs& in) const;
@@ -134,7 +139,8 @@ private:
     Families& families_;
     Context ctx_;
     double reference_caseload_;
-    bool sick_on_ = false, attrition_on_ = false, hiring_on_ = false, ramp_on_ = false;
+    bool sick_on_ = false, attrition_on_ = false, hiring_on_ = false, ramp_on_ = false, overload_on_ = false;
+    double overload_ = 0.0;  // share above the norm, from the last tick
     Time segment_end_;  // end of the current hazard segment (the next tick)
 
     std::vector<Worker> workers_;
@@ -152,7 +158,7 @@ private:
     kernel::Distribution sick_length_, hiring_delay_;
     boost::random::exponential_distribution<double> unit_exp_{1.0};
 
-    stats::TimeAverage load_avg_, fte_avg_, headcount_avg_, sick_avg_, capacity_avg_;
+    stats::TimeAverage load_avg_, fte_avg_, headcount_avg_, sick_avg_, capacity_avg_, overload_avg_;
 };
 
 }  // namespace caseload::model::detail

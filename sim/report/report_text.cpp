@@ -184,6 +184,7 @@ constexpr std::array kMetricLabels{
     Label{"absenteeism_share", "Absenteeism", "Ziekteverzuim"},
     Label{"staff_cost_per_year", "Staff cost per year", "Personeelskosten per jaar"},
     Label{"cost_per_closed_case", "Staff cost per closed case", "Personeelskosten per afgesloten zaak"},
+    Label{"overload_mean", "Caseload above the norm allowed", "Toegestane caseload boven de norm"},
 };
 
 constexpr std::array kUnitLabels{

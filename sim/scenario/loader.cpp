@@ -370,6 +370,12 @@ public:
         field(n, path, "start_fraction", [&](const auto& v, const auto& p) { h.start_fraction = share(v, p); });
     }
 
+    void apply_overload(const YAML::Node& n, OverloadSpec& o, const std::string& path) {
+        check_keys(n, path, schema::keys("workforce.overload"));
+        field(n, path, "max", [&](const auto& v, const auto& p) { o.max = number_in(v, p, 0, 2, "a share above the norm between 0 (off) and 2"); });
+        field(n, path, "per_waiting_per_fte", [&](const auto& v, const auto& p) { o.per_waiting_per_fte = number_in(v, p, 0, 100, "a share per family waiting per FTE, between 0 and 100"); });
+    }
+
     // A list of interventions; a child file's list is added to its parent's.
     // Each type's keys come from its parameter table (interventions.hpp).
     void apply_interventions(const YAML::Node& n, std::vector<InterventionSpec>& out) {
@@ -563,6 +569,7 @@ public:
         if (auto v = n["sick_leave"]) apply_sick_leave(v, w.sick_leave, path + ".sick_leave");
         if (auto v = n["attrition"]) apply_attrition(v, w.attrition, path + ".attrition");
         if (auto v = n["hiring"]) apply_hiring(v, w.hiring, path + ".hiring");
+        if (auto v = n["overload"]) apply_overload(v, w.overload, path + ".overload");
         if (auto v = n["workers"]) {
             w.workers = int(integer(v, path + ".workers", 1, kMaxWorkers,
                                     "; the limit (kMaxWorkers in include/caseload/scenario/loader.hpp) is a national "
@@ -1560,6 +1567,10 @@ std::string to_yaml(const Scenario& s) {
     dist("delay", w.hiring.delay);
     dur("ramp_up", w.hiring.ramp_days);
     num("start_fraction", w.hiring.start_fraction);
+    e << YAML::EndMap;
+    e << YAML::Key << "overload" << YAML::Value << YAML::BeginMap;
+    num("max", w.overload.max);
+    num("per_waiting_per_fte", w.overload.per_waiting_per_fte);
     e << YAML::EndMap;
     e << YAML::EndMap;
     e << YAML::Key << "waitlist" << YAML::Value << YAML::BeginMap;

@@ -119,6 +119,7 @@ std::vector<Section> make_scenario_sections() {
                      {.name = "sick_leave", .kind = K::section, .description = "Sick leave episodes.", .ref = "workforce.sick_leave"},
                      {.name = "attrition", .kind = K::section, .description = "Workers leaving.", .ref = "workforce.attrition"},
                      {.name = "hiring", .kind = K::section, .description = "Filling vacancies.", .ref = "workforce.hiring"},
+                     {.name = "overload", .kind = K::section, .description = "Caseloads above the norm while families wait.", .ref = "workforce.overload"},
                  }});
     s.push_back({"workforce.sick_leave", "Sick leave: episodes start at a rate per worker-year while a worker is present.",
                  {
@@ -138,6 +139,11 @@ std::vector<Section> make_scenario_sections() {
                      {.name = "delay", .kind = K::distribution, .description = "Time to fill a vacancy."},
                      {.name = "ramp_up", .kind = K::duration, .description = "Time for a new worker to reach a full caseload.", .min = 0},
                      {.name = "start_fraction", .kind = K::share, .description = "A new worker's cap at the start, as a share of the full cap."},
+                 }});
+    s.push_back({"workforce.overload", "Caseloads above the norm: overload = min(max, per_waiting_per_fte x families waiting / FTE in post), set weekly; cap = norm x fte x (1 + overload).",
+                 {
+                     {.name = "max", .kind = K::number, .description = "Largest share above the norm a worker may carry (0.3: 14 -> 18.2); 0 = off.", .min = 0, .max = 2},
+                     {.name = "per_waiting_per_fte", .kind = K::number, .description = "Share above the norm per family waiting per FTE in post.", .min = 0, .max = 100},
                  }});
     s.push_back({"waitlist", "The waitlist.",
                  {

@@ -40,6 +40,7 @@ enum class Metric : std::size_t {
     absenteeism_share,
     staff_cost_per_year,
     cost_per_closed_case,
+    overload_mean,
     count_
 };
 inline constexpr std::size_t kMetricCount = static_cast<std::size_t>(Metric::count_);
@@ -113,6 +114,8 @@ inline constexpr std::array<MetricInfo, kMetricCount> kMetrics{{
     {Metric::staff_cost_per_year, "staff_cost_per_year", "euro/year", Better::lower,
      "cost of the FTE in post (sick included) at workforce.cost_per_fte_year"},
     {Metric::cost_per_closed_case, "cost_per_closed_case", "euro", Better::lower, "staff cost over closed cases"},
+    {Metric::overload_mean, "overload_mean", "share", Better::lower,
+     "time-average share above the norm workers may carry while families wait (workforce.overload)"},
 }};
 
 [[nodiscard]] constexpr const MetricInfo& info(Metric m) { return kMetrics[static_cast<std::size_t>(m)]; }

@@ -83,6 +83,11 @@ struct TraceSink {
     // During an event, before its on_event: a family gets a case worker, its
     // first (`first` true) or a later one after a handover.
     virtual void on_assign(double /*day*/, std::int64_t /*family*/, std::int64_t /*worker*/, bool /*first*/) {}
+    // After each event, before its on_event, when wants_caseloads(): every
+    // position's weighted caseload, FTE and caseload norm (for checks that a
+    // rule on caseloads holds at every moment; costs a pass over the workers).
+    [[nodiscard]] virtual bool wants_caseloads() const { return false; }
+    virtual void on_caseload(double /*day*/, std::size_t /*worker*/, double /*load*/, double /*fte*/, double /*norm*/) {}
 };
 
 // Run one replication of `scenario` with the streams of (scenario.seed, replication).

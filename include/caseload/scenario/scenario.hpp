@@ -67,6 +67,18 @@ struct HiringSpec {
     double start_fraction = 1.0;
 };
 
+// Caseloads above the norm: while families wait, workers take families above
+// their cap. The share above the norm a worker may carry is
+//   overload = min(max, per_waiting_per_fte x families waiting / FTE in post),
+// set at each weekly tick; every cap is norm x fte x ramp x (1 + overload),
+// so no worker ever carries more than norm x fte x (1 + max). When the
+// waitlist shrinks the caps shrink back; families above a cap stay with
+// their worker, who takes no new ones until below it again.
+struct OverloadSpec {
+    double max = 0.0;                  // largest share above the norm (0.3 = 14 -> 18.2); 0 = off
+    double per_waiting_per_fte = 1.0;  // share above the norm per family waiting per FTE in post
+};
+
 struct WorkforceSpec {
     int workers = 1;               // funded case-carrying positions, all filled at the start
     double fte = 1.0;              // FTE per worker (1.0 = 36 hours a week)
@@ -75,6 +87,7 @@ struct WorkforceSpec {
     SickLeaveSpec sick_leave;
     AttritionSpec attrition;
     HiringSpec hiring;
+    OverloadSpec overload;
 };
 
 // Re-assignment of families whose worker left or is away long.
