@@ -29,6 +29,8 @@ struct Family {
     kernel::EventHandle closure;
     kernel::EventHandle care_event;
     kernel::EventHandle escalate_event;
+    kernel::EventHandle leave_event;  // leaving the waitlist before a first worker
+    double leave_after = 0.0;         // days from referral until it would leave the waitlist (inf = never)
     std::int32_t worker = kNoWorker;
     std::uint32_t prev = kNone;  // the worker's families: a doubly linked list through the records
     std::uint32_t next = kNone;

@@ -23,7 +23,7 @@ Recorder::Recorder(const scenario::Scenario& sc, ReplicationResult& result)
 
 void Recorder::reset_window() {
     referrals_in_window_ = closures_in_window_ = repeats_in_window_ = repeats_triggered_in_window_ = 0;
-    placed_in_window_ = departures_in_window_ = escalations_in_window_ = 0;
+    placed_in_window_ = departures_in_window_ = escalations_in_window_ = left_waiting_in_window_ = 0;
 }
 
 void Recorder::referral(Time now, bool repeat) {
@@ -55,6 +55,10 @@ void Recorder::departure(Time now) {
 
 void Recorder::escalation(Time now) {
     if (in_window(now)) ++escalations_in_window_;
+}
+
+void Recorder::left_waiting(Time now, const Family&) {
+    if (in_window(now)) ++left_waiting_in_window_;
 }
 
 void Recorder::care_started(const Family& f, double delay) {
@@ -160,6 +164,7 @@ void Recorder::finish(Time end, const Readings& r, const std::vector<Family>& fa
     set(Metric::staff_cost_per_year, cost);
     set(Metric::cost_per_closed_case, closures_in_window_ > 0 ? cost * years / double(closures_in_window_) : kNaN);
     set(Metric::overload_mean, r.overload_mean);
+    set(Metric::left_waiting_per_year, double(left_waiting_in_window_) / years);
 }
 
 }  // namespace caseload::model::detail

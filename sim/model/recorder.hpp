@@ -42,6 +42,7 @@ public:
     void repeat_triggered(Time now);
     void departure(Time now);
     void escalation(Time now);
+    void left_waiting(Time now, const Family& f);
     void care_started(const Family& f, double delay);
     // A family's first assignment after `days` of waiting (or still waiting
     // at the end: censored).
@@ -66,7 +67,7 @@ private:
     std::uint64_t waited_ = 0, censored_ = 0, helped_within_ = 0, outcome_known_ = 0;
     std::uint64_t referrals_in_window_ = 0, closures_in_window_ = 0, repeats_in_window_ = 0,
                   repeats_triggered_in_window_ = 0, placed_in_window_ = 0, departures_in_window_ = 0,
-                  escalations_in_window_ = 0;
+                  escalations_in_window_ = 0, left_waiting_in_window_ = 0;
     std::uint64_t departures_in_week_ = 0;  // since the last weekly sample, warm-up included
     double week_start_heads_ = 0.0;         // headcount at the last weekly sample (or day 0)
 };

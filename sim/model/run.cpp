@@ -49,7 +49,7 @@ public:
           warmup_(sc.warmup_days),
           horizon_(sc.horizon_days),
           ctx_{calendar_, now_, sc.horizon_days, sc.seed, replication},
-          waitlist_(families_, sc.referrals.types.size(), sc.waitlist.discipline == scenario::Discipline::urgent_first),
+          waitlist_(sc, families_, ctx_),
           workforce_(sc, families_, ctx_),
           care_(sc, families_, ctx_, [this](std::uint32_t id, double delay) { on_care_started(id, delay); }),
           interventions_(sc, ctx_, workforce_, care_),
@@ -180,6 +180,7 @@ private:
             case kIntervention: start_intervention(ev.target); break;
             case kSupportLeaves: interventions_.support_leaves(); break;
             case kSupportConverts: on_hire(std::uint32_t(interventions_.support_converts())); break;
+            case kLeaveWaiting: on_leave_waiting(ev.target); break;
             default: break;
         }
     }
@@ -229,6 +230,7 @@ private:
             }
         }
         interventions_.at_referral(f);
+        waitlist_.referred(f);
         f.referred_at = now_;
         f.unassigned_since = now_;
         f.in_cohort = recorder_.in_window(now_);
@@ -297,6 +299,7 @@ private:
         if (!f.helped) {
             f.helped = true;
             calendar_.cancel(f.escalate_event);
+            if (waitlist_.leaving_on()) calendar_.cancel(f.leave_event);
             if (f.in_cohort) recorder_.wait(now_ - f.referred_at, f.urgent, false);
             if (f.needs_care) care_.start_search(id);
         }
@@ -413,6 +416,19 @@ private:
 
     void start_intervention(std::size_t index) {
         if (interventions_.start(index)) assign_while_room();
+    }
+
+    // A family waiting for its first worker leaves the waitlist: its measure
+    // ended, lapsed or was taken over. It ends here, counted apart from
+    // closures and never as helped (the trace counts it with the cases closed).
+    void on_leave_waiting(std::uint32_t id) {
+        Family& f = families_[id];
+        subject_family_ = id;
+        waitlist_.leave(id);
+        calendar_.cancel(f.escalate_event);
+        recorder_.left_waiting(now_, f);
+        ++closed_total_;
+        families_.release(id);
     }
 
     // ---- triage ----------------------------------------------------------------------

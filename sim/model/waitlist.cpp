@@ -1,5 +1,10 @@
 #include "waitlist.hpp"
 
+#include "caseload/model/model.hpp"
+#include "events.hpp"
+
+#include <boost/random/exponential_distribution.hpp>
+
 #include <limits>
 
 namespace caseload::model::detail {
@@ -8,8 +13,31 @@ namespace {
 constexpr double kEps = 1e-9;
 }
 
-Waitlist::Waitlist(Families& families, std::size_t types, bool urgent_first)
-    : families_(families), types_(types), urgent_first_(urgent_first), queues_(kClasses * types) {}
+Waitlist::Waitlist(const scenario::Scenario& sc, Families& families, Context ctx)
+    : families_(families),
+      ctx_(ctx),
+      types_(sc.referrals.types.size()),
+      urgent_first_(sc.waitlist.discipline == scenario::Discipline::urgent_first),
+      queues_(kClasses * types_) {
+    for (const auto& t : sc.referrals.types) {
+        leave_rate_.push_back(t.leave_waiting_per_year / scenario::kDaysPerYear);
+        leaving_on_ |= t.leave_waiting_per_year > 0;
+    }
+    if (leaving_on_) leave_rng_ = ctx.engine(streams::leave_waiting);
+}
+
+void Waitlist::referred(Family& f) {
+    if (!leaving_on_) return;
+    const double budget = boost::random::exponential_distribution<double>(1.0)(leave_rng_);
+    const double rate = leave_rate_[f.type];
+    f.leave_after = rate > 0 ? budget / rate : std::numeric_limits<double>::infinity();
+}
+
+void Waitlist::leave(std::uint32_t id) {
+    Family& f = families_[id];
+    ++f.queue_token;  // its entry goes stale
+    --waiting_;
+}
 
 bool Waitlist::valid(const QueueEntry& e) const {
     const Family& f = families_[e.family];
@@ -23,6 +51,10 @@ void Waitlist::enqueue(std::uint32_t id, std::size_t cls) {
     ++f.queue_token;
     queues_[cls * types_ + f.type].push({id, f.queue_token});
     ++waiting_;
+    if (leaving_on_ && !f.helped && !ctx_.calendar.pending(f.leave_event)) {
+        const Time at = f.referred_at + f.leave_after;  // infinite: never
+        if (at < ctx_.horizon) f.leave_event = ctx_.calendar.schedule(at, kLeaveWaiting, id, kPrioLoss);
+    }
 }
 
 void Waitlist::to_urgent(std::uint32_t id) {

@@ -2,8 +2,16 @@
 // The waitlist: families without a worker, in queues by class (urgent,
 // handed over, normal) and measure type. It owns its length and the
 // time-average of that length; nothing outside changes either.
+//
+// Leaving the waitlist: a family waiting for its first worker leaves after
+// an exponential time with its type's leave_waiting_per_year (drawn at
+// referral for every family while any type has a hazard, so the stream
+// stays aligned between scenarios); a family handed back after a worker left
+// is under a running measure and does not leave.
 
+#include "caseload/scenario/scenario.hpp"
 #include "caseload/stats/accumulators.hpp"
+#include "context.hpp"
 #include "family.hpp"
 #include "fifo.hpp"
 
@@ -22,7 +30,7 @@ inline constexpr std::size_t kClasses = 3;
 class Waitlist {
 public:
     // `urgent_first`: urgent families join the urgent class whatever class they are given.
-    Waitlist(Families& families, std::size_t types, bool urgent_first);
+    Waitlist(const scenario::Scenario& sc, Families& families, Context ctx);
 
     [[nodiscard]] std::size_t size() const { return waiting_; }
 
@@ -36,6 +44,13 @@ public:
     void to_urgent(std::uint32_t id);
     // A waiting family (not yet assigned, still active) is in the list.
     [[nodiscard]] bool valid(const QueueEntry& e) const;
+
+    // Leaving the waitlist. `referred` draws when a new family would leave;
+    // enqueue schedules it for a family never helped; `leave` takes the
+    // family out (the caller releases it).
+    [[nodiscard]] bool leaving_on() const { return leaving_on_; }
+    void referred(Family& f);
+    void leave(std::uint32_t id);
 
     // Every waiting family that is not urgent, in queue order.
     template <class F>
@@ -57,8 +72,12 @@ public:
 
 private:
     Families& families_;
+    Context ctx_;
     std::size_t types_;
     bool urgent_first_;
+    bool leaving_on_ = false;
+    std::vector<double> leave_rate_;  // per day, by type
+    kernel::Engine leave_rng_;
     std::vector<Fifo<QueueEntry>> queues_;  // [class][type]
     std::size_t waiting_ = 0;
     std::uint64_t queue_seq_ = 0;

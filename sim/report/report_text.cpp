@@ -185,6 +185,7 @@ constexpr std::array kMetricLabels{
     Label{"staff_cost_per_year", "Staff cost per year", "Personeelskosten per jaar"},
     Label{"cost_per_closed_case", "Staff cost per closed case", "Personeelskosten per afgesloten zaak"},
     Label{"overload_mean", "Caseload above the norm allowed", "Toegestane caseload boven de norm"},
+    Label{"left_waiting_per_year", "Left the waitlist without help per year", "Zonder hulp van de wachtlijst af per jaar"},
 };
 
 constexpr std::array kUnitLabels{

@@ -552,6 +552,9 @@ public:
                 if (auto x = tn["share"]) t.share = share(x, ip + ".share");
                 if (auto x = tn["length"]) t.length = distribution(x, ip + ".length");
                 if (auto x = tn["weight"]) t.weight = positive(x, ip + ".weight");
+                if (auto x = tn["leave_waiting_per_year"])
+                    t.leave_waiting_per_year = number_in(x, ip + ".leave_waiting_per_year", 0, 52,
+                                                         "a hazard per year between 0 (off) and 52 (1 = on average a year)");
                 note(tn, ip);
                 if (is_new)
                     r.types.push_back(std::move(t));
@@ -1537,6 +1540,7 @@ std::string to_yaml(const Scenario& s) {
         e << YAML::Key << "length" << YAML::Value;
         emit_distribution(e, t.length);
         e << YAML::Key << "weight" << YAML::Value << format_number(t.weight);
+        e << YAML::Key << "leave_waiting_per_year" << YAML::Value << format_number(t.leave_waiting_per_year);
         e << YAML::EndMap;
     }
     e << YAML::EndMap << YAML::EndMap;

@@ -109,6 +109,7 @@ std::vector<Section> make_scenario_sections() {
                      {.name = "share", .kind = K::share, .description = "Share of referrals of this type; required for a type the file introduces."},
                      {.name = "length", .kind = K::distribution, .description = "Case length at the reference caseload; required for a type the file introduces."},
                      {.name = "weight", .kind = K::number, .description = "Caseload weight: how many families one such case counts for.", .min = 0, .min_exclusive = true},
+                     {.name = "leave_waiting_per_year", .kind = K::number, .description = "Hazard per year that a family waiting for its first worker leaves the waitlist (measure ended, lapsed or taken over); 0 = off.", .min = 0, .max = 52},
                  }});
     s.push_back({"workforce", "Case workers. Each worker's cap is caseload_norm x fte.",
                  {

@@ -28,17 +28,17 @@ horizon: 6y
 warmup: 1y
 replications: 10
 seed: 12
+waitlist: {discipline: fifo, max_length: 5000}
 referrals:
   rate_per_week: 15
   types:
-    ots: {share: 1, length: {distribution: lognormal, mean: 100d, cv: 0.8}, weight: 1}
-waitlist: {discipline: fifo, max_length: 5000}
-)";
+    ots: {share: 1, length: {distribution: lognormal, mean: 100d, cv: 0.8}, weight: 1)";
 
 const std::string kStaff = "workforce: {workers: 20, fte: 1, caseload_norm: 10";
 
-scenario::Scenario busy(const std::string& workforce_extra, const std::string& extra = "") {
-    return scenario::parse_scenario(kBusy + kStaff + workforce_extra + "}\n" + extra, "busy.yaml");
+// The busy organisation with more keys for the workforce, the measure type, and elsewhere.
+scenario::Scenario busy(const std::string& workforce_extra, const std::string& extra = "", const std::string& type_extra = "") {
+    return scenario::parse_scenario(kBusy + type_extra + "}\n" + kStaff + workforce_extra + "}\n" + extra, "busy.yaml");
 }
 
 std::vector<experiment::ExperimentResult> run(const std::vector<scenario::Scenario>& s) {
@@ -111,4 +111,43 @@ TEST_CASE("overload: no worker ever carries more than norm x fte x (1 + max), at
     CHECK(check.above_max == 0);
     CHECK(check.max_share <= 1.25 + 1e-9);
     CHECK(check.max_share >= 1.2 - 1e-9);  // 12 families of weight 1 under a cap of 12.5
+}
+
+TEST_CASE("leaving the waitlist: at zero strength the results are identical to the run without it") {
+    const auto res = run({busy(""), busy("", "", ", leave_waiting_per_year: 0")});
+    CHECK(identical_runs(res[0], res[1]));
+    for (const auto& rep : res[1].replications) CHECK(rep[Metric::left_waiting_per_year] == 0);
+}
+
+TEST_CASE("leaving the waitlist: families leave at the hazard, never counted as helped, and the waitlist shortens") {
+    const auto with = busy("", "", ", leave_waiting_per_year: 2");
+    const auto res = run({busy(""), with});
+    const auto c = experiment::compare(res[0], res[1]);
+    CHECK(pick(c, Metric::waitlist_mean).difference.high < 0);
+    CHECK(pick(c, Metric::left_waiting_per_year).difference.low > 0);
+    // Leavers are not closures: closures + leavers = referrals (a stable queue, same referrals).
+    const auto s = experiment::summarize(res[1]);
+    CHECK(pick(c, Metric::referrals_per_year).difference.high == 0);
+    // Little's law for leaving: leavers a year = hazard x time-average waitlist of families never helped
+    // (here every waiting family was never helped: no handovers).
+    const double expected = 2.0 * s[Metric::waitlist_mean].ci.mean;
+    CHECK(s[Metric::left_waiting_per_year].ci.mean == doctest::Approx(expected).epsilon(0.1));
+}
+
+TEST_CASE("leaving the waitlist: every family referred is waiting, with a worker, closed or gone, at every event") {
+    const auto sc = busy(", attrition: {per_year: 0.3}", "triage: {escalate_after: 3w}\n", ", leave_waiting_per_year: 3");
+    struct Check : model::TraceSink {
+        std::uint64_t referred = 0, rows = 0, bad = 0, left = 0;
+        void on_event(double, const char* kind, std::int64_t, std::int64_t, std::size_t waitlist, std::size_t with_worker,
+                      std::uint64_t ended) override {
+            const std::string k = kind;
+            if (k == "referral" || k == "repeat_referral") ++referred;
+            if (k == "leave_waiting") ++left;
+            ++rows;
+            if (referred != waitlist + with_worker + ended) ++bad;
+        }
+    } check;
+    (void)model::simulate(sc, 0, &check);
+    CHECK(check.left > 100);
+    CHECK(check.bad == 0);
 }

@@ -41,6 +41,7 @@ enum class Metric : std::size_t {
     staff_cost_per_year,
     cost_per_closed_case,
     overload_mean,
+    left_waiting_per_year,
     count_
 };
 inline constexpr std::size_t kMetricCount = static_cast<std::size_t>(Metric::count_);
@@ -116,6 +117,8 @@ inline constexpr std::array<MetricInfo, kMetricCount> kMetrics{{
     {Metric::cost_per_closed_case, "cost_per_closed_case", "euro", Better::lower, "staff cost over closed cases"},
     {Metric::overload_mean, "overload_mean", "share", Better::lower,
      "time-average share above the norm workers may carry while families wait (workforce.overload)"},
+    {Metric::left_waiting_per_year, "left_waiting_per_year", "families/year", Better::neither,
+     "families who left the waitlist before a first worker (measure ended, lapsed or taken over); never counted as helped"},
 }};
 
 [[nodiscard]] constexpr const MetricInfo& info(Metric m) { return kMetrics[static_cast<std::size_t>(m)]; }

@@ -33,6 +33,7 @@ inline constexpr std::uint64_t psychiatry = 20;     // parental psychiatry flag 
 inline constexpr std::uint64_t domestic_violence = 21;  // domestic-violence flag (early_uvo)
 inline constexpr std::uint64_t local_team = 22;     // inappropriate referrals (local_team_cooperation)
 inline constexpr std::uint64_t support = 23;        // support workers leaving while learning
+inline constexpr std::uint64_t leave_waiting = 24;  // time until a family would leave the waitlist, at referral
 inline constexpr std::uint64_t case_length_base = 100;         // + measure-type index
 inline constexpr std::uint64_t repeat_case_length_base = 300;  // + measure-type index
 }  // namespace streams

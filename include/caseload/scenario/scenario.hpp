@@ -23,6 +23,11 @@ struct MeasureTypeSpec {
     double share = 1.0;                 // of referrals, 0..1; shares sum to 1
     kernel::DistributionSpec length;    // case length in days, at the reference caseload
     double weight = 1.0;                // caseload weight (families count `weight` against the cap)
+    // Leaving the waitlist: a family waiting for its first worker leaves at
+    // this hazard per year (its measure ends, lapses at the court's review or
+    // is taken over elsewhere); it is counted in left_waiting_per_year, never
+    // as helped. 0 = nobody leaves (off).
+    double leave_waiting_per_year = 0.0;
 };
 
 // The referral rate from `from_day` on (piecewise constant).
