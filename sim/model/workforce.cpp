@@ -31,6 +31,7 @@ Workforce::Workforce(const scenario::Scenario& sc, Families& families, Context c
     hiring_on_ |= attrition_on_;
     ramp_on_ = wf.hiring.ramp_days > 0 && wf.hiring.start_fraction < 1.0;
     overload_on_ = wf.overload.max > 0 && wf.overload.per_waiting_per_fte > 0;
+    intensity_from_load_ = sc.effects.intensity_from == scenario::IntensityFrom::load;
     if (sick_on_) {
         sick_rng_ = ctx.engine(streams::sickness);
         sick_length_rng_ = ctx.engine(streams::sick_length);
@@ -53,6 +54,13 @@ Workforce::Workforce(const scenario::Scenario& sc, Families& families, Context c
     funded_fte_ = wf.workers * wf.fte;
     fte_in_post_ = funded_fte_;
     headcount_ = double(n);
+}
+
+double pressure_multiplier(double elasticity, double pressure, const std::optional<double>& ceiling) {
+    const double x = std::exp(elasticity * (pressure - 1.0));
+    if (!ceiling) return x;
+    const double c = *ceiling;
+    return c / (1.0 + (c - 1.0) / x);  // x = inf gives c, x = 0 gives 0
 }
 
 std::size_t Workforce::most_room() const {
@@ -108,14 +116,14 @@ double Workforce::attrition_rate(std::size_t w, double pressure) const {
     const auto& a = sc_.workforce.attrition;
     double rate = a.per_year / kYear;
     if (ctx_.now - workers_[w].hired_at < kYear) rate *= a.first_year_multiplier;
-    if (a.pressure_elasticity != 0) rate *= std::exp(a.pressure_elasticity * (pressure - 1.0));
+    if (a.pressure_elasticity != 0) rate *= pressure_multiplier(a.pressure_elasticity, pressure, a.pressure_ceiling);
     return rate;
 }
 
 double Workforce::sick_rate(double pressure) const {
     const auto& s = sc_.workforce.sick_leave;
     double rate = s.episodes_per_year / kYear;
-    if (s.pressure_elasticity != 0) rate *= std::exp(s.pressure_elasticity * (pressure - 1.0));
+    if (s.pressure_elasticity != 0) rate *= pressure_multiplier(s.pressure_elasticity, pressure, s.pressure_ceiling);
     return rate;
 }
 

@@ -10,8 +10,13 @@
 //                          set at the weekly tick (0 when overload.max is 0)
 //   pressure of a worker = (load / fte x support relief + waitlist_pressure_weight x waiting / FTE in post)
 //                          / reference_caseload
-//   attrition hazard     = per_year x first-year multiplier x exp(e_a (pressure - 1))
-//   sick-leave onset     = episodes_per_year x exp(e_s (pressure - 1))
+//   attrition hazard     = per_year x first-year multiplier x M(e_a, pressure, C_a)
+//   sick-leave onset     = episodes_per_year x M(e_s, pressure, C_s)
+//   M(e, p, C)           = x = exp(e (p - 1)) without a ceiling; with one,
+//                          C / (1 + (C - 1) / x): 1 at p = 1, rising with p
+//                          like x at first, never above C
+//   intensity            = reference / norm, or (intensity_from: load)
+//                          reference / max(1, total load / FTE in post)
 //
 // Hazards are exact for piecewise-constant rates: each worker holds a
 // unit-exponential budget that the integrated hazard uses up; the rates are
@@ -25,8 +30,10 @@
 
 #include <boost/random/exponential_distribution.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace caseload::model::detail {
@@ -53,6 +60,9 @@ struct Worker {
     kernel::EventHandle long_sick;
 };
 
+// The pressure multiplier of a hazard (formula above).
+[[nodiscard]] double pressure_multiplier(double elasticity, double pressure, const std::optional<double>& ceiling);
+
 // What weighs on a worker besides their own load.
 struct PressureInputs {
     double waiting = 0.0;        // families on the waitlist
@@ -72,8 +82,13 @@ public:
     [[nodiscard]] double load(std::size_t w) const { return load_[w]; }
     // The worker with the most room; ties go to the lowest index.
     [[nodiscard]] std::size_t most_room() const;
-    // Intensity of work under worker w's norm (1 at the reference caseload).
-    [[nodiscard]] double intensity(std::size_t w) const { return reference_caseload_ / workers_[w].norm; }
+    // Intensity of work for worker w's cases (1 at the reference caseload):
+    // from the worker's norm, or from the organisation's load per FTE.
+    [[nodiscard]] double intensity(std::size_t w) const {
+        if (intensity_from_load_)
+            return reference_caseload_ / std::max(1.0, fte_in_post_ > 0 ? total_load_ / fte_in_post_ : workers_[w].norm);
+        return reference_caseload_ / workers_[w].norm;
+    }
 
     // A family joins or leaves worker w's caseload.
     void take(std::uint32_t family, std::size_t w, double weight);
@@ -141,6 +156,7 @@ private:
     double reference_caseload_;
     bool sick_on_ = false, attrition_on_ = false, hiring_on_ = false, ramp_on_ = false, overload_on_ = false;
     double overload_ = 0.0;  // share above the norm, from the last tick
+    bool intensity_from_load_ = false;
     Time segment_end_;  // end of the current hazard segment (the next tick)
 
     std::vector<Worker> workers_;

@@ -354,6 +354,7 @@ public:
         field(n, path, "length", [&](const auto& v, const auto& p) { s.length = distribution(v, p); });
         field(n, path, "long_after", [&](const auto& v, const auto& p) { s.long_after_days = duration(v, p); });
         field(n, path, "pressure_elasticity", [&](const auto& v, const auto& p) { s.pressure_elasticity = number_in(v, p, -10, 10, "an elasticity between -10 and 10"); });
+        field(n, path, "pressure_ceiling", [&](const auto& v, const auto& p) { s.pressure_ceiling = ceiling(v, p); });
     }
 
     void apply_attrition(const YAML::Node& n, AttritionSpec& a, const std::string& path) {
@@ -361,6 +362,16 @@ public:
         field(n, path, "per_year", [&](const auto& v, const auto& p) { a.per_year = number_in(v, p, 0, 10, "a hazard per worker-year between 0 and 10 (0.15 = 15% a year)"); });
         field(n, path, "pressure_elasticity", [&](const auto& v, const auto& p) { a.pressure_elasticity = number_in(v, p, -10, 10, "an elasticity between -10 and 10"); });
         field(n, path, "first_year_multiplier", [&](const auto& v, const auto& p) { a.first_year_multiplier = number_in(v, p, 0, 100, "a multiplier between 0 and 100"); });
+        field(n, path, "pressure_ceiling", [&](const auto& v, const auto& p) { a.pressure_ceiling = ceiling(v, p); });
+    }
+
+    // A ceiling on a hazard multiplier: a number above 1, or 'none'.
+    std::optional<double> ceiling(const YAML::Node& v, const std::string& p) {
+        if (v.IsScalar() && v.Scalar() == "none") return std::nullopt;
+        const double c = number(v, p);
+        if (!(c > 1.0 && c <= 100.0))
+            fail(v, p, "expected a ceiling on the hazard multiplier above 1 and at most 100, or none (unbounded), found " + describe(v));
+        return c;
     }
 
     void apply_hiring(const YAML::Node& n, HiringSpec& h, const std::string& path) {
@@ -451,6 +462,12 @@ public:
         field(n, path, "length_strength", [&](const auto& v, const auto& p) { e.length_strength = number_in(v, p, 0, 5, "a strength between 0 (off) and 5"); });
         field(n, path, "repeat_strength", [&](const auto& v, const auto& p) { e.repeat_strength = number_in(v, p, 0, 5, "a strength between 0 (off) and 5"); });
         field(n, path, "waitlist_pressure_weight", [&](const auto& v, const auto& p) { e.waitlist_pressure_weight = number_in(v, p, 0, 10, "a weight between 0 (off) and 10"); });
+        field(n, path, "intensity_from", [&](const auto& v, const auto& p) {
+            const std::string x = scalar(v, p, "norm or load");
+            if (x == "norm") e.intensity_from = IntensityFrom::norm;
+            else if (x == "load") e.intensity_from = IntensityFrom::load;
+            else fail(v, p, "unknown intensity source '" + x + "'; expected norm (the worker's caseload norm) or load (the actual load per FTE)", nearest(x, {"norm", "load"}));
+        });
     }
 
     void apply_care(const YAML::Node& n, CareSpec& c) {
@@ -1561,11 +1578,13 @@ std::string to_yaml(const Scenario& s) {
     dist("length", w.sick_leave.length);
     dur("long_after", w.sick_leave.long_after_days);
     num("pressure_elasticity", w.sick_leave.pressure_elasticity);
+    if (w.sick_leave.pressure_ceiling) num("pressure_ceiling", *w.sick_leave.pressure_ceiling);
     e << YAML::EndMap;
     e << YAML::Key << "attrition" << YAML::Value << YAML::BeginMap;
     num("per_year", w.attrition.per_year);
     num("pressure_elasticity", w.attrition.pressure_elasticity);
     num("first_year_multiplier", w.attrition.first_year_multiplier);
+    if (w.attrition.pressure_ceiling) num("pressure_ceiling", *w.attrition.pressure_ceiling);
     e << YAML::EndMap;
     e << YAML::Key << "hiring" << YAML::Value << YAML::BeginMap;
     dist("delay", w.hiring.delay);
@@ -1590,6 +1609,7 @@ std::string to_yaml(const Scenario& s) {
     num("length_strength", s.effects.length_strength);
     num("repeat_strength", s.effects.repeat_strength);
     num("waitlist_pressure_weight", s.effects.waitlist_pressure_weight);
+    e << YAML::Key << "intensity_from" << YAML::Value << to_string(s.effects.intensity_from);
     e << YAML::EndMap;
     e << YAML::Key << "care" << YAML::Value << YAML::BeginMap;
     num("need_share", s.care.need_share);

@@ -128,12 +128,14 @@ std::vector<Section> make_scenario_sections() {
                      {.name = "length", .kind = K::distribution, .description = "Length of an episode."},
                      {.name = "long_after", .kind = K::duration, .description = "An absence longer than this hands the worker's families back to the waitlist.", .min = 0, .min_exclusive = true},
                      {.name = "pressure_elasticity", .kind = K::number, .description = "Loop pressure -> sick leave; 0 = no effect.", .min = -kElasticity, .max = kElasticity},
+                     {.name = "pressure_ceiling", .kind = K::number, .description = "Ceiling C on the pressure multiplier x = exp(e (pressure - 1)), which becomes C / (1 + (C - 1) / x); none = unbounded.", .min = 1, .max = 100, .min_exclusive = true, .or_word = "none"},
                  }});
     s.push_back({"workforce.attrition", "Attrition: each worker leaves at a hazard per year.",
                  {
                      {.name = "per_year", .kind = K::number, .description = "Hazard per worker-year (0.15 = 15% a year); 0 = nobody leaves.", .min = 0, .max = 10},
                      {.name = "pressure_elasticity", .kind = K::number, .description = "Loop pressure -> attrition; 0 = no effect.", .min = -kElasticity, .max = kElasticity},
                      {.name = "first_year_multiplier", .kind = K::number, .description = "Hazard multiplier in a worker's first year.", .min = 0, .max = 100},
+                     {.name = "pressure_ceiling", .kind = K::number, .description = "Ceiling C on the pressure multiplier x = exp(e (pressure - 1)), which becomes C / (1 + (C - 1) / x); none = unbounded.", .min = 1, .max = 100, .min_exclusive = true, .or_word = "none"},
                  }});
     s.push_back({"workforce.hiring", "Hiring: a vacancy fills after a delay; a new worker's cap ramps up.",
                  {
@@ -162,6 +164,7 @@ std::vector<Section> make_scenario_sections() {
                      {.name = "length_strength", .kind = K::number, .description = "Loop intensity -> case length; 0 = off.", .min = 0, .max = 5},
                      {.name = "repeat_strength", .kind = K::number, .description = "Loop intensity -> repeat referrals; 0 = off.", .min = 0, .max = 5},
                      {.name = "waitlist_pressure_weight", .kind = K::number, .description = "How much waiting families weigh on the workers' pressure; 0 = off.", .min = 0, .max = 10},
+                     {.name = "intensity_from", .kind = K::choice, .description = "Intensity of a case from the worker's norm (reference / norm), or from the actual load per FTE in post (reference / max(1, load per FTE)).", .choices = {"norm", "load"}},
                  }});
     s.push_back({"care", "Specialist care: a search at first assignment, then a place from a limited pool.",
                  {

@@ -7,11 +7,14 @@
 #include "caseload/experiment/runner.hpp"
 #include "caseload/model/model.hpp"
 #include "caseload/scenario/loader.hpp"
+#include "model/workforce.hpp"
 #include "../helpers.hpp"
 
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -150,4 +153,85 @@ TEST_CASE("leaving the waitlist: every family referred is waiting, with a worker
     (void)model::simulate(sc, 0, &check);
     CHECK(check.left > 100);
     CHECK(check.bad == 0);
+}
+
+TEST_CASE("bounded pressure: the multiplier is 1 at pressure 1, rises, and never passes its ceiling") {
+    using model::detail::pressure_multiplier;
+    const std::optional<double> none;
+    for (double c : {1.5, 2.0, 4.0, 100.0}) {
+        INFO("ceiling " << c);
+        CHECK(pressure_multiplier(2.0, 1.0, c) == doctest::Approx(1.0));
+        double last = 0.0;
+        for (double p = 0.0; p <= 20.0; p += 0.25) {
+            const double m = pressure_multiplier(2.0, p, c);
+            CHECK(m <= c);  // equal only once rounding reaches it (x ~ 1e16 c)
+            if (p <= 4.0) {
+                CHECK(m < c);
+                CHECK(m > last);  // rising
+            } else {
+                CHECK(m >= last);
+            }
+            if (p >= 1.0) CHECK(m <= pressure_multiplier(2.0, p, none));  // below the exponential above pressure 1
+            last = m;
+        }
+        CHECK(pressure_multiplier(3.0, 1e6, c) == doctest::Approx(c));  // exp overflows: the limit
+    }
+    // Without a ceiling: the exponential, bit for bit.
+    CHECK(pressure_multiplier(1.3, 1.7, none) == std::exp(1.3 * 0.7));
+}
+
+TEST_CASE("bounded pressure: under extreme pressure turnover stays at base x ceiling") {
+    // Reference caseload 2 against a full norm of 10: pressure ~5, exp(3 x 4) ~ 160,000.
+    auto with = [&](const std::string& ceiling) {
+        return busy(", attrition: {per_year: 0.2, pressure_elasticity: 3" + ceiling +
+                        "}, hiring: {delay: {distribution: fixed, value: 30d}}",
+                    "effects: {reference_caseload: 2}\n");
+    };
+    std::vector<scenario::Scenario> all{with(""), with(", pressure_ceiling: 1.5"),
+                                        busy(", attrition: {per_year: 0.2}, hiring: {delay: {distribution: fixed, value: 30d}}")};
+    for (auto& sc : all) {
+        sc.replications = 40;
+        sc.horizon_days = 20 * scenario::kDaysPerYear;
+    }
+    const auto res = run(all);
+    const auto unbounded = experiment::summarize(res[0]);
+    const auto bounded = experiment::summarize(res[1]);
+    const auto base = experiment::summarize(res[2]);
+    // Every worker's hazard is at most 1.5 x the base: turnover at most 1.5
+    // times the run without pressure (the same measure, so its small bias
+    // from weekly headcounts cancels); the ceiling binds, so well above 1.3.
+    const double ratio = bounded[Metric::turnover_per_year].ci.mean / base[Metric::turnover_per_year].ci.mean;
+    INFO("turnover ratio " << ratio);
+    CHECK(ratio <= 1.5);
+    CHECK(ratio > 1.3);
+    CHECK(unbounded[Metric::turnover_per_year].ci.low > 3.0);
+}
+
+TEST_CASE("bounded pressure and intensity from the norm: at their off values the results are identical") {
+    const std::string a = ", attrition: {per_year: 0.2, pressure_elasticity: 1}, sick_leave: {episodes_per_year: 2, pressure_elasticity: 1}";
+    const auto res = run({busy(a, "effects: {length_strength: 0.3, repeat_strength: 0.5}\nrepeat: {probability: 0.2}\n"),
+                          busy(a.substr(0, a.size() - 1) + ", pressure_ceiling: none}",
+                               "effects: {length_strength: 0.3, repeat_strength: 0.5, intensity_from: norm}\nrepeat: {probability: 0.2}\n")});
+    CHECK(identical_runs(res[0], res[1]));
+}
+
+TEST_CASE("intensity from the load: extra staff shorten cases, which a fixed norm does not see") {
+    // 26 instead of 20 workers at the same norm: the load per FTE falls; with
+    // intensity from the norm case length is unchanged, from the load it falls.
+    auto with = [&](const std::string& workers, const std::string& from) {
+        return scenario::parse_scenario(kBusy + "}\nworkforce: {workers: " + workers + ", fte: 1, caseload_norm: 10}\n" +
+                                            "effects: {reference_caseload: 10, length_strength: 0.5, intensity_from: " + from + "}\n",
+                                        "i.yaml");
+    };
+    const auto norm = run({with("20", "norm"), with("26", "norm")});
+    const auto load = run({with("20", "load"), with("26", "load")});
+    const auto service = [](const experiment::ExperimentResult& r) {
+        return experiment::summarize(r)[Metric::case_length_mean_days].ci.mean -
+               experiment::summarize(r)[Metric::days_without_worker_mean].ci.mean;
+    };
+    // From the load: more staff, shorter service.
+    CHECK(pick(experiment::compare(load[0], load[1]), Metric::load_per_fte_mean).difference.high < 0);
+    CHECK(service(load[1]) < 0.97 * service(load[0]));
+    // From the norm: the service part stays at the drawn length (within noise).
+    CHECK(service(norm[1]) == doctest::Approx(service(norm[0])).epsilon(0.03));
 }

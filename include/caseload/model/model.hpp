@@ -76,7 +76,7 @@ struct TraceSink {
     virtual ~TraceSink() = default;
     // After each event: its time and kind, the family and worker it concerns
     // (-1 when none), the waitlist length, the families with a worker, and the
-    // cases closed so far.
+    // cases ended so far (closed, or left the waitlist before a first worker).
     // The family is its case number in this run (1, 2, ... in order of
     // referral; never reused).
     virtual void on_event(double day, const char* kind, std::int64_t family, std::int64_t worker,

@@ -52,6 +52,10 @@ struct SickLeaveSpec {
     // Loop "pressure -> sick leave": the onset rate is multiplied by
     // exp(pressure_elasticity x (pressure - 1)); 0 = no effect.
     double pressure_elasticity = 0.0;
+    // A ceiling C on that multiplier: x = exp(e (pressure - 1)) becomes
+    // C / (1 + (C - 1) / x), which is 1 at pressure 1 and below C always.
+    // None = unbounded (the exponential).
+    std::optional<double> pressure_ceiling;
 };
 
 // Attrition: each worker in post leaves at a hazard per year, multiplied by
@@ -61,6 +65,7 @@ struct AttritionSpec {
     double per_year = 0.0;  // 0 = nobody leaves
     double pressure_elasticity = 0.0;
     double first_year_multiplier = 1.0;
+    std::optional<double> pressure_ceiling;  // as for sick leave; none = unbounded
 };
 
 // Hiring: a vacancy opens on each departure and fills after `delay`; the new
@@ -105,6 +110,13 @@ struct HandoverSpec {
 // norm (more hours per family under a lower norm); pressure of a worker =
 // (load per FTE + waitlist_pressure_weight x families waiting per FTE in post)
 // / reference_caseload.
+// Where a case's intensity comes from: the worker's norm (reference /
+// norm), or the organisation's actual weighted load per FTE in post at that
+// moment (reference / max(1, load per FTE)), so extra staff who lower the
+// load also shorten cases and cut repeats.
+enum class IntensityFrom { norm, load };
+[[nodiscard]] const char* to_string(IntensityFrom i);
+
 struct EffectsSpec {
     double reference_caseload = 14.0;  // norm at which the case-length distributions hold
     // Loop 1, intensity -> case length: work goes at speed intensity^length_strength.
@@ -113,6 +125,7 @@ struct EffectsSpec {
     double repeat_strength = 0.0;
     // Waiting families weigh on the workers' pressure (loop 3's input).
     double waitlist_pressure_weight = 0.0;
+    IntensityFrom intensity_from = IntensityFrom::norm;
 };
 
 // Specialist care: found after a search at first assignment, then a place
