@@ -36,6 +36,7 @@ struct Family {
     std::uint32_t next = kNone;
     std::uint16_t type = 0;
     std::uint16_t worker_changes = 0;
+    std::uint16_t children = 1;
     bool urgent = false;
     bool in_cohort = false;  // referred after warm-up: counts for time-to-help
     bool helped = false;     // has had a first assignment

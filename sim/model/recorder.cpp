@@ -24,6 +24,7 @@ Recorder::Recorder(const scenario::Scenario& sc, ReplicationResult& result)
 void Recorder::reset_window() {
     referrals_in_window_ = closures_in_window_ = repeats_in_window_ = repeats_triggered_in_window_ = 0;
     placed_in_window_ = departures_in_window_ = escalations_in_window_ = left_waiting_in_window_ = 0;
+    children_in_window_ = left_waiting_children_in_window_ = 0;
 }
 
 void Recorder::referral(Time now, bool repeat) {
@@ -57,8 +58,14 @@ void Recorder::escalation(Time now) {
     if (in_window(now)) ++escalations_in_window_;
 }
 
-void Recorder::left_waiting(Time now, const Family&) {
-    if (in_window(now)) ++left_waiting_in_window_;
+void Recorder::left_waiting(Time now, const Family& f) {
+    if (!in_window(now)) return;
+    ++left_waiting_in_window_;
+    left_waiting_children_in_window_ += f.children;
+}
+
+void Recorder::children_referred(Time now, std::uint16_t children) {
+    if (in_window(now)) children_in_window_ += children;
 }
 
 void Recorder::care_started(const Family& f, double delay) {
@@ -165,6 +172,10 @@ void Recorder::finish(Time end, const Readings& r, const std::vector<Family>& fa
     set(Metric::cost_per_closed_case, closures_in_window_ > 0 ? cost * years / double(closures_in_window_) : kNaN);
     set(Metric::overload_mean, r.overload_mean);
     set(Metric::left_waiting_per_year, double(left_waiting_in_window_) / years);
+    set(Metric::waiting_children_mean, r.waiting_children_mean);
+    set(Metric::waiting_children_end, r.waiting_children);
+    set(Metric::children_referred_per_year, double(children_in_window_) / years);
+    set(Metric::left_waiting_children_per_year, double(left_waiting_children_in_window_) / years);
 }
 
 }  // namespace caseload::model::detail

@@ -26,6 +26,8 @@ struct Readings {
     double support_fte_mean = 0.0;
     double funded_fte = 0.0;   // at the end
     double overload_mean = 0.0;  // share above the norm workers may carry
+    double waiting_children_mean = 0.0;
+    double waiting_children = 0.0;  // at the end
 };
 
 class Recorder {
@@ -43,6 +45,7 @@ public:
     void departure(Time now);
     void escalation(Time now);
     void left_waiting(Time now, const Family& f);
+    void children_referred(Time now, std::uint16_t children);
     void care_started(const Family& f, double delay);
     // A family's first assignment after `days` of waiting (or still waiting
     // at the end: censored).
@@ -67,7 +70,8 @@ private:
     std::uint64_t waited_ = 0, censored_ = 0, helped_within_ = 0, outcome_known_ = 0;
     std::uint64_t referrals_in_window_ = 0, closures_in_window_ = 0, repeats_in_window_ = 0,
                   repeats_triggered_in_window_ = 0, placed_in_window_ = 0, departures_in_window_ = 0,
-                  escalations_in_window_ = 0, left_waiting_in_window_ = 0;
+                  escalations_in_window_ = 0, left_waiting_in_window_ = 0, children_in_window_ = 0,
+                  left_waiting_children_in_window_ = 0;
     std::uint64_t departures_in_week_ = 0;  // since the last weekly sample, warm-up included
     double week_start_heads_ = 0.0;         // headcount at the last weekly sample (or day 0)
 };

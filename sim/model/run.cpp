@@ -84,6 +84,12 @@ public:
                 repeat_length_rng_.push_back(ctx_.engine(streams::repeat_case_length_base + i));
         }
         if (sc.triage.review_every_days) triage_rng_ = ctx_.engine(streams::triage);
+        if (sc.referrals.children.size() > 1) {
+            children_rng_ = ctx_.engine(streams::children);
+            double c = 0.0;
+            for (double s : sc.referrals.children) children_cdf_.push_back(c += s);
+            children_cdf_.back() = 1.0;
+        }
 
         families_.reserve(static_cast<std::size_t>(sc.total_cap() * 1.5) + 64);
         calendar_.reserve(static_cast<std::size_t>(sc.total_cap()) + 64);
@@ -231,6 +237,8 @@ private:
         }
         interventions_.at_referral(f);
         waitlist_.referred(f);
+        if (!children_cdf_.empty()) f.children = draw_children();
+        recorder_.children_referred(now_, f.children);
         f.referred_at = now_;
         f.unassigned_since = now_;
         f.in_cohort = recorder_.in_window(now_);
@@ -276,12 +284,21 @@ private:
                 f.type = type;
                 f.weight = weights_[type];
                 f.helped = true;
+                if (!children_cdf_.empty()) f.children = draw_children();
                 f.work = lengths[type].residual(rng);
                 f.referred_at = -lengths[type].residual(rng);  // age: distributed as the residual
                 f.unassigned_since = 0.0;
                 assign(id, w);
             }
         }
+    }
+
+    // Children per family: 1 + the index of the share a uniform draw falls in.
+    std::uint16_t draw_children() {
+        const double u = kernel::uniform01(children_rng_);
+        std::uint16_t k = 0;
+        while (k + 1u < children_cdf_.size() && u >= children_cdf_[k]) ++k;
+        return std::uint16_t(k + 1);
     }
 
     // The assignment step: family `id` gets worker w.
@@ -472,6 +489,8 @@ private:
         r.support_fte_mean = interventions_.support_mean(end);
         r.funded_fte = workforce_.funded_fte();
         r.overload_mean = workforce_.overload_mean(end);
+        r.waiting_children_mean = waitlist_.children_mean(end);
+        r.waiting_children = double(waitlist_.children());
         recorder_.finish(end, r, families_.all());
     }
 
@@ -502,7 +521,8 @@ private:
     bool always_settle_ = false;
 
     kernel::PiecewiseRate arrivals_;
-    kernel::Engine arrival_rng_, attribute_rng_, flags_rng_, repeat_rng_, repeat_attribute_rng_, triage_rng_;
+    kernel::Engine arrival_rng_, attribute_rng_, flags_rng_, repeat_rng_, repeat_attribute_rng_, triage_rng_, children_rng_;
+    std::vector<double> children_cdf_;  // empty: one child per family
     boost::random::exponential_distribution<double> unit_exp_{1.0};
     std::vector<double> type_cdf_;
     std::vector<kernel::Distribution> length_;

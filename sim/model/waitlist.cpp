@@ -24,6 +24,7 @@ Waitlist::Waitlist(const scenario::Scenario& sc, Families& families, Context ctx
         leaving_on_ |= t.leave_waiting_per_year > 0;
     }
     if (leaving_on_) leave_rng_ = ctx.engine(streams::leave_waiting);
+    children_on_ = sc.referrals.children.size() > 1;
 }
 
 void Waitlist::referred(Family& f) {
@@ -37,6 +38,7 @@ void Waitlist::leave(std::uint32_t id) {
     Family& f = families_[id];
     ++f.queue_token;  // its entry goes stale
     --waiting_;
+    children_ -= f.children;
 }
 
 bool Waitlist::valid(const QueueEntry& e) const {
@@ -51,6 +53,7 @@ void Waitlist::enqueue(std::uint32_t id, std::size_t cls) {
     ++f.queue_token;
     queues_[cls * types_ + f.type].push({id, f.queue_token});
     ++waiting_;
+    children_ += f.children;
     if (leaving_on_ && !f.helped && !ctx_.calendar.pending(f.leave_event)) {
         const Time at = f.referred_at + f.leave_after;  // infinite: never
         if (at < ctx_.horizon) f.leave_event = ctx_.calendar.schedule(at, kLeaveWaiting, id, kPrioLoss);
@@ -60,6 +63,7 @@ void Waitlist::enqueue(std::uint32_t id, std::size_t cls) {
 void Waitlist::to_urgent(std::uint32_t id) {
     if (!urgent_first_) return;
     --waiting_;
+    children_ -= families_[id].children;
     enqueue(id, kClassUrgent);  // the old entry goes stale
 }
 
@@ -83,7 +87,9 @@ std::int64_t Waitlist::best_fitting(double room) {
 
 std::uint32_t Waitlist::dequeue(std::int64_t q) {
     --waiting_;
-    return queues_[std::size_t(q)].pop().family;
+    const std::uint32_t id = queues_[std::size_t(q)].pop().family;
+    children_ -= families_[id].children;
+    return id;
 }
 
 }  // namespace caseload::model::detail

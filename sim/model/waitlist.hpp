@@ -33,6 +33,8 @@ public:
     Waitlist(const scenario::Scenario& sc, Families& families, Context ctx);
 
     [[nodiscard]] std::size_t size() const { return waiting_; }
+    // Children of the waiting families (the sum over them).
+    [[nodiscard]] std::uint64_t children() const { return children_; }
 
     void enqueue(std::uint32_t id, std::size_t cls);
     // The queue whose head comes first (class, then time of joining) among
@@ -65,10 +67,17 @@ public:
     // after an event, when it changed (or always when `always`).
     void settle(Time now, bool always) {
         if (always || double(waiting_) != average_.current()) average_.update(now, double(waiting_));
+        if (children_on_ && (always || double(children_) != children_average_.current()))
+            children_average_.update(now, double(children_));
     }
-    void reset_average(Time now) { average_.reset(now, double(waiting_)); }
+    void reset_average(Time now) {
+        average_.reset(now, double(waiting_));
+        children_average_.reset(now, double(children_));
+    }
     [[nodiscard]] double mean(Time end) const { return average_.mean(end); }
     [[nodiscard]] double max() const { return average_.max(); }
+    // The same for children (families' when every family has one child).
+    [[nodiscard]] double children_mean(Time end) const { return children_on_ ? children_average_.mean(end) : mean(end); }
 
 private:
     Families& families_;
@@ -80,8 +89,10 @@ private:
     kernel::Engine leave_rng_;
     std::vector<Fifo<QueueEntry>> queues_;  // [class][type]
     std::size_t waiting_ = 0;
+    std::uint64_t children_ = 0;
+    bool children_on_ = false;
     std::uint64_t queue_seq_ = 0;
-    stats::TimeAverage average_;
+    stats::TimeAverage average_, children_average_;
 };
 
 }  // namespace caseload::model::detail

@@ -540,6 +540,21 @@ public:
             r.schedule = std::move(segs);
             note(v, path + ".rate");
         }
+        if (auto v = n["children"]) {
+            const std::string cp = path + ".children";
+            if (!v.IsSequence() || v.size() == 0 || v.size() > 20)
+                fail(v, cp, "expected a list of shares of families with 1, 2, 3, ... children (at most 20), found " + describe(v));
+            std::vector<double> shares;
+            double sum = 0.0;
+            for (std::size_t i = 0; i < v.size(); ++i) {
+                shares.push_back(share(v[i], cp + "[" + std::to_string(i) + "]"));
+                sum += shares.back();
+            }
+            if (std::abs(sum - 1.0) > 1e-6)
+                fail(v, cp, "expected shares of families with 1, 2, 3, ... children that sum to 1, found a sum of " + format_number(sum));
+            r.children = std::move(shares);
+            note(v, cp);
+        }
         if (auto v = n["urgent_share"]) {
             r.urgent_share = share(v, path + ".urgent_share");
             note(v, path + ".urgent_share");
@@ -1550,6 +1565,11 @@ std::string to_yaml(const Scenario& s) {
     }
     e << YAML::EndSeq;
     e << YAML::Key << "urgent_share" << YAML::Value << format_number(s.referrals.urgent_share);
+    if (!s.referrals.children.empty()) {
+        e << YAML::Key << "children" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+        for (double c : s.referrals.children) e << format_number(c);
+        e << YAML::EndSeq;
+    }
     e << YAML::Key << "types" << YAML::Value << YAML::BeginMap;
     for (const auto& t : s.referrals.types) {
         e << YAML::Key << t.name << YAML::Value << YAML::BeginMap;

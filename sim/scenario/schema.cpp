@@ -96,6 +96,7 @@ std::vector<Section> make_scenario_sections() {
                      {.name = "rate_per_week", .kind = K::number, .description = "New families a week (a Poisson process).", .min = 0, .min_exclusive = true},
                      {.name = "schedule", .kind = K::list, .description = "A piecewise-constant referral rate; the first segment starts at 0d.", .ref = "referrals.schedule", .item = K::section, .min_items = 1},
                      {.name = "urgent_share", .kind = K::share, .description = "Share of referrals that are urgent (served first under urgent_first)."},
+                     {.name = "children", .kind = K::list, .description = "Shares of families with 1, 2, 3, ... children, drawn at referral; they sum to 1. Absent = one child each.", .item = K::share, .min_items = 1},
                      {.name = "types", .kind = K::named, .description = "Measure types by name (ots, voogdij, ...); their shares sum to 1.", .ref = "referrals.types", .min_items = 1},
                  },
                  {"rate_per_week", "schedule"}});

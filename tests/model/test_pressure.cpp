@@ -7,6 +7,8 @@
 #include "caseload/experiment/runner.hpp"
 #include "caseload/model/model.hpp"
 #include "caseload/scenario/loader.hpp"
+#include "caseload/stats/accumulators.hpp"
+#include "model/waitlist.hpp"
 #include "model/workforce.hpp"
 #include "../helpers.hpp"
 
@@ -234,4 +236,87 @@ TEST_CASE("intensity from the load: extra staff shorten cases, which a fixed nor
     CHECK(service(load[1]) < 0.97 * service(load[0]));
     // From the norm: the service part stays at the drawn length (within noise).
     CHECK(service(norm[1]) == doctest::Approx(service(norm[0])).epsilon(0.03));
+}
+
+TEST_CASE("children: the waitlist's count of children is the sum over the families in it, after every change") {
+    const auto sc = busy("", "", ", leave_waiting_per_year: 1");
+    kernel::Calendar calendar;
+    kernel::Time now = 0.0;
+    model::detail::Context ctx{calendar, now, 1000.0, 1, 0};
+    model::detail::Families families;
+    model::detail::Waitlist waitlist(sc, families, ctx);
+    kernel::Engine rng = kernel::make_engine(5, 0, 1);
+    std::vector<std::uint32_t> ids;
+    std::uint64_t checks = 0, bad = 0;
+    for (int step = 0; step < 2000; ++step) {
+        const double u = kernel::uniform01(rng);
+        if (u < 0.5 || waitlist.size() == 0) {
+            const std::uint32_t id = families.add();
+            families[id].children = std::uint16_t(1 + int(kernel::uniform01(rng) * 5));
+            families[id].urgent = kernel::uniform01(rng) < 0.2;
+            waitlist.referred(families[id]);
+            waitlist.enqueue(id, model::detail::kClassNormal);
+            ids.push_back(id);
+        } else if (u < 0.75) {
+            const std::int64_t q = waitlist.best_fitting(1e9);
+            REQUIRE(q >= 0);
+            const std::uint32_t id = waitlist.dequeue(q);
+            families[id].worker = 0;  // assigned
+        } else if (u < 0.85) {
+            for (std::uint32_t id : ids)  // the first still waiting leaves
+                if (families[id].active && families[id].worker == model::detail::kNoWorker) {
+                    waitlist.leave(id);
+                    families.release(id);
+                    break;
+                }
+        } else {
+            for (std::uint32_t id : ids)  // the last still waiting becomes urgent
+                if (families[id].active && families[id].worker == model::detail::kNoWorker && !families[id].urgent) {
+                    families[id].urgent = true;
+                    waitlist.to_urgent(id);
+                    break;
+                }
+        }
+        std::uint64_t sum = 0, n = 0;
+        for (const auto& f : families.all())
+            if (f.active && f.worker == model::detail::kNoWorker) {
+                sum += f.children;
+                ++n;
+            }
+        ++checks;
+        if (sum != waitlist.children() || n != waitlist.size()) ++bad;
+    }
+    CHECK(checks == 2000);
+    CHECK(bad == 0);
+}
+
+TEST_CASE("children: off, the children metrics are the families'; on, the results in families are unchanged") {
+    const auto res = run({busy("", "", ", leave_waiting_per_year: 1"),
+                          busy("", "referrals: {children: [0.45, 0.35, 0.12, 0.08]}\n", ", leave_waiting_per_year: 1"),
+                          busy("", "referrals: {children: [0, 0, 1]}\n", ", leave_waiting_per_year: 1")});
+    for (const auto& rep : res[0].replications) {
+        CHECK(rep[Metric::waiting_children_mean] == rep[Metric::waitlist_mean]);
+        CHECK(rep[Metric::waiting_children_end] == rep[Metric::waitlist_end]);
+        CHECK(rep[Metric::children_referred_per_year] == rep[Metric::referrals_per_year]);
+        CHECK(rep[Metric::left_waiting_children_per_year] == rep[Metric::left_waiting_per_year]);
+    }
+    // Children are drawn on their own stream: every family metric is unchanged.
+    for (std::size_t r = 0; r < res[0].replications.size(); ++r)
+        for (Metric m : {Metric::waitlist_mean, Metric::waitlist_end, Metric::time_to_help_mean_days,
+                         Metric::left_waiting_per_year, Metric::closures_per_year}) {
+            CHECK(res[1].replications[r][m] == res[0].replications[r][m]);
+            CHECK(res[2].replications[r][m] == res[0].replications[r][m]);
+        }
+    // Three children each: every count in children is three times the families'.
+    for (const auto& rep : res[2].replications) {
+        CHECK(rep[Metric::waiting_children_end] == 3 * rep[Metric::waitlist_end]);
+        CHECK(rep[Metric::waiting_children_mean] == doctest::Approx(3 * rep[Metric::waitlist_mean]));
+        CHECK(rep[Metric::children_referred_per_year] == doctest::Approx(3 * rep[Metric::referrals_per_year]));
+    }
+    // The mix: 1.83 children per family referred, within the interval of the ratio.
+    const auto s = experiment::summarize(res[1]);
+    stats::Mean ratio;
+    for (const auto& rep : res[1].replications) ratio.add(rep[Metric::children_referred_per_year] / rep[Metric::referrals_per_year]);
+    CHECK(ratio.mean() == doctest::Approx(1.83).epsilon(0.02));
+    CHECK(s[Metric::waiting_children_mean].ci.mean > 1.6 * s[Metric::waitlist_mean].ci.mean);
 }

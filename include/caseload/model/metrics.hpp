@@ -42,6 +42,10 @@ enum class Metric : std::size_t {
     cost_per_closed_case,
     overload_mean,
     left_waiting_per_year,
+    waiting_children_mean,
+    waiting_children_end,
+    children_referred_per_year,
+    left_waiting_children_per_year,
     count_
 };
 inline constexpr std::size_t kMetricCount = static_cast<std::size_t>(Metric::count_);
@@ -119,6 +123,14 @@ inline constexpr std::array<MetricInfo, kMetricCount> kMetrics{{
      "time-average share above the norm workers may carry while families wait (workforce.overload)"},
     {Metric::left_waiting_per_year, "left_waiting_per_year", "families/year", Better::neither,
      "families who left the waitlist before a first worker (measure ended, lapsed or taken over); never counted as helped"},
+    {Metric::waiting_children_mean, "waiting_children_mean", "children", Better::lower,
+     "time-average number of children in the families without a case worker (referrals.children)"},
+    {Metric::waiting_children_end, "waiting_children_end", "children", Better::lower,
+     "children in the families waiting at the horizon"},
+    {Metric::children_referred_per_year, "children_referred_per_year", "children/year", Better::neither,
+     "children in the families referred after warm-up"},
+    {Metric::left_waiting_children_per_year, "left_waiting_children_per_year", "children/year", Better::neither,
+     "children in the families who left the waitlist before a first worker"},
 }};
 
 [[nodiscard]] constexpr const MetricInfo& info(Metric m) { return kMetrics[static_cast<std::size_t>(m)]; }

@@ -34,6 +34,7 @@ inline constexpr std::uint64_t domestic_violence = 21;  // domestic-violence fla
 inline constexpr std::uint64_t local_team = 22;     // inappropriate referrals (local_team_cooperation)
 inline constexpr std::uint64_t support = 23;        // support workers leaving while learning
 inline constexpr std::uint64_t leave_waiting = 24;  // time until a family would leave the waitlist, at referral
+inline constexpr std::uint64_t children = 25;       // children per family, at referral and at time 0
 inline constexpr std::uint64_t case_length_base = 100;         // + measure-type index
 inline constexpr std::uint64_t repeat_case_length_base = 300;  // + measure-type index
 }  // namespace streams

@@ -40,6 +40,10 @@ struct ReferralSpec {
     std::vector<RateSegment> schedule;  // first segment starts at day 0
     double urgent_share = 0.0;          // 0..1
     std::vector<MeasureTypeSpec> types;
+    // Children per family: shares of families with 1, 2, 3, ... children,
+    // drawn at referral; they sum to 1. Empty = one child each (off): the
+    // children metrics then equal the families'.
+    std::vector<double> children;
 };
 
 // Sick leave: episodes start at a rate per worker-year while a worker is
