@@ -290,10 +290,13 @@ TEST_CASE("children: the waitlist's count of children is the sum over the famili
     CHECK(bad == 0);
 }
 
-TEST_CASE("children: off, the children metrics are the families'; on, the results in families are unchanged") {
-    const auto res = run({busy("", "", ", leave_waiting_per_year: 1"),
-                          busy("", "referrals: {children: [0.45, 0.35, 0.12, 0.08]}\n", ", leave_waiting_per_year: 1"),
-                          busy("", "referrals: {children: [0, 0, 1]}\n", ", leave_waiting_per_year: 1")});
+TEST_CASE("children: off, the children metrics are the families', on, the results in families are unchanged") {
+    auto with = [](std::vector<double> children) {
+        auto sc = busy("", "", ", leave_waiting_per_year: 1");
+        sc.referrals.children = std::move(children);
+        return sc;
+    };
+    const auto res = run({with({}), with({0.45, 0.35, 0.12, 0.08}), with({0, 0, 1})});
     for (const auto& rep : res[0].replications) {
         CHECK(rep[Metric::waiting_children_mean] == rep[Metric::waitlist_mean]);
         CHECK(rep[Metric::waiting_children_end] == rep[Metric::waitlist_end]);
