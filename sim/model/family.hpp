@@ -21,6 +21,7 @@ struct Family {
     double speed = 1.0;       // work per day with the current worker
     Time closure_at = 0.0;    // while assigned
     Time unassigned_since = 0.0;
+    Time contacted_at = 0.0;  // last interim contact, or joining the waitlist
     double days_without_worker = 0.0;
     double weight = 1.0;
     std::uint64_t queue_seq = 0;  // order of joining the waitlist

@@ -64,6 +64,11 @@ void Recorder::left_waiting(Time now, const Family& f) {
     left_waiting_children_in_window_ += f.children;
 }
 
+void Recorder::without_contact(Time now, std::size_t families) {
+    without_contact_last_ = double(families);
+    if (in_window(now)) without_contact_.add(double(families));
+}
+
 void Recorder::children_referred(Time now, std::uint16_t children) {
     if (in_window(now)) children_in_window_ += children;
 }
@@ -176,6 +181,8 @@ void Recorder::finish(Time end, const Readings& r, const std::vector<Family>& fa
     set(Metric::waiting_children_end, r.waiting_children);
     set(Metric::children_referred_per_year, double(children_in_window_) / years);
     set(Metric::left_waiting_children_per_year, double(left_waiting_children_in_window_) / years);
+    set(Metric::without_contact_mean, without_contact_.count() > 0 ? without_contact_.mean() : kNaN);
+    set(Metric::without_contact_end, without_contact_last_);
 }
 
 }  // namespace caseload::model::detail

@@ -46,6 +46,8 @@ public:
     void escalation(Time now);
     void left_waiting(Time now, const Family& f);
     void children_referred(Time now, std::uint16_t children);
+    // Waiting families without contact for longer than the interval, at a weekly tick.
+    void without_contact(Time now, std::size_t families);
     void care_started(const Family& f, double delay);
     // A family's first assignment after `days` of waiting (or still waiting
     // at the end: censored).
@@ -66,6 +68,8 @@ private:
     stats::WaitHistogram wait_hist_;    // all waits, censored ones at their length so far
     stats::WaitHistogram helped_hist_;  // completed waits only
     stats::Mean wait_stats_, urgent_wait_stats_;
+    stats::Mean without_contact_;  // weekly counts after warm-up
+    double without_contact_last_ = 0.0;
     stats::Mean case_length_, worker_changes_, days_without_worker_, time_to_care_;
     std::uint64_t waited_ = 0, censored_ = 0, helped_within_ = 0, outcome_known_ = 0;
     std::uint64_t referrals_in_window_ = 0, closures_in_window_ = 0, repeats_in_window_ = 0,

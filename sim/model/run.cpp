@@ -407,6 +407,7 @@ private:
     // ---- the workforce's events ---------------------------------------------------
 
     void on_tick() {
+        recorder_.without_contact(now_, waitlist_.interim_contact(now_));
         recorder_.sample(now_, double(waitlist_.size()), workforce_.total_load(), workforce_.fte_in_post(),
                          workforce_.funded_fte(), workforce_.sick_fte());
         recorder_.start_week(workforce_.headcount());

@@ -5,6 +5,7 @@
 
 #include <boost/random/exponential_distribution.hpp>
 
+#include <algorithm>
 #include <limits>
 
 namespace caseload::model::detail {
@@ -25,6 +26,7 @@ Waitlist::Waitlist(const scenario::Scenario& sc, Families& families, Context ctx
     }
     if (leaving_on_) leave_rng_ = ctx.engine(streams::leave_waiting);
     children_on_ = sc.referrals.children.size() > 1;
+    contact_ = sc.waitlist.interim_contact;
 }
 
 void Waitlist::referred(Family& f) {
@@ -54,6 +56,7 @@ void Waitlist::enqueue(std::uint32_t id, std::size_t cls) {
     queues_[cls * types_ + f.type].push({id, f.queue_token});
     ++waiting_;
     children_ += f.children;
+    f.contacted_at = ctx_.now;
     if (leaving_on_ && !f.helped && !ctx_.calendar.pending(f.leave_event)) {
         const Time at = f.referred_at + f.leave_after;  // infinite: never
         if (at < ctx_.horizon) f.leave_event = ctx_.calendar.schedule(at, kLeaveWaiting, id, kPrioLoss);
@@ -65,6 +68,34 @@ void Waitlist::to_urgent(std::uint32_t id) {
     --waiting_;
     children_ -= families_[id].children;
     enqueue(id, kClassUrgent);  // the old entry goes stale
+}
+
+std::size_t Waitlist::interim_contact(Time now) {
+    scratch_.clear();
+    for (const auto& queue : queues_)
+        queue.for_each([&](const QueueEntry& e) {
+            if (valid(e)) scratch_.push_back(e.family);
+        });
+    if (contact_.duty_fte > 0) {
+        contact_budget_ += contact_.duty_fte * contact_.contacts_per_fte_week;
+        // Longest since the last contact first; ties by order of joining.
+        std::sort(scratch_.begin(), scratch_.end(), [&](std::uint32_t a, std::uint32_t b) {
+            const Family& x = families_[a];
+            const Family& y = families_[b];
+            return x.contacted_at != y.contacted_at ? x.contacted_at < y.contacted_at : x.queue_seq < y.queue_seq;
+        });
+        for (std::uint32_t id : scratch_) {
+            if (contact_budget_ < 1.0) break;
+            families_[id].contacted_at = now;
+            contact_budget_ -= 1.0;
+        }
+        // Unused checks do not pile up beyond one week's worth.
+        contact_budget_ = std::min(contact_budget_, contact_.duty_fte * contact_.contacts_per_fte_week);
+    }
+    std::size_t without = 0;
+    for (std::uint32_t id : scratch_)
+        if (now - families_[id].contacted_at > contact_.interval_days) ++without;
+    return without;
 }
 
 std::int64_t Waitlist::best_fitting(double room) {

@@ -54,6 +54,10 @@ public:
     void referred(Family& f);
     void leave(std::uint32_t id);
 
+    // Interim contact, at the weekly tick: the duty team's checks, then the
+    // number of waiting families without contact for longer than the interval.
+    [[nodiscard]] std::size_t interim_contact(Time now);
+
     // Every waiting family that is not urgent, in queue order.
     template <class F>
     void for_each_not_urgent(F&& f) const {
@@ -86,6 +90,9 @@ private:
     bool urgent_first_;
     bool leaving_on_ = false;
     std::vector<double> leave_rate_;  // per day, by type
+    scenario::InterimContactSpec contact_;
+    double contact_budget_ = 0.0;          // contacts available, fractions carried over
+    std::vector<std::uint32_t> scratch_;
     kernel::Engine leave_rng_;
     std::vector<Fifo<QueueEntry>> queues_;  // [class][type]
     std::size_t waiting_ = 0;

@@ -188,6 +188,8 @@ constexpr std::array kMetricLabels{
     Label{"left_waiting_per_year", "Left the waitlist without help per year", "Zonder hulp van de wachtlijst af per jaar"},
     Label{"waiting_children_mean", "Children waiting, average", "Wachtende kinderen, gemiddeld"},
     Label{"waiting_children_end", "Children waiting at the end", "Wachtende kinderen aan het eind"},
+    Label{"without_contact_mean", "Waiting without interim contact, average", "Wachtend zonder tussentijds contact, gemiddeld"},
+    Label{"without_contact_end", "Waiting without interim contact at the end", "Wachtend zonder tussentijds contact aan het eind"},
     Label{"children_referred_per_year", "Children referred per year", "Aangemelde kinderen per jaar"},
     Label{"left_waiting_children_per_year", "Children who left the waitlist without help per year",
           "Kinderen zonder hulp van de wachtlijst af per jaar"},

@@ -635,6 +635,14 @@ public:
                      nearest(d, {"fifo", "urgent_first"}));
             note(v, path + ".discipline");
         }
+        if (auto v = n["interim_contact"]) {
+            const std::string ip = path + ".interim_contact";
+            check_keys(v, ip, schema::keys("waitlist.interim_contact"));
+            auto& c = w.interim_contact;
+            field(v, ip, "duty_fte", [&](const auto& x, const auto& p) { c.duty_fte = number_in(x, p, 0, 1000, "duty FTE between 0 (off) and 1000"); });
+            field(v, ip, "contacts_per_fte_week", [&](const auto& x, const auto& p) { c.contacts_per_fte_week = number_in(x, p, 0.1, 500, "contacts per duty FTE a week, between 0.1 and 500"); });
+            field(v, ip, "interval", [&](const auto& x, const auto& p) { c.interval_days = duration(x, p); });
+        }
         if (auto v = n["max_length"]) {
             w.max_length = integer(v, path + ".max_length", 1, kMaxWaitlistLength,
                                    "; each waiting family takes memory, and a waitlist this long means the scenario "
@@ -1619,6 +1627,11 @@ std::string to_yaml(const Scenario& s) {
     e << YAML::Key << "waitlist" << YAML::Value << YAML::BeginMap;
     e << YAML::Key << "discipline" << YAML::Value << to_string(s.waitlist.discipline);
     e << YAML::Key << "max_length" << YAML::Value << s.waitlist.max_length;
+    e << YAML::Key << "interim_contact" << YAML::Value << YAML::BeginMap;
+    num("duty_fte", s.waitlist.interim_contact.duty_fte);
+    num("contacts_per_fte_week", s.waitlist.interim_contact.contacts_per_fte_week);
+    dur("interval", s.waitlist.interim_contact.interval_days);
+    e << YAML::EndMap;
     e << YAML::EndMap;
     e << YAML::Key << "handover" << YAML::Value << YAML::BeginMap;
     dur("penalty", s.handover.penalty_days);

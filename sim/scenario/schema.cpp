@@ -153,6 +153,13 @@ std::vector<Section> make_scenario_sections() {
                  {
                      {.name = "discipline", .kind = K::choice, .description = "fifo, or urgent_first (urgent families go first).", .choices = {"fifo", "urgent_first"}},
                      {.name = "max_length", .kind = K::integer, .description = "A replication stops (and is reported unstable) when the waitlist reaches this length.", .min = 1, .max = kMaxWaitlistLength},
+                     {.name = "interim_contact", .kind = K::section, .description = "A duty team that checks on waiting families.", .ref = "waitlist.interim_contact"},
+                 }});
+    s.push_back({"waitlist.interim_contact", "Interim contact: each week duty_fte x contacts_per_fte_week checks, to the waiting families whose last contact is longest ago.",
+                 {
+                     {.name = "duty_fte", .kind = K::number, .description = "Duty FTE (their own staff, not case FTE); 0 = off.", .min = 0, .max = 1000},
+                     {.name = "contacts_per_fte_week", .kind = K::number, .description = "Checks one duty FTE makes a week.", .min = 0.1, .max = 500},
+                     {.name = "interval", .kind = K::duration, .description = "A waiting family should be checked at least this often.", .min = 0, .min_exclusive = true},
                  }});
     s.push_back({"handover", "Re-assignment of families whose worker left or is away long.",
                  {

@@ -15,6 +15,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <optional>
 #include <string>
@@ -33,7 +34,6 @@ horizon: 6y
 warmup: 1y
 replications: 10
 seed: 12
-waitlist: {discipline: fifo, max_length: 5000}
 referrals:
   rate_per_week: 15
   types:
@@ -43,7 +43,8 @@ const std::string kStaff = "workforce: {workers: 20, fte: 1, caseload_norm: 10";
 
 // The busy organisation with more keys for the workforce, the measure type, and elsewhere.
 scenario::Scenario busy(const std::string& workforce_extra, const std::string& extra = "", const std::string& type_extra = "") {
-    return scenario::parse_scenario(kBusy + type_extra + "}\n" + kStaff + workforce_extra + "}\n" + extra, "busy.yaml");
+    const std::string waitlist = extra.find("waitlist:") == std::string::npos ? "waitlist: {discipline: fifo, max_length: 5000}\n" : "";
+    return scenario::parse_scenario(kBusy + type_extra + "}\n" + kStaff + workforce_extra + "}\n" + waitlist + extra, "busy.yaml");
 }
 
 std::vector<experiment::ExperimentResult> run(const std::vector<scenario::Scenario>& s) {
@@ -221,7 +222,7 @@ TEST_CASE("intensity from the load: extra staff shorten cases, which a fixed nor
     // 26 instead of 20 workers at the same norm: the load per FTE falls; with
     // intensity from the norm case length is unchanged, from the load it falls.
     auto with = [&](const std::string& workers, const std::string& from) {
-        return scenario::parse_scenario(kBusy + "}\nworkforce: {workers: " + workers + ", fte: 1, caseload_norm: 10}\n" +
+        return scenario::parse_scenario(kBusy + "}\nwaitlist: {discipline: fifo, max_length: 5000}\nworkforce: {workers: " + workers + ", fte: 1, caseload_norm: 10}\n" +
                                             "effects: {reference_caseload: 10, length_strength: 0.5, intensity_from: " + from + "}\n",
                                         "i.yaml");
     };
@@ -322,4 +323,25 @@ TEST_CASE("children: off, the children metrics are the families', on, the result
     for (const auto& rep : res[1].replications) ratio.add(rep[Metric::children_referred_per_year] / rep[Metric::referrals_per_year]);
     CHECK(ratio.mean() == doctest::Approx(1.83).epsilon(0.02));
     CHECK(s[Metric::waiting_children_mean].ci.mean > 1.6 * s[Metric::waitlist_mean].ci.mean);
+}
+
+TEST_CASE("interim contact: a duty team changes no other result, and fewer waiting families go without contact") {
+    // The busy organisation's waitlist grows to hundreds: 1 duty FTE at 20
+    // checks a week reaches 80 families every 4 weeks, 4 FTE reach 320.
+    const auto res = run({busy(""), busy("", "waitlist: {discipline: fifo, max_length: 5000, interim_contact: {duty_fte: 0}}\n"),
+                          busy("", "waitlist: {discipline: fifo, max_length: 5000, interim_contact: {duty_fte: 1, contacts_per_fte_week: 20}}\n"),
+                          busy("", "waitlist: {discipline: fifo, max_length: 5000, interim_contact: {duty_fte: 4, contacts_per_fte_week: 20}}\n")});
+    CHECK(identical_runs(res[0], res[1]));
+    for (std::size_t r = 0; r < res[0].replications.size(); ++r)
+        for (std::size_t m = 0; m < model::kMetricCount; ++m) {
+            if (m == std::size_t(Metric::without_contact_mean) || m == std::size_t(Metric::without_contact_end)) continue;
+            CHECK(test::identical(std::array<double, 1>{res[0].replications[r].metrics[m]},
+                                  std::array<double, 1>{res[2].replications[r].metrics[m]}));
+        }
+    const auto c1 = experiment::compare(res[0], res[2]);
+    const auto c4 = experiment::compare(res[2], res[3]);
+    CHECK(pick(c1, Metric::without_contact_mean).difference.high < 0);
+    CHECK(pick(c4, Metric::without_contact_mean).difference.high < 0);
+    // Off, every family waiting longer than the interval counts: not vacuous.
+    CHECK(experiment::summarize(res[0])[Metric::without_contact_mean].ci.low > 50);
 }

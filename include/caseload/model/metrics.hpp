@@ -46,6 +46,8 @@ enum class Metric : std::size_t {
     waiting_children_end,
     children_referred_per_year,
     left_waiting_children_per_year,
+    without_contact_mean,
+    without_contact_end,
     count_
 };
 inline constexpr std::size_t kMetricCount = static_cast<std::size_t>(Metric::count_);
@@ -131,6 +133,10 @@ inline constexpr std::array<MetricInfo, kMetricCount> kMetrics{{
      "children in the families referred after warm-up"},
     {Metric::left_waiting_children_per_year, "left_waiting_children_per_year", "children/year", Better::neither,
      "children in the families who left the waitlist before a first worker"},
+    {Metric::without_contact_mean, "without_contact_mean", "families", Better::lower,
+     "waiting families without interim contact for longer than waitlist.interim_contact.interval, mean of the weekly counts"},
+    {Metric::without_contact_end, "without_contact_end", "families", Better::lower,
+     "the same at the last weekly tick"},
 }};
 
 [[nodiscard]] constexpr const MetricInfo& info(Metric m) { return kMetrics[static_cast<std::size_t>(m)]; }

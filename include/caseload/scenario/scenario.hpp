@@ -169,8 +169,21 @@ struct TriageSpec {
 enum class Discipline { fifo, urgent_first };
 [[nodiscard]] const char* to_string(Discipline d);
 
+// Interim contact: a duty team checks on waiting families. Each weekly tick
+// it makes duty_fte x contacts_per_fte_week contacts (fractions carried over
+// to the next week), to the families whose last contact (or joining the
+// waitlist) is longest ago. A family waiting longer than `interval_days`
+// since its last contact is "without contact". The duty team is its own
+// staff: not counted in the case FTE, their caps or the cost.
+struct InterimContactSpec {
+    double duty_fte = 0.0;                // 0 = no duty team (off): nobody is contacted
+    double contacts_per_fte_week = 10.0;  // checks one duty FTE makes a week
+    double interval_days = 28.0;          // the check every waiting family should have
+};
+
 struct WaitlistSpec {
     Discipline discipline = Discipline::fifo;
+    InterimContactSpec interim_contact;
     // A replication stops (and is reported unstable) when the waitlist reaches
     // this length, so an exploding queue cannot exhaust memory.
     std::int64_t max_length = 200000;
