@@ -26,6 +26,7 @@ enum EventKind : std::uint16_t {
     kIntervention,
     kSupportLeaves,
     kSupportConverts,
+    kLeaveWaiting,
     kEventKinds  // the count; keep last
 };
 
@@ -56,8 +57,9 @@ inline constexpr std::array<EventInfo, kEventKinds> kEventInfo{{
     {"intervention", true},
     {"support_leaves", false},
     {"support_converts", true},
+    {"leave_waiting", false},
 }};
-static_assert(kEventInfo.back().name == "support_converts", "kEventInfo follows EventKind");
+static_assert(kEventInfo.back().name == "leave_waiting", "kEventInfo follows EventKind");
 
 // Same-instant order: what frees room or places first, then what takes it
 // away, then arrivals, then the warm-up reset and the weekly tick.

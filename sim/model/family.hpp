@@ -21,6 +21,7 @@ struct Family {
     double speed = 1.0;       // work per day with the current worker
     Time closure_at = 0.0;    // while assigned
     Time unassigned_since = 0.0;
+    Time contacted_at = 0.0;  // last interim contact, or joining the waitlist
     double days_without_worker = 0.0;
     double weight = 1.0;
     std::uint64_t queue_seq = 0;  // order of joining the waitlist
@@ -29,12 +30,15 @@ struct Family {
     kernel::EventHandle closure;
     kernel::EventHandle care_event;
     kernel::EventHandle escalate_event;
+    kernel::EventHandle leave_event;  // leaving the waitlist before a first worker
+    double leave_after = 0.0;         // days from referral until it would leave the waitlist (inf = never)
     std::int32_t worker = kNoWorker;
     std::uint32_t prev = kNone;  // the worker's families: a doubly linked list through the records
     std::uint32_t next = kNone;
     std::uint16_t type = 0;
     std::uint16_t worker_changes = 0;
     std::uint16_t period = 0;  // the reporting period of its referral (families referred in the window)
+    std::uint16_t children = 1;
     bool urgent = false;
     bool in_cohort = false;  // referred after warm-up: counts for time-to-help
     bool helped = false;     // has had a first assignment

@@ -23,7 +23,8 @@ Recorder::Recorder(const scenario::Scenario& sc, ReplicationResult& result)
 
 void Recorder::reset_window() {
     referrals_in_window_ = closures_in_window_ = repeats_in_window_ = repeats_triggered_in_window_ = 0;
-    placed_in_window_ = departures_in_window_ = escalations_in_window_ = 0;
+    placed_in_window_ = departures_in_window_ = escalations_in_window_ = left_waiting_in_window_ = 0;
+    children_in_window_ = left_waiting_children_in_window_ = 0;
 }
 
 void Recorder::referral(Time now, bool repeat) {
@@ -55,6 +56,21 @@ void Recorder::departure(Time now) {
 
 void Recorder::escalation(Time now) {
     if (in_window(now)) ++escalations_in_window_;
+}
+
+void Recorder::left_waiting(Time now, const Family& f) {
+    if (!in_window(now)) return;
+    ++left_waiting_in_window_;
+    left_waiting_children_in_window_ += f.children;
+}
+
+void Recorder::without_contact(Time now, std::size_t families) {
+    without_contact_last_ = double(families);
+    if (in_window(now)) without_contact_.add(double(families));
+}
+
+void Recorder::children_referred(Time now, std::uint16_t children) {
+    if (in_window(now)) children_in_window_ += children;
 }
 
 void Recorder::care_started(const Family& f, double delay) {
@@ -172,6 +188,14 @@ void Recorder::finish(Time end, const Readings& r, const std::vector<Family>& fa
     set(Metric::family_weeks_waited, r.waitlist_integral / 7.0);
     set(Metric::time_to_waitlist_target_days, r.target_reached_after);
     set(Metric::waitlist_target_reached, sc_.targets.waitlist ? (std::isnan(r.target_reached_after) ? 0.0 : 1.0) : kNaN);
+    set(Metric::overload_mean, r.overload_mean);
+    set(Metric::left_waiting_per_year, double(left_waiting_in_window_) / years);
+    set(Metric::waiting_children_mean, r.waiting_children_mean);
+    set(Metric::waiting_children_end, r.waiting_children);
+    set(Metric::children_referred_per_year, double(children_in_window_) / years);
+    set(Metric::left_waiting_children_per_year, double(left_waiting_children_in_window_) / years);
+    set(Metric::without_contact_mean, without_contact_.count() > 0 ? without_contact_.mean() : kNaN);
+    set(Metric::without_contact_end, without_contact_last_);
 }
 
 }  // namespace caseload::model::detail

@@ -28,6 +28,9 @@ struct Readings {
     double waitlist_integral = 0.0;     // family-days over the window
     double waiting_over_target = 0.0;   // at the end
     double target_reached_after = 0.0;  // days from the window's start; NaN when never (or no target)
+    double overload_mean = 0.0;  // share above the norm workers may carry
+    double waiting_children_mean = 0.0;
+    double waiting_children = 0.0;  // at the end
 };
 
 class Recorder {
@@ -44,6 +47,10 @@ public:
     void repeat_triggered(Time now);
     void departure(Time now);
     void escalation(Time now);
+    void left_waiting(Time now, const Family& f);
+    void children_referred(Time now, std::uint16_t children);
+    // Waiting families without contact for longer than the interval, at a weekly tick.
+    void without_contact(Time now, std::size_t families);
     void care_started(const Family& f, double delay);
     // A family's first assignment after `days` of waiting (or still waiting
     // at the end: censored).
@@ -64,12 +71,15 @@ private:
     stats::WaitHistogram wait_hist_;    // all waits, censored ones at their length so far
     stats::WaitHistogram helped_hist_;  // completed waits only
     stats::Mean wait_stats_, urgent_wait_stats_;
+    stats::Mean without_contact_;  // weekly counts after warm-up
+    double without_contact_last_ = 0.0;
     stats::Mean case_length_, worker_changes_, days_without_worker_, time_to_care_;
     std::uint64_t waited_ = 0, censored_ = 0, helped_within_ = 0, outcome_known_ = 0;
     std::uint64_t helped_within_target_ = 0, target_outcome_known_ = 0;
     std::uint64_t referrals_in_window_ = 0, closures_in_window_ = 0, repeats_in_window_ = 0,
                   repeats_triggered_in_window_ = 0, placed_in_window_ = 0, departures_in_window_ = 0,
-                  escalations_in_window_ = 0;
+                  escalations_in_window_ = 0, left_waiting_in_window_ = 0, children_in_window_ = 0,
+                  left_waiting_children_in_window_ = 0;
     std::uint64_t departures_in_week_ = 0;  // since the last weekly sample, warm-up included
     double week_start_heads_ = 0.0;         // headcount at the last weekly sample (or day 0)
 };

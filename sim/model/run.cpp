@@ -53,7 +53,7 @@ public:
           warmup_(sc.warmup_days),
           horizon_(sc.horizon_days),
           ctx_{calendar_, now_, sc.horizon_days, sc.seed, replication},
-          waitlist_(families_, sc.referrals.types.size(), sc.waitlist.discipline == scenario::Discipline::urgent_first),
+          waitlist_(sc, families_, ctx_),
           workforce_(sc, families_, ctx_),
           care_(sc, families_, ctx_, [this](std::uint32_t id, double delay) { on_care_started(id, delay); }),
           interventions_(sc, ctx_, workforce_, care_),
@@ -89,6 +89,12 @@ public:
                 repeat_length_rng_.push_back(ctx_.engine(streams::repeat_case_length_base + i));
         }
         if (sc.triage.review_every_days) triage_rng_ = ctx_.engine(streams::triage);
+        if (sc.referrals.children.size() > 1) {
+            children_rng_ = ctx_.engine(streams::children);
+            double c = 0.0;
+            for (double s : sc.referrals.children) children_cdf_.push_back(c += s);
+            children_cdf_.back() = 1.0;
+        }
 
         families_.reserve(static_cast<std::size_t>(sc.total_cap() * 1.5) + 64);
         calendar_.reserve(static_cast<std::size_t>(sc.total_cap()) + 64);
@@ -135,6 +141,9 @@ public:
             dispatch(ev);
             waitlist_.settle(now_, always_settle_);
             check_waitlist_target();
+            if (trace_ && trace_->wants_caseloads())
+                for (std::size_t w = 0; w < workforce_.size(); ++w)
+                    trace_->on_caseload(now_, w, workforce_.load(w), workforce_[w].fte, workforce_[w].norm);
             if (trace_)
                 trace_->on_event(now_, kEventInfo[ev.kind].name.data(),
                                  subject_family_ >= 0 ? std::int64_t(families_[std::uint32_t(subject_family_)].token) : -1,
@@ -185,6 +194,7 @@ private:
             case kIntervention: start_intervention(ev.target); break;
             case kSupportLeaves: interventions_.support_leaves(); break;
             case kSupportConverts: on_hire(std::uint32_t(interventions_.support_converts())); break;
+            case kLeaveWaiting: on_leave_waiting(ev.target); break;
             default: break;
         }
     }
@@ -234,6 +244,9 @@ private:
             }
         }
         interventions_.at_referral(f);
+        waitlist_.referred(f);
+        if (!children_cdf_.empty()) f.children = draw_children();
+        recorder_.children_referred(now_, f.children);
         f.referred_at = now_;
         f.unassigned_since = now_;
         f.in_cohort = recorder_.in_window(now_);
@@ -327,6 +340,7 @@ private:
         f.type = type;
         f.weight = weights_[type];
         f.helped = true;
+        if (!children_cdf_.empty()) f.children = draw_children();
         f.work = lengths[type].residual(rng);
         f.referred_at = -lengths[type].residual(rng);
         f.unassigned_since = 0.0;
@@ -381,6 +395,8 @@ private:
             f.urgent = kernel::uniform01(rng) < sc_.referrals.urgent_share;
             f.work = length_[type](rng);
             f.weight = weights_[type];
+            waitlist_.referred(f);  // when it would leave the waitlist (its own stream)
+            if (!children_cdf_.empty()) f.children = draw_children();
             const double u_care = kernel::uniform01(rng);
             const double u_place = kernel::uniform01(rng);
             f.needs_care = care_.on() && u_care < sc_.care.need_share;
@@ -401,6 +417,14 @@ private:
         assign_while_room();
     }
 
+    // Children per family: 1 + the index of the share a uniform draw falls in.
+    std::uint16_t draw_children() {
+        const double u = kernel::uniform01(children_rng_);
+        std::uint16_t k = 0;
+        while (k + 1u < children_cdf_.size() && u >= children_cdf_[k]) ++k;
+        return std::uint16_t(k + 1);
+    }
+
     // The assignment step: family `id` gets worker w.
     void assign(std::uint32_t id, std::size_t w) {
         Family& f = families_[id];
@@ -416,6 +440,7 @@ private:
         if (!f.helped) {
             f.helped = true;
             calendar_.cancel(f.escalate_event);
+            if (waitlist_.leaving_on()) calendar_.cancel(f.leave_event);
             if (f.in_cohort) {
                 recorder_.wait(now_ - f.referred_at, f.urgent, false);
                 periods_.wait(f.period, now_ - f.referred_at, false);
@@ -510,6 +535,7 @@ private:
     // ---- the workforce's events ---------------------------------------------------
 
     void on_tick() {
+        recorder_.without_contact(now_, waitlist_.interim_contact(now_));
         recorder_.sample(now_, double(waitlist_.size()), workforce_.total_load(), workforce_.fte_in_post(),
                          workforce_.funded_fte(), workforce_.sick_fte());
         recorder_.start_week(workforce_.headcount());
@@ -537,6 +563,19 @@ private:
 
     void start_intervention(std::size_t index) {
         if (interventions_.start(index)) assign_while_room();
+    }
+
+    // A family waiting for its first worker leaves the waitlist: its measure
+    // ended, lapsed or was taken over. It ends here, counted apart from
+    // closures and never as helped (the trace counts it with the cases closed).
+    void on_leave_waiting(std::uint32_t id) {
+        Family& f = families_[id];
+        subject_family_ = id;
+        waitlist_.leave(id);
+        calendar_.cancel(f.escalate_event);
+        recorder_.left_waiting(now_, f);
+        ++closed_total_;
+        families_.release(id);
     }
 
     // ---- triage ----------------------------------------------------------------------
@@ -617,6 +656,9 @@ private:
         r.waitlist_integral = waitlist_.integral(end);
         r.waiting_over_target = waiting_over_target(end);
         r.target_reached_after = target_reached_after_;
+        r.overload_mean = workforce_.overload_mean(end);
+        r.waiting_children_mean = waitlist_.children_mean(end);
+        r.waiting_children = double(waitlist_.children());
         recorder_.finish(end, r, families_.all());
     }
 
@@ -649,7 +691,8 @@ private:
     bool always_settle_ = false;
 
     kernel::PiecewiseRate arrivals_;
-    kernel::Engine arrival_rng_, attribute_rng_, flags_rng_, repeat_rng_, repeat_attribute_rng_, triage_rng_;
+    kernel::Engine arrival_rng_, attribute_rng_, flags_rng_, repeat_rng_, repeat_attribute_rng_, triage_rng_, children_rng_;
+    std::vector<double> children_cdf_;  // empty: one child per family
     boost::random::exponential_distribution<double> unit_exp_{1.0};
     std::vector<double> type_cdf_;
     std::vector<kernel::Distribution> length_;

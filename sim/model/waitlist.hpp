@@ -2,8 +2,16 @@
 // The waitlist: families without a worker, in queues by class (urgent,
 // handed over, normal) and measure type. It owns its length and the
 // time-average of that length; nothing outside changes either.
+//
+// Leaving the waitlist: a family waiting for its first worker leaves after
+// an exponential time with its type's leave_waiting_per_year (drawn at
+// referral for every family while any type has a hazard, so the stream
+// stays aligned between scenarios); a family handed back after a worker left
+// is under a running measure and does not leave.
 
+#include "caseload/scenario/scenario.hpp"
 #include "caseload/stats/accumulators.hpp"
+#include "context.hpp"
 #include "family.hpp"
 #include "fifo.hpp"
 
@@ -22,9 +30,11 @@ inline constexpr std::size_t kClasses = 3;
 class Waitlist {
 public:
     // `urgent_first`: urgent families join the urgent class whatever class they are given.
-    Waitlist(Families& families, std::size_t types, bool urgent_first);
+    Waitlist(const scenario::Scenario& sc, Families& families, Context ctx);
 
     [[nodiscard]] std::size_t size() const { return waiting_; }
+    // Children of the waiting families (the sum over them).
+    [[nodiscard]] std::uint64_t children() const { return children_; }
 
     void enqueue(std::uint32_t id, std::size_t cls);
     // The queue whose head comes first (class, then time of joining) among
@@ -36,6 +46,17 @@ public:
     void to_urgent(std::uint32_t id);
     // A waiting family (not yet assigned, still active) is in the list.
     [[nodiscard]] bool valid(const QueueEntry& e) const;
+
+    // Leaving the waitlist. `referred` draws when a new family would leave;
+    // enqueue schedules it for a family never helped; `leave` takes the
+    // family out (the caller releases it).
+    [[nodiscard]] bool leaving_on() const { return leaving_on_; }
+    void referred(Family& f);
+    void leave(std::uint32_t id);
+
+    // Interim contact, at the weekly tick: the duty team's checks, then the
+    // number of waiting families without contact for longer than the interval.
+    [[nodiscard]] std::size_t interim_contact(Time now);
 
     // Every waiting family that is not urgent, in queue order.
     template <class F>
@@ -50,20 +71,36 @@ public:
     // after an event, when it changed (or always when `always`).
     void settle(Time now, bool always) {
         if (always || double(waiting_) != average_.current()) average_.update(now, double(waiting_));
+        if (children_on_ && (always || double(children_) != children_average_.current()))
+            children_average_.update(now, double(children_));
     }
-    void reset_average(Time now) { average_.reset(now, double(waiting_)); }
+    void reset_average(Time now) {
+        average_.reset(now, double(waiting_));
+        children_average_.reset(now, double(children_));
+    }
     [[nodiscard]] double mean(Time end) const { return average_.mean(end); }
     [[nodiscard]] double max() const { return average_.max(); }
     [[nodiscard]] double integral(Time t) const { return average_.integral(t); }
+    // The same for children (families' when every family has one child).
+    [[nodiscard]] double children_mean(Time end) const { return children_on_ ? children_average_.mean(end) : mean(end); }
 
 private:
     Families& families_;
+    Context ctx_;
     std::size_t types_;
     bool urgent_first_;
+    bool leaving_on_ = false;
+    std::vector<double> leave_rate_;  // per day, by type
+    scenario::InterimContactSpec contact_;
+    double contact_budget_ = 0.0;          // contacts available, fractions carried over
+    std::vector<std::uint32_t> scratch_;
+    kernel::Engine leave_rng_;
     std::vector<Fifo<QueueEntry>> queues_;  // [class][type]
     std::size_t waiting_ = 0;
+    std::uint64_t children_ = 0;
+    bool children_on_ = false;
     std::uint64_t queue_seq_ = 0;
-    stats::TimeAverage average_;
+    stats::TimeAverage average_, children_average_;
 };
 
 }  // namespace caseload::model::detail

@@ -30,6 +30,8 @@ Workforce::Workforce(const scenario::Scenario& sc, Families& families, Context c
             hiring_on_ = true;
     hiring_on_ |= attrition_on_;
     ramp_on_ = wf.hiring.ramp_days > 0 && wf.hiring.start_fraction < 1.0;
+    overload_on_ = wf.overload.max > 0 && wf.overload.per_waiting_per_fte > 0;
+    intensity_from_load_ = sc.effects.intensity_from == scenario::IntensityFrom::load;
     if (sick_on_) {
         sick_rng_ = ctx.engine(streams::sickness);
         sick_length_rng_ = ctx.engine(streams::sick_length);
@@ -52,6 +54,13 @@ Workforce::Workforce(const scenario::Scenario& sc, Families& families, Context c
     funded_fte_ = wf.workers * wf.fte;
     fte_in_post_ = funded_fte_;
     headcount_ = double(n);
+}
+
+double pressure_multiplier(double elasticity, double pressure, const std::optional<double>& ceiling) {
+    const double x = std::exp(elasticity * (pressure - 1.0));
+    if (!ceiling) return x;
+    const double c = *ceiling;
+    return c / (1.0 + (c - 1.0) / x);  // x = inf gives c, x = 0 gives 0
 }
 
 std::size_t Workforce::most_room() const {
@@ -118,14 +127,14 @@ double Workforce::attrition_rate(std::size_t w, double pressure) const {
     const auto& a = sc_.workforce.attrition;
     double rate = a.per_year / kYear;
     if (ctx_.now - workers_[w].hired_at < kYear) rate *= a.first_year_multiplier;
-    if (a.pressure_elasticity != 0) rate *= std::exp(a.pressure_elasticity * (pressure - 1.0));
+    if (a.pressure_elasticity != 0) rate *= pressure_multiplier(a.pressure_elasticity, pressure, a.pressure_ceiling);
     return rate;
 }
 
 double Workforce::sick_rate(double pressure) const {
     const auto& s = sc_.workforce.sick_leave;
     double rate = s.episodes_per_year / kYear;
-    if (s.pressure_elasticity != 0) rate *= std::exp(s.pressure_elasticity * (pressure - 1.0));
+    if (s.pressure_elasticity != 0) rate *= pressure_multiplier(s.pressure_elasticity, pressure, s.pressure_ceiling);
     return rate;
 }
 
@@ -187,8 +196,18 @@ void Workforce::hired_before_start(std::size_t w, double ago) {
 
 bool Workforce::tick(Time segment_end, const PressureInputs& in) {
     segment_end_ = segment_end;
-    if (!(attrition_on_ || sick_on_ || ramp_on_)) return false;
+    if (!clocks_on()) return false;
     bool more_room = false;
+    if (overload_on_) {
+        const auto& o = sc_.workforce.overload;
+        const double next = fte_in_post_ > 0 ? std::min(o.max, o.per_waiting_per_fte * in.waiting / fte_in_post_) : 0.0;
+        if (next != overload_) {
+            more_room = next > overload_;
+            overload_ = next;
+            overload_avg_.update(ctx_.now, overload_);
+            for (std::size_t w = 0; w < workers_.size(); ++w) set_cap(w);
+        }
+    }
     for (std::size_t w = 0; w < workers_.size(); ++w) {
         Worker& k = workers_[w];
         if (!k.in_post) continue;
@@ -269,7 +288,8 @@ std::size_t Workforce::add_position(double fte) {
 
 void Workforce::set_cap(std::size_t w) {
     const Worker& k = workers_[w];
-    const double cap = (k.in_post && !k.sick) ? k.norm * k.fte * k.ramp : 0.0;
+    double cap = (k.in_post && !k.sick) ? k.norm * k.fte * k.ramp : 0.0;
+    if (overload_ > 0) cap *= 1.0 + overload_;
     total_cap_ += cap - cap_[w];
     cap_[w] = cap;
     capacity_avg_.update(ctx_.now, total_cap_);
@@ -299,6 +319,7 @@ void Workforce::reset_averages(Time now) {
     headcount_avg_.reset(now, headcount_);
     sick_avg_.reset(now, sick_fte_);
     capacity_avg_.reset(now, total_cap_);
+    overload_avg_.reset(now, overload_);
 }
 
 }  // namespace caseload::model::detail

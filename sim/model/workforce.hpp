@@ -5,11 +5,18 @@
 // moves a family: a departure or a long absence is reported to the run,
 // which hands the families back.
 //
-//   cap of a worker      = caseload_norm x fte x ramp fraction; 0 while sick or vacant
+//   cap of a worker      = caseload_norm x fte x ramp fraction x (1 + overload); 0 while sick or vacant
+//   overload             = min(overload.max, overload.per_waiting_per_fte x waiting / FTE in post),
+//                          set at the weekly tick (0 when overload.max is 0)
 //   pressure of a worker = (load / fte x support relief + waitlist_pressure_weight x waiting / FTE in post)
 //                          / reference_caseload
-//   attrition hazard     = per_year x first-year multiplier x exp(e_a (pressure - 1))
-//   sick-leave onset     = episodes_per_year x exp(e_s (pressure - 1))
+//   attrition hazard     = per_year x first-year multiplier x M(e_a, pressure, C_a)
+//   sick-leave onset     = episodes_per_year x M(e_s, pressure, C_s)
+//   M(e, p, C)           = x = exp(e (p - 1)) without a ceiling; with one,
+//                          C / (1 + (C - 1) / x): 1 at p = 1, rising with p
+//                          like x at first, never above C
+//   intensity            = reference / norm, or (intensity_from: load)
+//                          reference / max(1, total load / FTE in post)
 //
 // Hazards are exact for piecewise-constant rates: each worker holds a
 // unit-exponential budget that the integrated hazard uses up; the rates are
@@ -23,8 +30,10 @@
 
 #include <boost/random/exponential_distribution.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace caseload::model::detail {
@@ -51,6 +60,9 @@ struct Worker {
     kernel::EventHandle long_sick;
 };
 
+// The pressure multiplier of a hazard (formula above).
+[[nodiscard]] double pressure_multiplier(double elasticity, double pressure, const std::optional<double>& ceiling);
+
 // What weighs on a worker besides their own load.
 struct PressureInputs {
     double waiting = 0.0;        // families on the waitlist
@@ -73,8 +85,13 @@ public:
     // The worker at work (in post, not sick) with the most room, even when
     // that room is below a family's weight; size() when nobody is at work.
     [[nodiscard]] std::size_t most_room_at_work() const;
-    // Intensity of work under worker w's norm (1 at the reference caseload).
-    [[nodiscard]] double intensity(std::size_t w) const { return reference_caseload_ / workers_[w].norm; }
+    // Intensity of work for worker w's cases (1 at the reference caseload):
+    // from the worker's norm, or from the organisation's load per FTE.
+    [[nodiscard]] double intensity(std::size_t w) const {
+        if (intensity_from_load_)
+            return reference_caseload_ / std::max(1.0, fte_in_post_ > 0 ? total_load_ / fte_in_post_ : workers_[w].norm);
+        return reference_caseload_ / workers_[w].norm;
+    }
 
     // A family joins or leaves worker w's caseload.
     void take(std::uint32_t family, std::size_t w, double weight);
@@ -118,8 +135,10 @@ public:
     [[nodiscard]] double fte_in_post() const { return fte_in_post_; }
     [[nodiscard]] double headcount() const { return headcount_; }
     [[nodiscard]] double sick_fte() const { return sick_fte_; }
-    // Whether anything changes at the weekly tick (hazards, ramp-up).
-    [[nodiscard]] bool clocks_on() const { return attrition_on_ || sick_on_ || ramp_on_; }
+    // Whether anything changes at the weekly tick (hazards, ramp-up, overload).
+    [[nodiscard]] bool clocks_on() const { return attrition_on_ || sick_on_ || ramp_on_ || overload_on_; }
+    // The share above the norm workers may carry now.
+    [[nodiscard]] double overload() const { return overload_; }
 
     // Time-averages over the statistics window.
     void reset_averages(Time now);
@@ -130,6 +149,7 @@ public:
     [[nodiscard]] double capacity_mean(Time end) const { return capacity_avg_.mean(end); }
     [[nodiscard]] double fte_integral(Time t) const { return fte_avg_.integral(t); }
     [[nodiscard]] double headcount_integral(Time t) const { return headcount_avg_.integral(t); }
+    [[nodiscard]] double overload_mean(Time end) const { return overload_avg_.mean(end); }
 
 private:
     [[nodiscard]] double pressure(std::size_t w, const PressureInputs& in) const;
@@ -146,7 +166,9 @@ private:
     Families& families_;
     Context ctx_;
     double reference_caseload_;
-    bool sick_on_ = false, attrition_on_ = false, hiring_on_ = false, ramp_on_ = false;
+    bool sick_on_ = false, attrition_on_ = false, hiring_on_ = false, ramp_on_ = false, overload_on_ = false;
+    double overload_ = 0.0;  // share above the norm, from the last tick
+    bool intensity_from_load_ = false;
     Time segment_end_;  // end of the current hazard segment (the next tick)
 
     std::vector<Worker> workers_;
@@ -164,7 +186,7 @@ private:
     kernel::Distribution sick_length_, hiring_delay_;
     boost::random::exponential_distribution<double> unit_exp_{1.0};
 
-    stats::TimeAverage load_avg_, fte_avg_, headcount_avg_, sick_avg_, capacity_avg_;
+    stats::TimeAverage load_avg_, fte_avg_, headcount_avg_, sick_avg_, capacity_avg_, overload_avg_;
 };
 
 }  // namespace caseload::model::detail

@@ -184,6 +184,15 @@ constexpr std::array kMetricLabels{
     Label{"absenteeism_share", "Absenteeism", "Ziekteverzuim"},
     Label{"staff_cost_per_year", "Staff cost per year", "Personeelskosten per jaar"},
     Label{"cost_per_closed_case", "Staff cost per closed case", "Personeelskosten per afgesloten zaak"},
+    Label{"overload_mean", "Caseload above the norm allowed", "Toegestane caseload boven de norm"},
+    Label{"left_waiting_per_year", "Left the waitlist without help per year", "Zonder hulp van de wachtlijst af per jaar"},
+    Label{"waiting_children_mean", "Children waiting, average", "Wachtende kinderen, gemiddeld"},
+    Label{"waiting_children_end", "Children waiting at the end", "Wachtende kinderen aan het eind"},
+    Label{"without_contact_mean", "Waiting without interim contact, average", "Wachtend zonder tussentijds contact, gemiddeld"},
+    Label{"without_contact_end", "Waiting without interim contact at the end", "Wachtend zonder tussentijds contact aan het eind"},
+    Label{"children_referred_per_year", "Children referred per year", "Aangemelde kinderen per jaar"},
+    Label{"left_waiting_children_per_year", "Children who left the waitlist without help per year",
+          "Kinderen zonder hulp van de wachtlijst af per jaar"},
 };
 
 constexpr std::array kUnitLabels{
@@ -197,6 +206,8 @@ constexpr std::array kUnitLabels{
     Label{"workers/year", "workers a year", "medewerkers per jaar"},
     Label{"euro/year", "euro a year", "euro per jaar"},
     Label{"euro", "euro", "euro"},
+    Label{"children", "children", "kinderen"},
+    Label{"children/year", "children a year", "kinderen per jaar"},
 };
 
 struct SeriesLabel {

@@ -417,6 +417,7 @@ public:
         field(n, path, "length", [&](const auto& v, const auto& p) { s.length = distribution(v, p); });
         field(n, path, "long_after", [&](const auto& v, const auto& p) { s.long_after_days = duration(v, p); });
         field(n, path, "pressure_elasticity", [&](const auto& v, const auto& p) { s.pressure_elasticity = number_in(v, p, -10, 10, "an elasticity between -10 and 10"); });
+        field(n, path, "pressure_ceiling", [&](const auto& v, const auto& p) { s.pressure_ceiling = ceiling(v, p); });
     }
 
     void apply_attrition(const YAML::Node& n, AttritionSpec& a, const std::string& path) {
@@ -424,6 +425,16 @@ public:
         field(n, path, "per_year", [&](const auto& v, const auto& p) { a.per_year = number_in(v, p, 0, 10, "a hazard per worker-year between 0 and 10 (0.15 = 15% a year)"); });
         field(n, path, "pressure_elasticity", [&](const auto& v, const auto& p) { a.pressure_elasticity = number_in(v, p, -10, 10, "an elasticity between -10 and 10"); });
         field(n, path, "first_year_multiplier", [&](const auto& v, const auto& p) { a.first_year_multiplier = number_in(v, p, 0, 100, "a multiplier between 0 and 100"); });
+        field(n, path, "pressure_ceiling", [&](const auto& v, const auto& p) { a.pressure_ceiling = ceiling(v, p); });
+    }
+
+    // A ceiling on a hazard multiplier: a number above 1, or 'none'.
+    std::optional<double> ceiling(const YAML::Node& v, const std::string& p) {
+        if (v.IsScalar() && v.Scalar() == "none") return std::nullopt;
+        const double c = number(v, p);
+        if (!(c > 1.0 && c <= 100.0))
+            fail(v, p, "expected a ceiling on the hazard multiplier above 1 and at most 100, or none (unbounded), found " + describe(v));
+        return c;
     }
 
     void apply_hiring(const YAML::Node& n, HiringSpec& h, const std::string& path) {
@@ -431,6 +442,12 @@ public:
         field(n, path, "delay", [&](const auto& v, const auto& p) { h.delay = distribution(v, p); });
         field(n, path, "ramp_up", [&](const auto& v, const auto& p) { h.ramp_days = duration(v, p, true); });
         field(n, path, "start_fraction", [&](const auto& v, const auto& p) { h.start_fraction = share(v, p); });
+    }
+
+    void apply_overload(const YAML::Node& n, OverloadSpec& o, const std::string& path) {
+        check_keys(n, path, schema::keys("workforce.overload"));
+        field(n, path, "max", [&](const auto& v, const auto& p) { o.max = number_in(v, p, 0, 2, "a share above the norm between 0 (off) and 2"); });
+        field(n, path, "per_waiting_per_fte", [&](const auto& v, const auto& p) { o.per_waiting_per_fte = number_in(v, p, 0, 100, "a share per family waiting per FTE, between 0 and 100"); });
     }
 
     // A list of interventions; a child file's list is added to its parent's.
@@ -508,6 +525,12 @@ public:
         field(n, path, "length_strength", [&](const auto& v, const auto& p) { e.length_strength = number_in(v, p, 0, 5, "a strength between 0 (off) and 5"); });
         field(n, path, "repeat_strength", [&](const auto& v, const auto& p) { e.repeat_strength = number_in(v, p, 0, 5, "a strength between 0 (off) and 5"); });
         field(n, path, "waitlist_pressure_weight", [&](const auto& v, const auto& p) { e.waitlist_pressure_weight = number_in(v, p, 0, 10, "a weight between 0 (off) and 10"); });
+        field(n, path, "intensity_from", [&](const auto& v, const auto& p) {
+            const std::string x = scalar(v, p, "norm or load");
+            if (x == "norm") e.intensity_from = IntensityFrom::norm;
+            else if (x == "load") e.intensity_from = IntensityFrom::load;
+            else fail(v, p, "unknown intensity source '" + x + "'; expected norm (the worker's caseload norm) or load (the actual load per FTE)", nearest(x, {"norm", "load"}));
+        });
     }
 
     void apply_care(const YAML::Node& n, CareSpec& c) {
@@ -580,6 +603,21 @@ public:
             r.schedule = std::move(segs);
             note(v, path + ".rate");
         }
+        if (auto v = n["children"]) {
+            const std::string cp = path + ".children";
+            if (!v.IsSequence() || v.size() == 0 || v.size() > 20)
+                fail(v, cp, "expected a list of shares of families with 1, 2, 3, ... children (at most 20), found " + describe(v));
+            std::vector<double> shares;
+            double sum = 0.0;
+            for (std::size_t i = 0; i < v.size(); ++i) {
+                shares.push_back(share(v[i], cp + "[" + std::to_string(i) + "]"));
+                sum += shares.back();
+            }
+            if (std::abs(sum - 1.0) > 1e-6)
+                fail(v, cp, "expected shares of families with 1, 2, 3, ... children that sum to 1, found a sum of " + format_number(sum));
+            r.children = std::move(shares);
+            note(v, cp);
+        }
         if (auto v = n["urgent_share"]) {
             r.urgent_share = share(v, path + ".urgent_share");
             note(v, path + ".urgent_share");
@@ -609,6 +647,9 @@ public:
                 if (auto x = tn["share"]) t.share = share(x, ip + ".share");
                 if (auto x = tn["length"]) t.length = distribution(x, ip + ".length");
                 if (auto x = tn["weight"]) t.weight = positive(x, ip + ".weight");
+                if (auto x = tn["leave_waiting_per_year"])
+                    t.leave_waiting_per_year = number_in(x, ip + ".leave_waiting_per_year", 0, 52,
+                                                         "a hazard per year between 0 (off) and 52 (1 = on average a year)");
                 note(tn, ip);
                 if (is_new)
                     r.types.push_back(std::move(t));
@@ -626,6 +667,7 @@ public:
         if (auto v = n["sick_leave"]) apply_sick_leave(v, w.sick_leave, path + ".sick_leave");
         if (auto v = n["attrition"]) apply_attrition(v, w.attrition, path + ".attrition");
         if (auto v = n["hiring"]) apply_hiring(v, w.hiring, path + ".hiring");
+        if (auto v = n["overload"]) apply_overload(v, w.overload, path + ".overload");
         if (auto v = n["workers"]) {
             w.workers = int(integer(v, path + ".workers", 1, kMaxWorkers,
                                     "; the limit (kMaxWorkers in include/caseload/scenario/loader.hpp) is a national "
@@ -655,6 +697,14 @@ public:
                 fail(v, path + ".discipline", "unknown discipline '" + d + "'; expected fifo or urgent_first",
                      nearest(d, {"fifo", "urgent_first"}));
             note(v, path + ".discipline");
+        }
+        if (auto v = n["interim_contact"]) {
+            const std::string ip = path + ".interim_contact";
+            check_keys(v, ip, schema::keys("waitlist.interim_contact"));
+            auto& c = w.interim_contact;
+            field(v, ip, "duty_fte", [&](const auto& x, const auto& p) { c.duty_fte = number_in(x, p, 0, 1000, "duty FTE between 0 (off) and 1000"); });
+            field(v, ip, "contacts_per_fte_week", [&](const auto& x, const auto& p) { c.contacts_per_fte_week = number_in(x, p, 0.1, 500, "contacts per duty FTE a week, between 0.1 and 500"); });
+            field(v, ip, "interval", [&](const auto& x, const auto& p) { c.interval_days = duration(x, p); });
         }
         if (auto v = n["max_length"]) {
             w.max_length = integer(v, path + ".max_length", 1, kMaxWaitlistLength,
@@ -1669,6 +1719,11 @@ std::string to_yaml(const Scenario& s) {
     }
     e << YAML::EndSeq;
     e << YAML::Key << "urgent_share" << YAML::Value << format_number(s.referrals.urgent_share);
+    if (!s.referrals.children.empty()) {
+        e << YAML::Key << "children" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+        for (double c : s.referrals.children) e << format_number(c);
+        e << YAML::EndSeq;
+    }
     e << YAML::Key << "types" << YAML::Value << YAML::BeginMap;
     for (const auto& t : s.referrals.types) {
         e << YAML::Key << t.name << YAML::Value << YAML::BeginMap;
@@ -1676,6 +1731,7 @@ std::string to_yaml(const Scenario& s) {
         e << YAML::Key << "length" << YAML::Value;
         emit_distribution(e, t.length);
         e << YAML::Key << "weight" << YAML::Value << format_number(t.weight);
+        e << YAML::Key << "leave_waiting_per_year" << YAML::Value << format_number(t.leave_waiting_per_year);
         e << YAML::EndMap;
     }
     e << YAML::EndMap << YAML::EndMap;
@@ -1696,21 +1752,32 @@ std::string to_yaml(const Scenario& s) {
     dist("length", w.sick_leave.length);
     dur("long_after", w.sick_leave.long_after_days);
     num("pressure_elasticity", w.sick_leave.pressure_elasticity);
+    if (w.sick_leave.pressure_ceiling) num("pressure_ceiling", *w.sick_leave.pressure_ceiling);
     e << YAML::EndMap;
     e << YAML::Key << "attrition" << YAML::Value << YAML::BeginMap;
     num("per_year", w.attrition.per_year);
     num("pressure_elasticity", w.attrition.pressure_elasticity);
     num("first_year_multiplier", w.attrition.first_year_multiplier);
+    if (w.attrition.pressure_ceiling) num("pressure_ceiling", *w.attrition.pressure_ceiling);
     e << YAML::EndMap;
     e << YAML::Key << "hiring" << YAML::Value << YAML::BeginMap;
     dist("delay", w.hiring.delay);
     dur("ramp_up", w.hiring.ramp_days);
     num("start_fraction", w.hiring.start_fraction);
     e << YAML::EndMap;
+    e << YAML::Key << "overload" << YAML::Value << YAML::BeginMap;
+    num("max", w.overload.max);
+    num("per_waiting_per_fte", w.overload.per_waiting_per_fte);
+    e << YAML::EndMap;
     e << YAML::EndMap;
     e << YAML::Key << "waitlist" << YAML::Value << YAML::BeginMap;
     e << YAML::Key << "discipline" << YAML::Value << to_string(s.waitlist.discipline);
     e << YAML::Key << "max_length" << YAML::Value << s.waitlist.max_length;
+    e << YAML::Key << "interim_contact" << YAML::Value << YAML::BeginMap;
+    num("duty_fte", s.waitlist.interim_contact.duty_fte);
+    num("contacts_per_fte_week", s.waitlist.interim_contact.contacts_per_fte_week);
+    dur("interval", s.waitlist.interim_contact.interval_days);
+    e << YAML::EndMap;
     e << YAML::EndMap;
     e << YAML::Key << "handover" << YAML::Value << YAML::BeginMap;
     dur("penalty", s.handover.penalty_days);
@@ -1721,6 +1788,7 @@ std::string to_yaml(const Scenario& s) {
     num("length_strength", s.effects.length_strength);
     num("repeat_strength", s.effects.repeat_strength);
     num("waitlist_pressure_weight", s.effects.waitlist_pressure_weight);
+    e << YAML::Key << "intensity_from" << YAML::Value << to_string(s.effects.intensity_from);
     e << YAML::EndMap;
     e << YAML::Key << "care" << YAML::Value << YAML::BeginMap;
     num("need_share", s.care.need_share);

@@ -10,6 +10,14 @@ const char* to_string(Discipline d) {
     return "?";
 }
 
+const char* to_string(IntensityFrom i) {
+    switch (i) {
+        case IntensityFrom::norm: return "norm";
+        case IntensityFrom::load: return "load";
+    }
+    return "?";
+}
+
 double Scenario::offered_load() const {
     if (referrals.schedule.empty()) return 0.0;
     double per_family = 0.0;

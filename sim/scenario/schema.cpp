@@ -98,6 +98,7 @@ std::vector<Section> make_scenario_sections() {
                      {.name = "rate_per_week", .kind = K::number, .description = "New families a week (a Poisson process).", .min = 0, .min_exclusive = true},
                      {.name = "schedule", .kind = K::list, .description = "A piecewise-constant referral rate; the first segment starts at 0d.", .ref = "referrals.schedule", .item = K::section, .min_items = 1},
                      {.name = "urgent_share", .kind = K::share, .description = "Share of referrals that are urgent (served first under urgent_first)."},
+                     {.name = "children", .kind = K::list, .description = "Shares of families with 1, 2, 3, ... children, drawn at referral; they sum to 1. Absent = one child each.", .item = K::share, .min_items = 1},
                      {.name = "types", .kind = K::named, .description = "Measure types by name (ots, voogdij, ...); their shares sum to 1.", .ref = "referrals.types", .min_items = 1},
                  },
                  {"rate_per_week", "schedule"}});
@@ -111,6 +112,7 @@ std::vector<Section> make_scenario_sections() {
                      {.name = "share", .kind = K::share, .description = "Share of referrals of this type; required for a type the file introduces."},
                      {.name = "length", .kind = K::distribution, .description = "Case length at the reference caseload; required for a type the file introduces."},
                      {.name = "weight", .kind = K::number, .description = "Caseload weight: how many families one such case counts for.", .min = 0, .min_exclusive = true},
+                     {.name = "leave_waiting_per_year", .kind = K::number, .description = "Hazard per year that a family waiting for its first worker leaves the waitlist (measure ended, lapsed or taken over); 0 = off.", .min = 0, .max = 52},
                  }});
     s.push_back({"workforce", "Case workers. Each worker's cap is caseload_norm x fte.",
                  {
@@ -121,6 +123,7 @@ std::vector<Section> make_scenario_sections() {
                      {.name = "sick_leave", .kind = K::section, .description = "Sick leave episodes.", .ref = "workforce.sick_leave"},
                      {.name = "attrition", .kind = K::section, .description = "Workers leaving.", .ref = "workforce.attrition"},
                      {.name = "hiring", .kind = K::section, .description = "Filling vacancies.", .ref = "workforce.hiring"},
+                     {.name = "overload", .kind = K::section, .description = "Caseloads above the norm while families wait.", .ref = "workforce.overload"},
                  }});
     s.push_back({"workforce.sick_leave", "Sick leave: episodes start at a rate per worker-year while a worker is present.",
                  {
@@ -128,12 +131,14 @@ std::vector<Section> make_scenario_sections() {
                      {.name = "length", .kind = K::distribution, .description = "Length of an episode."},
                      {.name = "long_after", .kind = K::duration, .description = "An absence longer than this hands the worker's families back to the waitlist.", .min = 0, .min_exclusive = true},
                      {.name = "pressure_elasticity", .kind = K::number, .description = "Loop pressure -> sick leave; 0 = no effect.", .min = -kElasticity, .max = kElasticity},
+                     {.name = "pressure_ceiling", .kind = K::number, .description = "Ceiling C on the pressure multiplier x = exp(e (pressure - 1)), which becomes C / (1 + (C - 1) / x); none = unbounded.", .min = 1, .max = 100, .min_exclusive = true, .or_word = "none"},
                  }});
     s.push_back({"workforce.attrition", "Attrition: each worker leaves at a hazard per year.",
                  {
                      {.name = "per_year", .kind = K::number, .description = "Hazard per worker-year (0.15 = 15% a year); 0 = nobody leaves.", .min = 0, .max = 10},
                      {.name = "pressure_elasticity", .kind = K::number, .description = "Loop pressure -> attrition; 0 = no effect.", .min = -kElasticity, .max = kElasticity},
                      {.name = "first_year_multiplier", .kind = K::number, .description = "Hazard multiplier in a worker's first year.", .min = 0, .max = 100},
+                     {.name = "pressure_ceiling", .kind = K::number, .description = "Ceiling C on the pressure multiplier x = exp(e (pressure - 1)), which becomes C / (1 + (C - 1) / x); none = unbounded.", .min = 1, .max = 100, .min_exclusive = true, .or_word = "none"},
                  }});
     s.push_back({"workforce.hiring", "Hiring: a vacancy fills after a delay; a new worker's cap ramps up.",
                  {
@@ -141,10 +146,22 @@ std::vector<Section> make_scenario_sections() {
                      {.name = "ramp_up", .kind = K::duration, .description = "Time for a new worker to reach a full caseload.", .min = 0},
                      {.name = "start_fraction", .kind = K::share, .description = "A new worker's cap at the start, as a share of the full cap."},
                  }});
+    s.push_back({"workforce.overload", "Caseloads above the norm: overload = min(max, per_waiting_per_fte x families waiting / FTE in post), set weekly; cap = norm x fte x (1 + overload).",
+                 {
+                     {.name = "max", .kind = K::number, .description = "Largest share above the norm a worker may carry (0.3: 14 -> 18.2); 0 = off.", .min = 0, .max = 2},
+                     {.name = "per_waiting_per_fte", .kind = K::number, .description = "Share above the norm per family waiting per FTE in post.", .min = 0, .max = 100},
+                 }});
     s.push_back({"waitlist", "The waitlist.",
                  {
                      {.name = "discipline", .kind = K::choice, .description = "fifo, or urgent_first (urgent families go first).", .choices = {"fifo", "urgent_first"}},
                      {.name = "max_length", .kind = K::integer, .description = "A replication stops (and is reported unstable) when the waitlist reaches this length.", .min = 1, .max = kMaxWaitlistLength},
+                     {.name = "interim_contact", .kind = K::section, .description = "A duty team that checks on waiting families.", .ref = "waitlist.interim_contact"},
+                 }});
+    s.push_back({"waitlist.interim_contact", "Interim contact: each week duty_fte x contacts_per_fte_week checks, to the waiting families whose last contact is longest ago.",
+                 {
+                     {.name = "duty_fte", .kind = K::number, .description = "Duty FTE (their own staff, not case FTE); 0 = off.", .min = 0, .max = 1000},
+                     {.name = "contacts_per_fte_week", .kind = K::number, .description = "Checks one duty FTE makes a week.", .min = 0.1, .max = 500},
+                     {.name = "interval", .kind = K::duration, .description = "A waiting family should be checked at least this often.", .min = 0, .min_exclusive = true},
                  }});
     s.push_back({"handover", "Re-assignment of families whose worker left or is away long.",
                  {
@@ -157,6 +174,7 @@ std::vector<Section> make_scenario_sections() {
                      {.name = "length_strength", .kind = K::number, .description = "Loop intensity -> case length; 0 = off.", .min = 0, .max = 5},
                      {.name = "repeat_strength", .kind = K::number, .description = "Loop intensity -> repeat referrals; 0 = off.", .min = 0, .max = 5},
                      {.name = "waitlist_pressure_weight", .kind = K::number, .description = "How much waiting families weigh on the workers' pressure; 0 = off.", .min = 0, .max = 10},
+                     {.name = "intensity_from", .kind = K::choice, .description = "Intensity of a case from the worker's norm (reference / norm), or from the actual load per FTE in post (reference / max(1, load per FTE)).", .choices = {"norm", "load"}},
                  }});
     s.push_back({"care", "Specialist care: a search at first assignment, then a place from a limited pool.",
                  {

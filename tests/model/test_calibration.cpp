@@ -13,6 +13,8 @@
 
 #include <doctest/doctest.h>
 
+#include <vector>
+
 using namespace caseload;
 using model::Metric;
 
@@ -34,4 +36,32 @@ TEST_CASE("the calibrated baseline meets its sourced targets") {
     within(Metric::waitlist_mean, 0.0, 150.0);
     CHECK(s[Metric::waitlist_mean].ci.mean >= 5.0);
     CHECK_FALSE(s.stability.unstable);
+}
+
+TEST_CASE("the baseline under pressure: sourced targets met, and its waitlist changes smoothly with +-5% staffing") {
+    auto sc = scenario::load_scenario(std::string(CASELOAD_SOURCE_DIR) + "/scenarios/baseline_under_pressure.yaml");
+    sc.replications = 10;
+    std::vector<scenario::Scenario> all;
+    for (int workers : {110, 116, 122}) {
+        all.push_back(sc);
+        all.back().workforce.workers = workers;
+    }
+    const auto res = experiment::run_experiments(all);
+    std::vector<experiment::Summary> s;
+    for (const auto& r : res) s.push_back(experiment::summarize(r));
+    // At the file's 116 positions: turnover and absenteeism as the baseline's
+    // targets, a waitlist of dozens of families.
+    CHECK(s[1][Metric::turnover_per_year].ci.low >= 0.16);
+    CHECK(s[1][Metric::turnover_per_year].ci.high <= 0.22);
+    CHECK(s[1][Metric::absenteeism_share].ci.low >= 0.055);
+    CHECK(s[1][Metric::absenteeism_share].ci.high <= 0.085);
+    CHECK(s[1][Metric::waitlist_mean].ci.low >= 20.0);
+    CHECK(s[1][Metric::waitlist_mean].ci.high <= 100.0);
+    // 5% fewer or more positions: no knife-edge. Every level settles, and the
+    // waitlist moves by a factor of a few, not from none to unbounded.
+    for (const auto& x : s) CHECK_FALSE(x.stability.unstable);
+    CHECK(s[0][Metric::waitlist_mean].ci.mean > s[1][Metric::waitlist_mean].ci.mean);
+    CHECK(s[1][Metric::waitlist_mean].ci.mean > s[2][Metric::waitlist_mean].ci.mean);
+    CHECK(s[0][Metric::waitlist_mean].ci.high < 200.0);
+    CHECK(s[2][Metric::waitlist_mean].ci.mean > 2.0);
 }

@@ -45,6 +45,14 @@ enum class Metric : std::size_t {
     family_weeks_waited,
     time_to_waitlist_target_days,
     waitlist_target_reached,
+    overload_mean,
+    left_waiting_per_year,
+    waiting_children_mean,
+    waiting_children_end,
+    children_referred_per_year,
+    left_waiting_children_per_year,
+    without_contact_mean,
+    without_contact_end,
     count_
 };
 inline constexpr std::size_t kMetricCount = static_cast<std::size_t>(Metric::count_);
@@ -129,6 +137,22 @@ inline constexpr std::array<MetricInfo, kMetricCount> kMetrics{{
      "(see waitlist_target_reached)"},
     {Metric::waitlist_target_reached, "waitlist_target_reached", "share", Better::higher,
      "1 when the waitlist got to targets.waitlist within the horizon, else 0: its mean is the share of replications"},
+    {Metric::overload_mean, "overload_mean", "share", Better::lower,
+     "time-average share above the norm workers may carry while families wait (workforce.overload)"},
+    {Metric::left_waiting_per_year, "left_waiting_per_year", "families/year", Better::neither,
+     "families who left the waitlist before a first worker (measure ended, lapsed or taken over); never counted as helped"},
+    {Metric::waiting_children_mean, "waiting_children_mean", "children", Better::lower,
+     "time-average number of children in the families without a case worker (referrals.children)"},
+    {Metric::waiting_children_end, "waiting_children_end", "children", Better::lower,
+     "children in the families waiting at the horizon"},
+    {Metric::children_referred_per_year, "children_referred_per_year", "children/year", Better::neither,
+     "children in the families referred after warm-up"},
+    {Metric::left_waiting_children_per_year, "left_waiting_children_per_year", "children/year", Better::neither,
+     "children in the families who left the waitlist before a first worker"},
+    {Metric::without_contact_mean, "without_contact_mean", "families", Better::lower,
+     "waiting families without interim contact for longer than waitlist.interim_contact.interval, mean of the weekly counts"},
+    {Metric::without_contact_end, "without_contact_end", "families", Better::lower,
+     "the same at the last weekly tick"},
 }};
 
 namespace detail {

@@ -36,6 +36,8 @@ inline constexpr std::uint64_t local_team = 22;     // inappropriate referrals (
 inline constexpr std::uint64_t support = 23;        // support workers leaving while learning
 inline constexpr std::uint64_t initial_waiting = 24;  // the families waiting at time 0 (a start state)
 inline constexpr std::uint64_t initial_staff = 25;    // vacancies, sick leave and ramp-up at time 0 (a start state)
+inline constexpr std::uint64_t leave_waiting = 26;  // time until a family would leave the waitlist, at referral
+inline constexpr std::uint64_t children = 27;       // children per family, at referral and at time 0
 inline constexpr std::uint64_t case_length_base = 100;         // + measure-type index
 inline constexpr std::uint64_t repeat_case_length_base = 300;  // + measure-type index
 }  // namespace streams
@@ -79,7 +81,7 @@ struct TraceSink {
     virtual ~TraceSink() = default;
     // After each event: its time and kind, the family and worker it concerns
     // (-1 when none), the waitlist length, the families with a worker, and the
-    // cases closed so far.
+    // cases ended so far (closed, or left the waitlist before a first worker).
     // The family is its case number in this run (1, 2, ... in order of
     // referral; never reused).
     virtual void on_event(double day, const char* kind, std::int64_t family, std::int64_t worker,
@@ -87,6 +89,11 @@ struct TraceSink {
     // During an event, before its on_event: a family gets a case worker, its
     // first (`first` true) or a later one after a handover.
     virtual void on_assign(double /*day*/, std::int64_t /*family*/, std::int64_t /*worker*/, bool /*first*/) {}
+    // After each event, before its on_event, when wants_caseloads(): every
+    // position's weighted caseload, FTE and caseload norm (for checks that a
+    // rule on caseloads holds at every moment; costs a pass over the workers).
+    [[nodiscard]] virtual bool wants_caseloads() const { return false; }
+    virtual void on_caseload(double /*day*/, std::size_t /*worker*/, double /*load*/, double /*fte*/, double /*norm*/) {}
 };
 
 // Run one replication of `scenario` with the streams of (scenario.seed, replication).

@@ -24,6 +24,11 @@ struct MeasureTypeSpec {
     double share = 1.0;                 // of referrals, 0..1; shares sum to 1
     kernel::DistributionSpec length;    // case length in days, at the reference caseload
     double weight = 1.0;                // caseload weight (families count `weight` against the cap)
+    // Leaving the waitlist: a family waiting for its first worker leaves at
+    // this hazard per year (its measure ends, lapses at the court's review or
+    // is taken over elsewhere); it is counted in left_waiting_per_year, never
+    // as helped. 0 = nobody leaves (off).
+    double leave_waiting_per_year = 0.0;
 };
 
 // The referral rate from `from_day` on (piecewise constant).
@@ -36,6 +41,10 @@ struct ReferralSpec {
     std::vector<RateSegment> schedule;  // first segment starts at day 0
     double urgent_share = 0.0;          // 0..1
     std::vector<MeasureTypeSpec> types;
+    // Children per family: shares of families with 1, 2, 3, ... children,
+    // drawn at referral; they sum to 1. Empty = one child each (off): the
+    // children metrics then equal the families'.
+    std::vector<double> children;
 };
 
 // Sick leave: episodes start at a rate per worker-year while a worker is
@@ -48,6 +57,10 @@ struct SickLeaveSpec {
     // Loop "pressure -> sick leave": the onset rate is multiplied by
     // exp(pressure_elasticity x (pressure - 1)); 0 = no effect.
     double pressure_elasticity = 0.0;
+    // A ceiling C on that multiplier: x = exp(e (pressure - 1)) becomes
+    // C / (1 + (C - 1) / x), which is 1 at pressure 1 and below C always.
+    // None = unbounded (the exponential).
+    std::optional<double> pressure_ceiling;
 };
 
 // Attrition: each worker in post leaves at a hazard per year, multiplied by
@@ -57,6 +70,7 @@ struct AttritionSpec {
     double per_year = 0.0;  // 0 = nobody leaves
     double pressure_elasticity = 0.0;
     double first_year_multiplier = 1.0;
+    std::optional<double> pressure_ceiling;  // as for sick leave; none = unbounded
 };
 
 // Hiring: a vacancy opens on each departure and fills after `delay`; the new
@@ -68,6 +82,18 @@ struct HiringSpec {
     double start_fraction = 1.0;
 };
 
+// Caseloads above the norm: while families wait, workers take families above
+// their cap. The share above the norm a worker may carry is
+//   overload = min(max, per_waiting_per_fte x families waiting / FTE in post),
+// set at each weekly tick; every cap is norm x fte x ramp x (1 + overload),
+// so no worker ever carries more than norm x fte x (1 + max). When the
+// waitlist shrinks the caps shrink back; families above a cap stay with
+// their worker, who takes no new ones until below it again.
+struct OverloadSpec {
+    double max = 0.0;                  // largest share above the norm (0.3 = 14 -> 18.2); 0 = off
+    double per_waiting_per_fte = 1.0;  // share above the norm per family waiting per FTE in post
+};
+
 struct WorkforceSpec {
     int workers = 1;               // funded case-carrying positions, all filled at the start
     double fte = 1.0;              // FTE per worker (1.0 = 36 hours a week)
@@ -76,6 +102,7 @@ struct WorkforceSpec {
     SickLeaveSpec sick_leave;
     AttritionSpec attrition;
     HiringSpec hiring;
+    OverloadSpec overload;
 };
 
 // Re-assignment of families whose worker left or is away long.
@@ -88,6 +115,13 @@ struct HandoverSpec {
 // norm (more hours per family under a lower norm); pressure of a worker =
 // (load per FTE + waitlist_pressure_weight x families waiting per FTE in post)
 // / reference_caseload.
+// Where a case's intensity comes from: the worker's norm (reference /
+// norm), or the organisation's actual weighted load per FTE in post at that
+// moment (reference / max(1, load per FTE)), so extra staff who lower the
+// load also shorten cases and cut repeats.
+enum class IntensityFrom { norm, load };
+[[nodiscard]] const char* to_string(IntensityFrom i);
+
 struct EffectsSpec {
     double reference_caseload = 14.0;  // norm at which the case-length distributions hold
     // Loop 1, intensity -> case length: work goes at speed intensity^length_strength.
@@ -96,6 +130,7 @@ struct EffectsSpec {
     double repeat_strength = 0.0;
     // Waiting families weigh on the workers' pressure (loop 3's input).
     double waitlist_pressure_weight = 0.0;
+    IntensityFrom intensity_from = IntensityFrom::norm;
 };
 
 // Specialist care: found after a search at first assignment, then a place
@@ -135,8 +170,21 @@ struct TriageSpec {
 enum class Discipline { fifo, urgent_first };
 [[nodiscard]] const char* to_string(Discipline d);
 
+// Interim contact: a duty team checks on waiting families. Each weekly tick
+// it makes duty_fte x contacts_per_fte_week contacts (fractions carried over
+// to the next week), to the families whose last contact (or joining the
+// waitlist) is longest ago. A family waiting longer than `interval_days`
+// since its last contact is "without contact". The duty team is its own
+// staff: not counted in the case FTE, their caps or the cost.
+struct InterimContactSpec {
+    double duty_fte = 0.0;                // 0 = no duty team (off): nobody is contacted
+    double contacts_per_fte_week = 10.0;  // checks one duty FTE makes a week
+    double interval_days = 28.0;          // the check every waiting family should have
+};
+
 struct WaitlistSpec {
     Discipline discipline = Discipline::fifo;
+    InterimContactSpec interim_contact;
     // A replication stops (and is reported unstable) when the waitlist reaches
     // this length, so an exploding queue cannot exhaust memory.
     std::int64_t max_length = 200000;
