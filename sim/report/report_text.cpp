@@ -429,7 +429,7 @@ std::string plan_metric_label(const PeriodRow& r, const ScenarioInfo& b, Languag
     if (r.metric == "staff_cost") return nl ? "Personeelskosten" : "Staff cost";
     if (r.metric == "family_weeks_waited") return nl ? "Gewacht, in gezinsweken" : "Waited, in family-weeks";
     if (r.metric == "time_to_waitlist_target_days") {
-        const std::string n = b.waitlist_target ? fmt_plain(*b.waitlist_target, lang) : std::string("?");
+        const std::string n = b.waitlist_target ? fmt_exact(*b.waitlist_target, lang) : std::string("?");
         return nl ? "Tijd tot de wachtlijst hooguit " + n + " gezinnen telt"
                   : "Time until the waitlist is at most " + n + " families";
     }

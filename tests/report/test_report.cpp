@@ -807,26 +807,38 @@ TEST_CASE("report: a plan from a start state answers year by year first, with th
 
 TEST_CASE("report: a steady-state comparison keeps its first screen, with years and the warm-up") {
     const fs::path out = tmp("steady");
-    REQUIRE(run_cli({"compare", kScenarios + "compare_caseload.yaml", "-r", "3", "--out", out.string(), "-q"}).code == 0);
+    REQUIRE(run_cli({"compare", kScenarios + "baseline.yaml", kScenarios + "verbeterplan_2021.yaml", "-r", "3", "--out",
+                     out.string(), "-q"})
+                .code == 0);
     const auto checks = read_csv(out / "checks.csv");
-    bool unstable = false;
-    for (std::size_t i = 1; i < checks.size(); ++i) unstable = unstable || checks[i][1] == "true";
+    REQUIRE(checks.size() == 3);
+    CHECK(checks[1][1] == "false");  // both settle: no year-by-year answer is due
+    CHECK(checks[2][1] == "false");
     const std::string html = slurp(out / "report.html"), md = slurp(out / "report.md");
     const auto csv = read_csv(out / "period_comparison.csv");
-    REQUIRE(!csv.empty());
-    if (unstable) {
-        // An UNSTABLE scenario is answered year by year, like a plan.
-        CHECK(csv.size() > 1);
-        CHECK(html.find("<section id=\"plan\">") != std::string::npos);
-    } else {
-        CHECK(csv.size() == 1);  // the header only
-        CHECK(html.find("<section id=\"plan\">") == std::string::npos);
-        CHECK(html.find("data-period-metric=") == std::string::npos);
-        CHECK(md.find("## The plan year by year") == std::string::npos);
-    }
-    CHECK(html.find("<section id=\"key-figures\">") != std::string::npos);
+    REQUIRE(csv.size() == 1);  // the header only
+    CHECK(csv[0][0] == "baseline");
+    CHECK(html.find("<section id=\"plan\">") == std::string::npos);
+    CHECK(html.find("data-period-metric=") == std::string::npos);
+    CHECK(md.find("## The plan year by year") == std::string::npos);
+    CHECK(html.find("<h1>") < html.find("<section id=\"in-short\">"));
     CHECK(html.find(">years since the start</text>") != std::string::npos);
+    CHECK(html.find(">2027-01-01</text>") == std::string::npos);
     CHECK(html.find("fill=\"#ececec\"") != std::string::npos);  // the warm-up, shaded
     CHECK(html.find("The grey area at the start is the warm-up") != std::string::npos);
+    fs::remove_all(out);
+}
+
+TEST_CASE("report: an UNSTABLE scenario is answered year by year, like a plan") {
+    const fs::path out = tmp("unstable");
+    REQUIRE(run_cli({"compare", kScenarios + "compare_caseload.yaml", "-r", "3", "--out", out.string(), "-q"}).code == 0);
+    const auto checks = read_csv(out / "checks.csv");
+    REQUIRE(checks.size() == 3);
+    CHECK(checks[2][1] == "true");  // norm 10 with the same staff: the waitlist keeps growing
+    const auto csv = read_csv(out / "period_comparison.csv");
+    CHECK(csv.size() > 1);
+    const std::string html = slurp(out / "report.html");
+    CHECK(html.find("<section id=\"plan\">") < html.find("<section id=\"in-short\">"));
+    CHECK(html.find("<table class=\"plan\"") != std::string::npos);
     fs::remove_all(out);
 }
