@@ -238,6 +238,7 @@ int cmd_compare(const Args& args, const Streams& io) {
     const std::vector<report::Comparison> comparisons = report::compare_all(o.results, o.summaries);
     report::write_results(dir, o.results, o.summaries, yamls);
     dir.write("comparison.csv", report::comparison_csv(comparisons));
+    dir.write("period_comparison.csv", report::period_comparison_csv(o.results, o.summaries, comparisons));
     dir.write("comparison.md", report::comparison_markdown(o.results, o.summaries, comparisons));
     dir.write("metadata.json",
               report::run_metadata_json("compare", report_title, o.results, yamls, o.threads, o.wall_seconds));

@@ -1,6 +1,8 @@
 #include "report/chart.hpp"
 
 #include "report/report_text.hpp"
+#include "caseload/scenario/dates.hpp"
+#include "caseload/scenario/scenario.hpp"
 
 #include <algorithm>
 #include <array>
@@ -77,6 +79,24 @@ std::vector<double> nice_ticks(double lo, double hi, int target) {
     return ticks;
 }
 
+std::vector<double> date_ticks(std::int64_t start, double end_day, int target) {
+    const std::vector<double> years = nice_ticks(0, std::max(end_day, 1.0) / scenario::kDaysPerYear, target);
+    const double step_years = years.size() > 1 ? years[1] - years[0] : 1;
+    int months = 1;
+    for (int m : {1, 2, 3, 6, 12, 24, 60, 120, 240, 600})
+        if (m >= step_years * 12 - 1e-9 || m == 600) {
+            months = m;
+            break;
+        }
+    std::vector<double> ticks;
+    for (int k = 0;; k += months) {
+        const double day = double(scenario::days_in_months(start, k));
+        ticks.push_back(day);
+        if (day >= end_day) break;
+    }
+    return ticks;
+}
+
 std::string truncate_utf8(const std::string& s, std::size_t max_chars) {
     if (code_points(s) <= max_chars) return s;
     std::size_t n = 0, i = 0;
@@ -110,7 +130,9 @@ std::string svg_chart(const ChartSpec& c) {
     if (!(x_max > 0)) x_max = 1;
     if (!(y_max > y_min)) y_max = y_min + 1;
     std::vector<double> x_ticks;
-    if (c.x_tick_step > 0)
+    if (c.start_date) {
+        for (double day : date_ticks(*c.start_date, x_max / c.x_scale, 6)) x_ticks.push_back(day * c.x_scale);
+    } else if (c.x_tick_step > 0)
         for (double t = 0; t <= x_max + 1e-9; t += c.x_tick_step) x_ticks.push_back(t);
     else
         x_ticks = nice_ticks(0, x_max, 6);
@@ -166,7 +188,9 @@ std::string svg_chart(const ChartSpec& c) {
     o << "</g>\n<g fill=\"#333\" text-anchor=\"middle\">";
     for (double t : x_ticks)
         o << "<text x=\"" << coord(X(t)) << "\" y=\"" << coord(top + plot_h + 16) << "\">"
-          << tick_label(t, x_step, false, c.lang) << "</text>";
+          << (c.start_date ? scenario::date_after(*c.start_date, std::round(t / c.x_scale))
+                           : tick_label(t, x_step, false, c.lang))
+          << "</text>";
     o << "</g>\n";
     o << "<line x1=\"" << coord(kLeft) << "\" x2=\"" << coord(kLeft + plot_w) << "\" y1=\"" << coord(top + plot_h)
       << "\" y2=\"" << coord(top + plot_h) << "\" stroke=\"#333\"/>\n";

@@ -6,7 +6,9 @@
 
 #include "caseload/report/report.hpp"
 
+#include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,10 @@ struct ChartSpec {
     std::string y_unit;       // "share" plots 0..100% (higher if a value is); others plain numbers
     double shade_to_x = std::numeric_limits<double>::quiet_NaN();  // in plotted units
     std::string shade_label;
+    // With a start date (days since 1970-01-01 of x = 0), the x axis shows
+    // dates: ticks on the start date's anniversaries (or every few months),
+    // x in days before x_scale.
+    std::optional<std::int64_t> start_date;
     std::vector<std::string> names;                        // legend, one per band
     const std::vector<std::vector<BandPoint>>* bands = nullptr;
     Language lang = Language::en;
@@ -32,6 +38,10 @@ struct ChartSpec {
 
 // The colour of the i-th scenario, shared by charts and tables.
 [[nodiscard]] const char* scenario_colour(std::size_t i);
+
+// Calendar ticks for a date axis: days after `start` (a whole number of
+// months apart, on the start's day of the month) covering [0, end_day].
+[[nodiscard]] std::vector<double> date_ticks(std::int64_t start, double end_day, int target);
 
 // Round tick values covering [lo, hi] with about `target` steps.
 [[nodiscard]] std::vector<double> nice_ticks(double lo, double hi, int target);

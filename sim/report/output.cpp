@@ -459,6 +459,30 @@ std::string timeseries_csv(const std::vector<ExperimentResult>& results, const s
     return o.str();
 }
 
+namespace {
+
+// A period metric summed over all periods, per replication.
+std::vector<double> plan_totals(const ExperimentResult& r, model::PeriodMetric m) {
+    std::vector<double> v;
+    for (const auto& rep : r.replications) {
+        double t = 0;
+        for (const auto& p : rep.periods) t += p[m];
+        v.push_back(t);
+    }
+    return v;
+}
+
+// Sum of a period metric over all periods, paired baseline vs scenario.
+stats::Interval plan_total_difference(const ExperimentResult& a, const ExperimentResult& b, model::PeriodMetric m) {
+    return stats::paired_difference(plan_totals(a, m), plan_totals(b, m));
+}
+
+const char* better_word(model::Better b) {
+    return b == model::Better::lower ? "lower" : b == model::Better::higher ? "higher" : "neither";
+}
+
+}  // namespace
+
 std::string comparison_csv(const std::vector<Comparison>& comparisons) {
     std::ostringstream o;
     o << "metric,unit,better,baseline,scenario,baseline_mean,baseline_ci_low,baseline_ci_high,scenario_mean,"
@@ -467,8 +491,7 @@ std::string comparison_csv(const std::vector<Comparison>& comparisons) {
     for (const auto& c : comparisons)
         for (const auto& m : c.metrics) {
             const auto& mi = model::info(m.metric);
-            const char* better = mi.better == model::Better::lower ? "lower" : mi.better == model::Better::higher ? "higher" : "neither";
-            o << mi.name << ',' << csv_field(std::string(mi.unit)) << ',' << better << ',' << csv_field(c.baseline) << ','
+            o << mi.name << ',' << csv_field(std::string(mi.unit)) << ',' << better_word(mi.better) << ',' << csv_field(c.baseline) << ','
               << csv_field(c.scenario) << ',' << number(m.baseline.mean) << ',' << number(m.baseline.low) << ','
               << number(m.baseline.high) << ',' << number(m.scenario.mean) << ',' << number(m.scenario.low) << ','
               << number(m.scenario.high) << ',' << number(m.difference.mean) << ',' << number(m.difference.low) << ','
@@ -476,6 +499,54 @@ std::string comparison_csv(const std::vector<Comparison>& comparisons) {
               << ',' << number(m.unpaired_difference.high) << ',' << csv_field(experiment::to_string(m.verdict)) << '\n';
         }
     return o.str();
+}
+
+std::string period_comparison_csv(const std::vector<ExperimentResult>& results, const std::vector<Summary>& summaries,
+                                  const std::vector<Comparison>& comparisons) {
+    std::string o =
+        "baseline,scenario,period,start_day,end_day,start_date,end_date,metric,unit,better,baseline_mean,"
+        "baseline_ci_low,baseline_ci_high,scenario_mean,scenario_ci_low,scenario_ci_high,diff_mean,diff_ci_low,"
+        "diff_ci_high,verdict\n";
+    auto row = [&o](const std::string& head, std::string_view metric, std::string_view unit, model::Better better,
+                    const stats::Interval& b, const stats::Interval& s, const stats::Interval& d,
+                    experiment::Verdict v) {
+        o += head + std::string(metric) + ',' + csv_field(std::string(unit)) + ',' + better_word(better) + ',' +
+             number(b.mean) + ',' + number(b.low) + ',' + number(b.high) + ',' + number(s.mean) + ',' + number(s.low) +
+             ',' + number(s.high) + ',' + number(d.mean) + ',' + number(d.low) + ',' + number(d.high) + ',' +
+             csv_field(experiment::to_string(v)) + '\n';
+    };
+    for (std::size_t i = 0; i < comparisons.size() && i + 1 < results.size(); ++i) {
+        const Comparison& c = comparisons[i];
+        if (!c.by_period) continue;
+        const ExperimentResult& base = results[0];
+        const ExperimentResult& scen = results[i + 1];
+        const auto& periods = summaries[0].periods;
+        const std::string names = csv_field(c.baseline) + ',' + csv_field(c.scenario) + ',';
+        for (const auto& p : c.periods) {
+            if (p.period >= periods.size()) continue;
+            const auto& span = periods[p.period];
+            const auto& mi = model::info(p.metric);
+            row(names + std::to_string(p.period + 1) + ',' + period_span(base.scenario, span.start_day, span.end_day) +
+                    ',',
+                mi.name, mi.unit, mi.better, p.baseline, p.scenario, p.difference, p.verdict);
+        }
+        if (periods.empty()) continue;
+        const std::string plan =
+            names + "plan," + period_span(base.scenario, periods.front().start_day, periods.back().end_day) + ',';
+        // The price of the plan: its cost is not rated, whichever side it falls.
+        const auto& cost = model::info(model::PeriodMetric::staff_cost);
+        row(plan, cost.name, cost.unit, model::Better::neither,
+            stats::mean_interval(plan_totals(base, cost.metric)), stats::mean_interval(plan_totals(scen, cost.metric)),
+            plan_total_difference(base, scen, cost.metric), experiment::Verdict::not_rated);
+        for (const auto m : {Metric::time_to_waitlist_target_days, Metric::waitlist_target_reached,
+                             Metric::family_weeks_waited})
+            for (const auto& mc : c.metrics)
+                if (mc.metric == m && (m == Metric::family_weeks_waited || base.scenario.targets.waitlist)) {
+                    const auto& mi = model::info(m);
+                    row(plan, mi.name, mi.unit, mi.better, mc.baseline, mc.scenario, mc.difference, mc.verdict);
+                }
+    }
+    return o;
 }
 
 std::vector<std::string> warnings(const ExperimentResult& r, const Summary& s) {
@@ -590,19 +661,6 @@ const experiment::PeriodComparison* find_period(const Comparison& c, std::size_t
     return nullptr;
 }
 
-// Sum of a period metric over all periods, paired baseline vs scenario.
-stats::Interval plan_total_difference(const ExperimentResult& a, const ExperimentResult& b, model::PeriodMetric m) {
-    auto totals = [m](const ExperimentResult& r) {
-        std::vector<double> v;
-        for (const auto& rep : r.replications) {
-            double t = 0;
-            for (const auto& p : rep.periods) t += p[m];
-            v.push_back(t);
-        }
-        return v;
-    };
-    return stats::paired_difference(totals(a), totals(b));
-}
 
 void year_by_year_text(std::ostringstream& o, const Comparison& c, const ExperimentResult& base, const Summary& sb,
                        const ExperimentResult& scen, const Summary& ss) {

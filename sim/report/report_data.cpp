@@ -42,6 +42,18 @@ double mean_of(const std::vector<double>& v) {
 
 }  // namespace
 
+const PeriodRow* PeriodTable::find(std::size_t period, std::string_view metric) const {
+    for (const auto& r : rows)
+        if (r.period == period && r.metric == metric) return &r;
+    return nullptr;
+}
+
+std::size_t PeriodTable::periods() const {
+    std::size_t n = 0;
+    for (const auto& r : rows) n = std::max(n, r.period);
+    return n;
+}
+
 std::optional<Language> parse_language(std::string_view code) {
     if (code == "en") return Language::en;
     if (code == "nl") return Language::nl;
@@ -180,6 +192,10 @@ ReportData read_results(const fs::path& dir) {
             info.fte = sc.workforce.fte;
             info.caseload_norm = sc.workforce.caseload_norm;
             info.waitlist_max_length = sc.waitlist.max_length;
+            info.start_state = sc.initial.given();
+            info.start_date = sc.initial.start_date;
+            info.period_days = sc.period_days;
+            info.waitlist_target = sc.targets.waitlist;
             d.scenarios.push_back(std::move(info));
         }
         if (d.scenarios.empty()) throw ReportInputError(label + ": lists no scenarios");
@@ -254,6 +270,57 @@ ReportData read_results(const fs::path& dir) {
                                                  t.number(r, c_sl), t.number(r, c_sh), t.number(r, c_dm),
                                                  t.number(r, c_dl), t.number(r, c_dh),
                                                  parse_verdict(t.text(r, c_v), t, r)});
+        }
+    }
+
+    // period_comparison.csv: year by year, one table per comparison that
+    // answers so. Folders written before it existed have none.
+    if (d.command == "compare" && fs::exists(dir / "period_comparison.csv")) {
+        const CsvTable t(read_file(dir, "period_comparison.csv"), (dir / "period_comparison.csv").string());
+        const std::size_t c_b = t.column("baseline"), c_s = t.column("scenario"), c_p = t.column("period"),
+                          c_sd = t.column("start_day"), c_ed = t.column("end_day"), c_sdt = t.column("start_date"),
+                          c_edt = t.column("end_date"), c_m = t.column("metric"), c_u = t.column("unit"),
+                          c_bt = t.column("better"), c_bm = t.column("baseline_mean"),
+                          c_bl = t.column("baseline_ci_low"), c_bh = t.column("baseline_ci_high"),
+                          c_sm = t.column("scenario_mean"), c_sl = t.column("scenario_ci_low"),
+                          c_sh = t.column("scenario_ci_high"), c_dm = t.column("diff_mean"),
+                          c_dl = t.column("diff_ci_low"), c_dh = t.column("diff_ci_high"), c_v = t.column("verdict");
+        for (std::size_t r = 0; r < t.size(); ++r) {
+            PeriodRow row;
+            const std::string& p = t.text(r, c_p);
+            if (p != "plan") {
+                const std::int64_t k = t.integer(r, c_p);
+                if (k < 1)
+                    throw ReportInputError(t.label() + ": row " + std::to_string(r + 2) +
+                                           ": period must be 1, 2, ... or plan, not '" + p + "'");
+                row.period = std::size_t(k);
+            }
+            row.start_day = t.number(r, c_sd);
+            row.end_day = t.number(r, c_ed);
+            row.start_date = t.text(r, c_sdt);
+            row.end_date = t.text(r, c_edt);
+            row.metric = t.text(r, c_m);
+            row.unit = t.text(r, c_u);
+            row.better = t.text(r, c_bt);
+            row.baseline_mean = t.number(r, c_bm);
+            row.baseline_low = t.number(r, c_bl);
+            row.baseline_high = t.number(r, c_bh);
+            row.scenario_mean = t.number(r, c_sm);
+            row.scenario_low = t.number(r, c_sl);
+            row.scenario_high = t.number(r, c_sh);
+            row.diff_mean = t.number(r, c_dm);
+            row.diff_low = t.number(r, c_dl);
+            row.diff_high = t.number(r, c_dh);
+            row.verdict = parse_verdict(t.text(r, c_v), t, r);
+            const std::string& b = t.text(r, c_b);
+            const std::string& s = t.text(r, c_s);
+            auto& tables = d.period_comparisons;
+            // A new table when the pair changes, or the same pair starts again
+            // (a scenario compared with itself twice).
+            if (tables.empty() || tables.back().baseline != b || tables.back().scenario != s ||
+                tables.back().find(row.period, row.metric))
+                tables.push_back({b, s, {}});
+            tables.back().rows.push_back(std::move(row));
         }
     }
 

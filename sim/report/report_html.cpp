@@ -5,8 +5,10 @@
 #include "report/chart.hpp"
 #include "report/report_sections.hpp"
 #include "report/report_text.hpp"
+#include "caseload/scenario/dates.hpp"
 
 #include <cmath>
+#include <iterator>
 #include <sstream>
 
 namespace caseload::report {
@@ -52,6 +54,7 @@ td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-n
 th.num { text-align: right; }
 .ci { color: #555; font-size: .85em; display: block; }
 table.key-figures th[scope=row] { min-width: 11rem; }
+table.plan th[scope=row] { white-space: nowrap; }
 .unit { color: #555; font-weight: normal; font-size: .88em; }
 td.verdict { font-weight: 600; white-space: nowrap; }
 td.verdict.better { background: #dcfce7; color: #14532d; }
@@ -170,6 +173,50 @@ void key_figures_section(std::ostringstream& o, const ReportData& d, const Words
     o << "</section>\n";
 }
 
+// One row of the first screen: when, the measure, baseline, scenario,
+// difference and verdict, marked with its period and metric.
+void plan_row(std::ostringstream& o, const PeriodRow& r, const ScenarioInfo& base, Language lang) {
+    o << "<tr data-period=\"" << (r.period == 0 ? std::string("plan") : std::to_string(r.period))
+      << "\" data-period-metric=\"" << html_escape(r.metric) << "\"><th scope=\"row\">"
+      << html_escape(period_when(r, base, lang));
+    if (r.period != 0 && r.end_date != "NA") o << "<br><span class=\"unit\">" << html_escape(r.end_date) << "</span>";
+    std::string measure = html_escape(plan_metric_label(r, base, lang));
+    const std::string u = unit_label(r.unit, lang);
+    if (!u.empty()) measure += " <span class=\"unit\">(" + html_escape(u) + ")</span>";
+    o << "</th><td>" << measure << "</td><td class=\"num\">"
+      << interval_html(r.baseline_mean, r.baseline_low, r.baseline_high, r.unit, lang, false)
+      << "</td><td class=\"num\">"
+      << interval_html(r.scenario_mean, r.scenario_low, r.scenario_high, r.unit, lang, false)
+      << "</td><td class=\"num\">" << interval_html(r.diff_mean, r.diff_low, r.diff_high, r.unit, lang, true)
+      << "</td><td class=\"verdict " << verdict_class(r.verdict) << "\"><span aria-hidden=\"true\">"
+      << verdict_mark(r.verdict) << "</span>" << verdict_word(r.verdict, lang) << "</td></tr>\n";
+}
+
+// The first screen of a plan from a start state: the answer, year by year.
+void plan_section(std::ostringstream& o, const ReportData& d, const Words& w, Language lang) {
+    if (d.period_comparisons.empty()) return;
+    const ScenarioInfo& base = d.scenarios.front();
+    o << "<section id=\"plan\">\n<h2>" << w.plan_heading << "</h2>\n<p class=\"note\">" << w.plan_intro << "</p>\n";
+    for (const auto& t : d.period_comparisons) {
+        o << "<h3>" << html_escape(t.scenario) << " vs " << html_escape(t.baseline);
+        if (base.start_date) o << " · " << html_escape(scenario::format_date(*base.start_date));
+        o << "</h3>\n<p class=\"lead\">" << html_escape(plan_sentence(t, base, lang)) << "</p>\n";
+        o << "<table class=\"plan\" data-baseline=\"" << html_escape(t.baseline) << "\" data-scenario=\""
+          << html_escape(t.scenario) << "\">\n<caption>" << w.ci_header << " — " << base.replications << ' '
+          << w.col_replications << "</caption>\n<thead><tr><th>" << w.col_when << "</th><th>" << w.col_measure
+          << "</th><th class=\"num\">" << html_escape(t.baseline) << "</th><th class=\"num\">"
+          << html_escape(t.scenario) << "</th><th class=\"num\">" << w.col_difference << "</th><th>"
+          << w.col_verdict << "</th></tr></thead>\n<tbody>\n";
+        for (std::size_t k : headline_periods(t.periods()))
+            for (std::string_view m : kPlanPeriodMetrics)
+                if (const PeriodRow* r = t.find(k, m)) plan_row(o, *r, base, lang);
+        for (std::string_view m : kPlanWholeMetrics)
+            if (const PeriodRow* r = t.find(0, m)) plan_row(o, *r, base, lang);
+        o << "</tbody>\n</table>\n";
+    }
+    o << "</section>\n";
+}
+
 void charts_section(std::ostringstream& o, const ReportData& d, const Words& w, Language lang) {
     o << "<section id=\"charts\">\n<h2>" << w.charts << "</h2>\n";
     int k = 0;
@@ -195,6 +242,7 @@ std::string report_html(const ReportData& d, Language lang) {
       << "</style>\n</head>\n<body>\n<main>\n<header>\n<h1>" << heading << "</h1>\n";
     if (!d.title.empty()) o << "<p class=\"subtitle\">" << html_escape(d.title) << "</p>\n";
     o << "</header>\n";
+    plan_section(o, d, w, lang);
 
     // In short: the verdicts counted, unstable scenarios called out.
     o << "<section id=\"in-short\">\n<h2>" << w.in_short << "</h2>\n";
@@ -221,7 +269,11 @@ std::string report_html(const ReportData& d, Language lang) {
     charts_section(o, d, w, lang);
 
     o << "<section id=\"how-to-read\">\n<h2>" << w.how_to_read << "</h2>\n";
-    for (const auto& p : w.how_to_read_text) o << "<p>" << p << "</p>\n";
+    for (std::size_t i = 0; i < std::size(w.how_to_read_text); ++i) {
+        o << "<p>" << w.how_to_read_text[i];
+        if (i == kHowToReadCharts) o << ' ' << start_text(d, lang);
+        o << "</p>\n";
+    }
     o << "</section>\n<footer>\n<p>" << w.generated_by;
     if (!d.version.empty()) o << ' ' << html_escape(d.version);
     o << " · <code>caseload " << html_escape(d.command) << "</code></p>\n<p>" << html_escape(std::string(w.rebuild_hint))

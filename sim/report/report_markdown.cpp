@@ -2,6 +2,7 @@
 // of the same series (Markdown has no portable way to draw).
 
 #include "caseload/report/report.hpp"
+#include "caseload/scenario/dates.hpp"
 #include "caseload/scenario/scenario.hpp"
 #include "report/chart.hpp"
 #include "report/report_sections.hpp"
@@ -9,6 +10,7 @@
 
 #include <cctype>
 #include <cmath>
+#include <iterator>
 #include <sstream>
 
 namespace caseload::report {
@@ -75,16 +77,24 @@ void series_table(std::ostringstream& o, const ReportData& d, const ChartPlan& c
         double end = 0;
         for (const auto& b : bands)
             if (!b.empty()) end = std::max(end, b.back().x);
-        for (double t : nice_ticks(0, end / scenario::kDaysPerYear, 8))
-            if (t > 0) xs.push_back(t * scenario::kDaysPerYear);
+        if (c.spec.start_date) {
+            for (double day : date_ticks(*c.spec.start_date, end, 8))
+                if (day > 0) xs.push_back(day);
+        } else {
+            for (double t : nice_ticks(0, end / scenario::kDaysPerYear, 8))
+                if (t > 0) xs.push_back(t * scenario::kDaysPerYear);
+        }
     }
-    o << "| " << (c.weeks ? w.md_week : w.md_year);
+    const bool dates = !c.weeks && c.spec.start_date;
+    o << "| " << (c.weeks ? w.md_week : dates ? w.md_date : w.md_year);
     for (const auto& s : d.scenarios) o << " | " << markdown_escape(s.name);
     o << " |\n|---:";
     for (std::size_t i = 0; i < d.scenarios.size(); ++i) o << "|---:";
     o << "|\n";
     for (double x : xs) {
-        std::string row = "| " + fmt_exact(c.weeks ? x : std::round(x / scenario::kDaysPerYear * 100) / 100, lang);
+        std::string row = "| " + (dates ? scenario::date_after(*c.spec.start_date, x)
+                                        : fmt_exact(c.weeks ? x : std::round(x / scenario::kDaysPerYear * 100) / 100,
+                                                    lang));
         bool any = false;
         for (std::size_t i = 0; i < d.scenarios.size(); ++i) {
             const BandPoint* p = i < bands.size() ? at_or_before(bands[i], c.weeks ? x : x + 3.5) : nullptr;
@@ -96,6 +106,40 @@ void series_table(std::ostringstream& o, const ReportData& d, const ChartPlan& c
     }
 }
 
+// The first screen of a plan from a start state, as in report.html.
+void plan_section(std::ostringstream& o, const ReportData& d, const Words& w, Language lang) {
+    if (d.period_comparisons.empty()) return;
+    const ScenarioInfo& base = d.scenarios.front();
+    o << "## " << w.plan_heading << "\n\n" << w.plan_intro << "\n\n";
+    for (const auto& t : d.period_comparisons) {
+        o << "### " << markdown_escape(t.scenario) << " vs " << markdown_escape(t.baseline);
+        if (base.start_date) o << " · " << scenario::format_date(*base.start_date);
+        o << "\n\n" << markdown_escape(plan_sentence(t, base, lang)) << "\n\n" << w.ci_header << " — "
+          << base.replications << ' ' << w.col_replications << "\n\n| " << w.col_when << " | " << w.col_measure
+          << " | " << markdown_escape(t.baseline) << " | " << markdown_escape(t.scenario) << " | " << w.col_difference
+          << " | " << w.col_verdict << " |\n|---|---|---:|---:|---:|---|\n";
+        auto row = [&](const PeriodRow& r) {
+            std::string when = period_when(r, base, lang);
+            if (r.period != 0 && r.end_date != "NA") when += " (" + r.end_date + ")";
+            std::string measure = markdown_escape(plan_metric_label(r, base, lang));
+            const std::string u = unit_label(r.unit, lang);
+            if (!u.empty()) measure += " (" + markdown_escape(u) + ")";
+            const std::string verdict = verdict_word(r.verdict, lang);
+            o << "| " << markdown_escape(when) << " | " << measure << " | "
+              << fmt_interval(r.baseline_mean, r.baseline_low, r.baseline_high, r.unit, lang) << " | "
+              << fmt_interval(r.scenario_mean, r.scenario_low, r.scenario_high, r.unit, lang) << " | "
+              << fmt_interval(r.diff_mean, r.diff_low, r.diff_high, r.unit, lang, true) << " | "
+              << (r.verdict == experiment::Verdict::not_rated ? verdict : "**" + verdict + "**") << " |\n";
+        };
+        for (std::size_t k : headline_periods(t.periods()))
+            for (std::string_view m : kPlanPeriodMetrics)
+                if (const PeriodRow* r = t.find(k, m)) row(*r);
+        for (std::string_view m : kPlanWholeMetrics)
+            if (const PeriodRow* r = t.find(0, m)) row(*r);
+        o << "\n";
+    }
+}
+
 }  // namespace
 
 std::string report_markdown(const ReportData& d, Language lang) {
@@ -104,6 +148,7 @@ std::string report_markdown(const ReportData& d, Language lang) {
     o << "# " << (d.command == "compare" ? w.report_title_compare : w.report_title_run) << "\n\n";
     if (!d.title.empty()) o << markdown_escape(d.title) << "\n\n";
 
+    plan_section(o, d, w, lang);
     o << "## " << w.in_short << "\n\n";
     for (const auto& c : d.comparisons) {
         // The sentence holds scenario names: escape it as a whole.
@@ -183,7 +228,11 @@ std::string report_markdown(const ReportData& d, Language lang) {
     }
 
     o << "## " << w.how_to_read << "\n\n";
-    for (const auto& p : w.how_to_read_text) o << p << "\n\n";
+    for (std::size_t i = 0; i < std::size(w.how_to_read_text); ++i) {
+        o << w.how_to_read_text[i];
+        if (i == kHowToReadCharts) o << ' ' << start_text(d, lang);
+        o << "\n\n";
+    }
     o << "---\n\n" << w.generated_by;
     if (!d.version.empty()) o << ' ' << markdown_escape(d.version);
     o << " · caseload " << markdown_escape(d.command) << " · " << markdown_escape(w.rebuild_hint) << "\n";

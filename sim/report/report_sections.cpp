@@ -36,12 +36,15 @@ std::string series_description(const ReportData& d, const Series& s, const Serie
             continue;
         }
         const BandPoint& last = band.back();
+        const bool warmup = d.scenarios[i].warmup_days > 0;
         if (nl)
-            out += "gemiddeld " + with_unit(sum / double(n), t.unit, lang) + " na de inloopperiode; " +
+            out += "gemiddeld " + with_unit(sum / double(n), t.unit, lang) +
+                   (warmup ? " na de inloopperiode; " : " over de hele looptijd; ") +
                    with_unit(last.mean, t.unit, lang) + " aan het eind (10–90% van de herhalingen: " +
                    fmt_value(last.p10, t.unit, lang) + " tot " + fmt_value(last.p90, t.unit, lang) + "). ";
         else
-            out += "on average " + with_unit(sum / double(n), t.unit, lang) + " after the warm-up; " +
+            out += "on average " + with_unit(sum / double(n), t.unit, lang) +
+                   (warmup ? " after the warm-up; " : " over the whole run; ") +
                    with_unit(last.mean, t.unit, lang) + " at the end (10–90% of replications: " +
                    fmt_value(last.p10, t.unit, lang) + " to " + fmt_value(last.p90, t.unit, lang) + "). ";
     }
@@ -72,6 +75,13 @@ std::string distribution_description(const ReportData& d, const Series& s, Langu
 
 }  // namespace
 
+std::optional<std::int64_t> common_start_date(const ReportData& d) {
+    if (d.scenarios.empty() || !d.scenarios.front().start_date) return std::nullopt;
+    for (const auto& s : d.scenarios)
+        if (s.start_date != d.scenarios.front().start_date) return std::nullopt;
+    return d.scenarios.front().start_date;
+}
+
 std::vector<ChartPlan> chart_list(const ReportData& d, Language lang) {
     const Words& w = words(lang);
     std::vector<std::string> names;
@@ -80,6 +90,7 @@ std::vector<ChartPlan> chart_list(const ReportData& d, Language lang) {
     for (const auto& s : d.scenarios) same_warmup = same_warmup && s.warmup_days == d.scenarios.front().warmup_days;
     const double warmup_years =
         same_warmup ? d.scenarios.front().warmup_days / scenario::kDaysPerYear : std::nan("");
+    const std::optional<std::int64_t> start = common_start_date(d);
 
     auto series_plan = [&](const Series& s) {
         const SeriesText t = series_text(s.name, lang);
@@ -90,7 +101,8 @@ std::vector<ChartPlan> chart_list(const ReportData& d, Language lang) {
         p.series = &s;
         p.spec.title = t.title;
         p.spec.description = series_description(d, s, t, lang);
-        p.spec.x_label = std::string(w.axis_years);
+        p.spec.x_label = std::string(start ? w.axis_date : w.axis_years);
+        p.spec.start_date = start;
         p.spec.y_label = t.unit.empty() ? s.name : unit_label(t.unit, lang);
         p.spec.x_scale = 1.0 / scenario::kDaysPerYear;
         p.spec.y_unit = t.unit;

@@ -5,6 +5,8 @@
 #include "caseload/report/report.hpp"
 #include "report/chart.hpp"
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,10 @@ struct ChartPlan {
 // The waitlist first, then the time-to-help distribution, then every other
 // series of timeseries.csv in file order.
 [[nodiscard]] std::vector<ChartPlan> chart_list(const ReportData& d, Language lang);
+
+// The start date all scenarios share (days since 1970-01-01), if they do:
+// then charts and tables show dates.
+[[nodiscard]] std::optional<std::int64_t> common_start_date(const ReportData& d);
 
 // The lead sentence of a report on a single run.
 [[nodiscard]] std::string run_sentence(const ReportData& d, Language lang);

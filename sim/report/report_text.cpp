@@ -64,8 +64,7 @@ constexpr Words kEnglish{
      "cannot tell the scenarios apart on that measure. Measures such as referrals, closures and caseload per FTE are "
      "not rated: more or fewer is not better in itself.",
      "In the charts the line is the average over replications and the shaded band holds the middle 80% of them "
-     "(from the 10th to the 90th percentile). The grey area at the start is the warm-up: the simulation starts with "
-     "no families, so the figures leave those years out.",
+     "(from the 10th to the 90th percentile).",
      "Time to help runs from referral to the first case worker. Families still waiting at the end count with their "
      "wait so far, so when many are still waiting, the waiting times shown are lower bounds.",
      "Unstable means the waitlist keeps growing and does not settle: its figures depend on how long the simulation "
@@ -75,6 +74,21 @@ constexpr Words kEnglish{
     "Average over replications, with the 10–90% spread of replications in brackets.",
     "year",
     "week",
+    "The plan year by year",
+    "Each plan against the baseline from the same start state: families waiting and the average time to help after "
+    "1, 2 and 5 years, then the whole plan. Mean over replications with its 95% interval; the verdict says whether "
+    "the difference is clear.",
+    "when",
+    "Over the whole plan",
+    "date",
+    "date",
+    "The runs start from the organisation's state on the start date in the scenario file: the families waiting and "
+    "how long they have waited, the families in care, the staff in post, vacancies, sick leave and recent hires. "
+    "There is no warm-up: every year from the start date counts.",
+    "The grey area at the start is the warm-up: the simulation starts with nobody waiting and each caseload filled "
+    "to a share of its cap, so the figures leave those years out until it has settled.",
+    "The simulation starts with nobody waiting and each caseload filled to a share of its cap, and has no warm-up: "
+    "the figures count from the very start.",
 };
 
 constexpr Words kDutch{
@@ -131,8 +145,7 @@ constexpr Words kDutch{
      "zijn: deze simulaties kunnen de scenario's op die maatstaf niet uit elkaar houden. Maatstaven zoals "
      "aanmeldingen, afsluitingen en caseload per fte krijgen geen oordeel: meer of minder is op zich niet beter.",
      "In de grafieken is de lijn het gemiddelde over de herhalingen en omvat de gekleurde band de middelste 80% "
-     "ervan (van het 10e tot het 90e percentiel). Het grijze deel aan het begin is de inloopperiode: de simulatie "
-     "begint zonder gezinnen, dus die jaren tellen niet mee in de cijfers.",
+     "ervan (van het 10e tot het 90e percentiel).",
      "Tijd tot hulp loopt van de aanmelding tot de eerste jeugdbeschermer. Gezinnen die aan het eind nog wachten, "
      "tellen mee met hun wachttijd tot dan; als veel gezinnen nog wachten, zijn de getoonde wachttijden dus "
      "ondergrenzen.",
@@ -144,6 +157,21 @@ constexpr Words kDutch{
     "Gemiddelde over de herhalingen, met tussen haken de spreiding van 10% tot 90% van de herhalingen.",
     "jaar",
     "week",
+    "Het plan jaar na jaar",
+    "Elk plan naast het basisscenario, vanuit dezelfde begintoestand: wachtende gezinnen en de gemiddelde tijd tot "
+    "hulp na 1, 2 en 5 jaar, daarna het hele plan. Gemiddelde over de herhalingen met het 95%-interval; het oordeel "
+    "zegt of het verschil duidelijk is.",
+    "wanneer",
+    "Over het hele plan",
+    "datum",
+    "datum",
+    "De simulaties beginnen bij de toestand van de organisatie op de startdatum uit het scenariobestand: de "
+    "wachtende gezinnen en hoe lang ze al wachten, de gezinnen in zorg, de bezetting, vacatures, ziekteverzuim en "
+    "nieuwe medewerkers die nog inwerken. Er is geen inloopperiode: elk jaar vanaf de startdatum telt mee.",
+    "Het grijze deel aan het begin is de inloopperiode: de simulatie begint zonder wachtenden en met elke caseload "
+    "voor een deel gevuld, dus die jaren tellen niet mee in de cijfers totdat het model tot rust is gekomen.",
+    "De simulatie begint zonder wachtenden en met elke caseload voor een deel gevuld, en heeft geen inloopperiode: "
+    "de cijfers tellen vanaf het allereerste begin.",
 };
 
 struct Label {
@@ -208,6 +236,7 @@ constexpr std::array kUnitLabels{
     Label{"euro", "euro", "euro"},
     Label{"children", "children", "kinderen"},
     Label{"children/year", "children a year", "kinderen per jaar"},
+    Label{"family-weeks", "family-weeks", "gezinsweken"},
 };
 
 struct SeriesLabel {
@@ -382,6 +411,81 @@ std::string verdict_sentence(const ComparisonTable& c, Language lang) {
                " beoordeelde maatstaven.";
     return "Compared with " + c.baseline + ", " + c.scenario + " is better on " + n(better) + ", worse on " + n(worse) +
            " and shows no clear difference on " + n(unclear) + " of the " + n(rated) + " rated measures.";
+}
+
+std::vector<std::size_t> headline_periods(std::size_t periods) {
+    std::vector<std::size_t> out;
+    for (std::size_t k : {1u, 2u, 5u})
+        if (k <= periods) out.push_back(k);
+    if (periods > 0 && out.back() != periods) out.push_back(periods);
+    return out;
+}
+
+std::string period_when(const PeriodRow& r, const ScenarioInfo& b, Language lang) {
+    const bool nl = lang == Language::nl;
+    if (r.period == 0) return std::string(words(lang).plan_whole);
+    const bool yearly = std::fabs(b.period_days - scenario::kDaysPerYear) < 1e-6;
+    if (!yearly) return (nl ? "na periode " : "after period ") + std::to_string(r.period);
+    const double years = std::round((r.end_day - b.warmup_days) / scenario::kDaysPerYear * 100) / 100;
+    const std::string n = decimal_comma(number(years), lang);
+    return nl ? "na " + n + " jaar" : "after " + n + (years == 1.0 ? " year" : " years");
+}
+
+std::string plan_metric_label(const PeriodRow& r, const ScenarioInfo& b, Language lang) {
+    const bool nl = lang == Language::nl;
+    if (r.metric == "waitlist_end") return nl ? "Wachtende gezinnen" : "Families waiting";
+    if (r.metric == "time_to_help_mean_days")
+        return nl ? "Tijd tot hulp, gemiddeld (aangemeld in die periode)"
+                  : "Time to help, average (referred in the period)";
+    if (r.metric == "staff_cost") return nl ? "Personeelskosten" : "Staff cost";
+    if (r.metric == "family_weeks_waited") return nl ? "Gewacht, in gezinsweken" : "Waited, in family-weeks";
+    if (r.metric == "time_to_waitlist_target_days") {
+        const std::string n = b.waitlist_target ? fmt_exact(*b.waitlist_target, lang) : std::string("?");
+        return nl ? "Tijd tot de wachtlijst hooguit " + n + " gezinnen telt"
+                  : "Time until the waitlist is at most " + n + " families";
+    }
+    if (r.metric == "waitlist_target_reached")
+        return nl ? "Herhalingen waarin de wachtlijst dat binnen het plan haalt"
+                  : "Replications in which the waitlist gets there within the plan";
+    return metric_label(r.metric, lang);
+}
+
+std::string plan_sentence(const PeriodTable& t, const ScenarioInfo& b, Language lang) {
+    const bool nl = lang == Language::nl;
+    std::string out;
+    const PeriodRow* w = t.find(t.periods(), "waitlist_end");
+    if (w) {
+        std::string when = period_when(*w, b, lang);
+        when[0] = char(std::toupper(static_cast<unsigned char>(when[0])));
+        if (w->end_date != "NA") when += " (" + w->end_date + ")";
+        const std::string diff = fmt_interval(w->diff_mean, w->diff_low, w->diff_high, w->unit, lang, true);
+        if (nl)
+            out = when + " wachten er met " + t.scenario + " " + fmt_value(w->scenario_mean, w->unit, lang) +
+                  " gezinnen, tegen " + fmt_value(w->baseline_mean, w->unit, lang) + " met " + t.baseline +
+                  ": een verschil van " + diff + " (" + verdict_word(w->verdict, lang) + ").";
+        else
+            out = when + ", " + fmt_value(w->scenario_mean, w->unit, lang) + " families are waiting with " +
+                  t.scenario + " against " + fmt_value(w->baseline_mean, w->unit, lang) + " with " + t.baseline +
+                  ": a difference of " + diff + " (" + verdict_word(w->verdict, lang) + ").";
+    }
+    if (const PeriodRow* c = t.find(0, "staff_cost")) {
+        const std::string diff = fmt_interval(c->diff_mean, c->diff_low, c->diff_high, c->unit, lang, true);
+        if (!out.empty()) out += ' ';
+        out += nl ? "De personeelskosten over het hele plan verschillen " + diff + " euro van die van " + t.baseline +
+                        "."
+                  : "Its staff cost over the whole plan differs from " + t.baseline + "'s by " + diff + " euro.";
+    }
+    return out;
+}
+
+std::string_view start_text(const ReportData& d, Language lang) {
+    const Words& w = words(lang);
+    bool given = false, warmup = false;
+    for (const auto& s : d.scenarios) {
+        given = given || s.start_state;
+        warmup = warmup || s.warmup_days > 0;
+    }
+    return given ? w.start_given : warmup ? w.start_default_warmup : w.start_default_no_warmup;
 }
 
 std::string staff_text(const ScenarioInfo& s, Language lang) {

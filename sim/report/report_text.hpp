@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace caseload::report::detail {
 
@@ -28,11 +29,19 @@ struct Words {
     std::string_view dist_title, dist_caption, dist_axis;
     std::string_view generated_by, rebuild_hint;
     std::string_view unstable_badge;
-    std::string_view how_to_read_text[7];
+    std::string_view how_to_read_text[7];  // the paragraph on charts is followed by start_text()
     std::string_view md_series_note, md_year, md_week;
+    // The first screen of a plan from a start state (period_comparison.csv).
+    std::string_view plan_heading, plan_intro, col_when, plan_whole;
+    std::string_view axis_date, md_date;
+    // How a run starts, for "how to read this": from a start state, from the
+    // default state with a warm-up, from the default state without one.
+    std::string_view start_given, start_default_warmup, start_default_no_warmup;
 };
 
 [[nodiscard]] const Words& words(Language lang);
+// The paragraph of how_to_read_text about the charts.
+inline constexpr std::size_t kHowToReadCharts = 3;
 
 // A narrow no-break space (U+202F): groups the digits of large numbers in
 // both languages, where a comma or point would be ambiguous.
@@ -74,6 +83,22 @@ struct SeriesText {
 
 // "Compared with A, B is better on x, worse on y, ..." for one comparison.
 [[nodiscard]] std::string verdict_sentence(const ComparisonTable& c, Language lang);
+// The first screen of a plan: the periods a manager asks about (1, 2, 5 and
+// the last, those that exist), when each ends in words ("after 2 years",
+// "na 2 jaar"), the measures shown per period and over the whole plan, and
+// their labels.
+[[nodiscard]] std::vector<std::size_t> headline_periods(std::size_t periods);
+[[nodiscard]] std::string period_when(const PeriodRow& r, const ScenarioInfo& baseline, Language lang);
+inline constexpr std::string_view kPlanPeriodMetrics[] = {"waitlist_end", "time_to_help_mean_days"};
+inline constexpr std::string_view kPlanWholeMetrics[] = {"time_to_waitlist_target_days", "waitlist_target_reached",
+                                                         "staff_cost", "family_weeks_waited"};
+[[nodiscard]] std::string plan_metric_label(const PeriodRow& r, const ScenarioInfo& baseline, Language lang);
+// "After 5 years (2032-01-01) ... waiting with X against ... with the
+// baseline ...; staff cost over the plan ...": the answer in one paragraph.
+[[nodiscard]] std::string plan_sentence(const PeriodTable& t, const ScenarioInfo& baseline, Language lang);
+// How the runs start, for "how to read this".
+[[nodiscard]] std::string_view start_text(const ReportData& d, Language lang);
+
 // "100 workers × 1 FTE, caseload norm 14"
 [[nodiscard]] std::string staff_text(const ScenarioInfo& s, Language lang);
 // The x-th scenario's unstable line for the "in short" section.

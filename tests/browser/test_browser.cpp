@@ -356,6 +356,25 @@ int main() {
     check(nl.find("Kerncijfers") != std::string::npos && nl.find("Wachtlijst") != std::string::npos,
           "the Dutch report speaks Dutch");
 
+    // 5. A plan from a start state: the year-by-year answer is the first
+    // thing on the page, and the charts have dates on their axis.
+    const fs::path plans = work / "plans";
+    const std::vector<std::string> pargs{"caseload", "compare", scenarios + "compare_plans.yaml", "-r", "2",
+                                         "--out", plans.string(), "-q"};
+    std::vector<const char*> pargv;
+    for (const auto& a : pargs) pargv.push_back(a.c_str());
+    check(caseload::cli::run(int(pargv.size()), pargv.data(), {out, err, false}) == 0, "caseload compare plans ran");
+    const fs::path dom_plan = work / "dom-plan.html";
+    check(browser.run({"--dump-dom"}, "file://" + (plans / "report.html").string(), dom_plan) == 0,
+          "chromium --dump-dom ran on the plan report");
+    const std::string plan = slurp(dom_plan);
+    const std::size_t first = plan.find("<section id=\"plan\">");
+    check(first != std::string::npos && first < plan.find("<section id=\"in-short\">") &&
+              first < plan.find("<section id=\"key-figures\">"),
+          "the plan year by year comes first");
+    check(count(plan, "<table class=\"plan\"") == 3, "one year-by-year table per plan");
+    check(plan.find(">2029-01-01</text>") != std::string::npos, "the charts show dates from the start date");
+
     if (failures == 0) {
         fs::remove_all(work);
         std::cout << "passed\n";

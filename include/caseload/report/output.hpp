@@ -113,6 +113,17 @@ struct Comparison {
 [[nodiscard]] std::vector<Comparison> compare_all(const std::vector<experiment::ExperimentResult>& results,
                                                   const std::vector<experiment::Summary>& summaries);
 [[nodiscard]] std::string comparison_csv(const std::vector<Comparison>& comparisons);
+// `period_comparison.csv`, the year-by-year answer of the comparisons that
+// answer year by year (Comparison::by_period; none: the header only). Tidy:
+// baseline,scenario,period,start_day,end_day,start_date,end_date,metric,unit,
+// better, then mean and 95% interval of the baseline, the scenario and their
+// paired difference, and the verdict. `period` is 1, 2, ... for the period
+// metrics, or `plan` for figures over the whole plan: staff_cost (summed over
+// the periods), time_to_waitlist_target_days, waitlist_target_reached and
+// family_weeks_waited. Dates are NA without a start date.
+[[nodiscard]] std::string period_comparison_csv(const std::vector<experiment::ExperimentResult>& results,
+                                                const std::vector<experiment::Summary>& summaries,
+                                                const std::vector<Comparison>& comparisons);
 [[nodiscard]] std::string comparison_markdown(const std::vector<experiment::ExperimentResult>& results,
                                               const std::vector<experiment::Summary>& summaries,
                                               const std::vector<Comparison>& comparisons);

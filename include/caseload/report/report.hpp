@@ -59,6 +59,10 @@ struct ScenarioInfo {
     double fte = 0;
     double caseload_norm = 0;
     std::int64_t waitlist_max_length = 0;
+    bool start_state = false;                // starts from a given state (initial: ...)
+    std::optional<std::int64_t> start_date;  // days since 1970-01-01 of time 0
+    double period_days = 0;                  // the reporting period
+    std::optional<double> waitlist_target;   // families (targets.waitlist)
 };
 
 // One row of summary.csv.
@@ -80,6 +84,27 @@ struct ComparisonRow {
 struct ComparisonTable {  // one scenario against the baseline
     std::string baseline, scenario;
     std::vector<ComparisonRow> rows;  // in the order of comparison.csv
+};
+
+// One row of period_comparison.csv: a measure after one period of the plan
+// (period 1, 2, ...), or over the whole plan (period 0, `plan` in the file).
+struct PeriodRow {
+    std::size_t period = 0;
+    double start_day = 0, end_day = 0;
+    std::string start_date, end_date;  // "NA" without a start date
+    std::string metric, unit, better;
+    double baseline_mean = 0, baseline_low = 0, baseline_high = 0;
+    double scenario_mean = 0, scenario_low = 0, scenario_high = 0;
+    double diff_mean = 0, diff_low = 0, diff_high = 0;
+    experiment::Verdict verdict = experiment::Verdict::not_rated;
+};
+
+struct PeriodTable {  // one scenario against the baseline, year by year
+    std::string baseline, scenario;
+    std::vector<PeriodRow> rows;  // in the order of period_comparison.csv
+    // The row of `metric` after `period` (0: over the plan), or nullptr.
+    [[nodiscard]] const PeriodRow* find(std::size_t period, std::string_view metric) const;
+    [[nodiscard]] std::size_t periods() const;  // the number of periods
 };
 
 struct BandPoint {
@@ -114,13 +139,18 @@ struct ReportData {
     std::vector<std::vector<SummaryRow>> summaries;  // per scenario, in summary.csv order
     std::vector<Checks> checks;                      // per scenario
     std::vector<ComparisonTable> comparisons;            // empty for a single run
+    // period_comparison.csv: the comparisons that answer year by year (a plan
+    // from a start state, or an UNSTABLE scenario); empty for a steady-state
+    // comparison, a single run, or a folder written before the file existed.
+    std::vector<PeriodTable> period_comparisons;
     std::vector<Series> series;                      // timeseries.csv, metrics in file order
     Series time_to_help;                             // time_to_help_distribution.csv
 };
 
 // Read a results folder (metadata.json, the resolved scenario files,
 // summary.csv, checks.csv, timeseries.csv, time_to_help_distribution.csv and,
-// for a comparison, comparison.csv). Throws ReportInputError.
+// for a comparison, comparison.csv and period_comparison.csv). Throws
+// ReportInputError.
 [[nodiscard]] ReportData read_results(const std::filesystem::path& dir);
 
 [[nodiscard]] std::string report_html(const ReportData& data, Language lang);
