@@ -16,6 +16,8 @@
 #include <boost/program_options.hpp>
 
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <ostream>
 
 namespace caseload::cli {
@@ -86,6 +88,12 @@ struct CsvTrace : model::TraceSink {
         for (const auto& a : assigned)
             row(day, a.first ? "assign" : "reassign", a.family, a.worker, waitlist, with_worker, closed);
         assigned.clear();
+        // A full disk must not leave a trace cut off mid-line passing for a whole one: stop at once.
+        if (!out) {
+            const int err = errno;
+            throw report::OutputError(std::string("cannot write stdout: ") +
+                                      (err ? std::strerror(err) : "the stream failed"));
+        }
     }
     void row(double day, const char* kind, std::int64_t family, std::int64_t worker, std::size_t waitlist,
              std::size_t with_worker, std::uint64_t closed) {

@@ -138,7 +138,7 @@ TEST_CASE("a write failure is exit 1 with a clear message, and leaves no file be
     SUBCASE("files limited to 8 KiB (writes past it fail, as on a full disk)") {
         const fs::path parent = test::fresh_folder("fsize");
         const fs::path out = parent / "results";
-        const auto r = test::run_process({"run", kBaseline, "-r", "2", "--out", out.string(), "-q"}, {{}, rlim_t(8192)});
+        const auto r = test::run_process({"run", kBaseline, "-r", "2", "--out", out.string(), "-q"}, {{}, rlim_t(8192), {}});
         INFO(r.err);
         CHECK(r.signal == 0);
         CHECK(r.exit_code == cli::kExitFailed);
@@ -228,5 +228,36 @@ TEST_CASE("runs over the limits are refused up front, naming the key, unless --a
     CHECK(r.exit_code == cli::kExitBadInput);
     CHECK(r.err.find("--replications 1000000: this run would process about") != std::string::npos);
     CHECK_FALSE(fs::exists(dir / "many"));
+    fs::remove_all(dir);
+}
+
+TEST_CASE("a full stdout is a failure: every command checks it after its last write") {
+    if (!fs::exists("/dev/full")) {
+        MESSAGE("skipped: no /dev/full");
+        return;
+    }
+    const fs::path dir = test::fresh_folder("full_stdout");
+    test::ProcessOptions full;
+    full.stdout_path = "/dev/full";
+    const std::string message = "error: cannot write stdout: No space left on device\n";
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"schema"}, {"schema", "compare"}, {"validate", kBaseline}, {"--help"},
+          {"run", kBaseline, "-r", "2", "--out", (dir / "run").string(), "-q"}, {"trace", kBaseline}}) {
+        const auto r = test::run_process(args, full);
+        INFO(args[0], " ", r.err);
+        CHECK(r.signal == 0);
+        CHECK(r.exit_code == cli::kExitFailed);
+        CHECK(r.err.find(message) != std::string::npos);
+    }
+    // The run's results are written before its summary is printed: they stay.
+    CHECK(fs::exists(dir / "run" / "summary.csv"));
+
+    // A trace to a file on a full disk stops at the first failed write, exit 1.
+    test::ProcessOptions small;
+    small.file_size_limit = rlim_t(64 * 1024);
+    small.stdout_path = dir / "trace.csv";
+    const auto r = test::run_process({"trace", kBaseline}, small);
+    CHECK(r.exit_code == cli::kExitFailed);
+    CHECK(r.err == "error: cannot write stdout: File too large\n");
     fs::remove_all(dir);
 }
