@@ -32,11 +32,13 @@ po::options_description run_options(RunFlags& c) {
     po::options_description d("options");
     d.add_options()
         ("help,h", "show this help")
-        ("replications,r", po::value<int>()->notifier([&](int v) { c.replications = v; }),
+        ("replications,r",
+         detail::whole_value("--replications", 1, scenario::kMaxReplications, [&c](long long v) { c.replications = int(v); }),
          "replications (overrides the file's 'replications')")
-        ("seed,s", po::value<std::uint64_t>()->notifier([&](std::uint64_t v) { c.seed = v; }),
+        ("seed,s", detail::whole_value("--seed", 0, detail::kMaxSeed, [&c](long long v) { c.seed = std::uint64_t(v); }),
          "random seed (overrides the file's 'seed'); same seed, same results on any thread count")
-        ("threads,t", po::value<unsigned>(&c.threads)->default_value(0), "worker threads; 0 = all cores")
+        ("threads,t", detail::whole_value("--threads", 0, detail::kMaxThreads, [&c](long long v) { c.threads = unsigned(v); }),
+         "worker threads; 0 = all cores (the default)")
         ("out,o", po::value<std::string>(&c.out), "results folder (default results/<name>-<date-time>)")
         ("force", po::bool_switch(&c.force), "replace the results folder, or the kept replications of an interrupted run")
         ("resume", po::bool_switch(&c.resume),

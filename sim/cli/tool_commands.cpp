@@ -17,6 +17,8 @@
 
 #include <atomic>
 #include <cerrno>
+#include <charconv>
+#include <cmath>
 #include <cstring>
 #include <ostream>
 
@@ -119,8 +121,12 @@ int cmd_trace(const Args& args, const Streams& io) {
     int replication = 0;
     po::options_description d("options");
     d.add_options()("help,h", "show this help")(
-        "replication", po::value<int>(&replication)->default_value(0), "which replication (0-based)")(
-        "seed,s", po::value<std::uint64_t>()->notifier([&](std::uint64_t v) { c.seed = v; }), "random seed");
+        "replication",
+        detail::whole_value("--replication", 0, scenario::kMaxReplications - 1,
+                            [&replication](long long v) { replication = int(v); }),
+        "which replication (0-based; default 0)")(
+        "seed,s", detail::whole_value("--seed", 0, detail::kMaxSeed, [&c](long long v) { c.seed = std::uint64_t(v); }),
+        "random seed");
     std::vector<std::string> files;
     if (!detail::parse(args, d, "file", files,
                        "usage: caseload trace FILE [--replication N] [--seed S]\nWrites every event of one replication "
@@ -130,7 +136,6 @@ int cmd_trace(const Args& args, const Streams& io) {
                        io))
         return kExitOk;
     if (files.size() != 1) throw UsageError("trace takes exactly one scenario file");
-    if (replication < 0) throw UsageError("--replication must be 0 or more");
     auto sc = scenario::load_scenario(files[0]);
     experiment::apply_overrides(sc, c.replications, c.seed);
     CsvTrace sink(io.out, io.stop);
@@ -143,6 +148,14 @@ int cmd_trace(const Args& args, const Streams& io) {
     return kExitOk;
 }
 
+namespace {
+
+// --from and --to: any whole number a key could hold, with room to spare.
+constexpr long long kMinValue = -1000000000000LL;
+constexpr long long kMaxValue = 1000000000000LL;
+
+}  // namespace
+
 int cmd_solve(const Args& args, const Streams& io) {
     experiment::BreakEvenQuestion q;
     bool quiet = false;
@@ -152,15 +165,25 @@ int cmd_solve(const Args& args, const Streams& io) {
         "vary", po::value<std::string>(&q.vary)->default_value("extra_fte"),
         "the whole-number parameter to search: extra_fte (extra funded FTE from day 0, hired through the hiring "
         "process) or any dotted path of the scenario, as in sweep files (workforce.workers, "
-        "workforce.caseload_norm, interventions[0].fte, ...)")("from", po::value<long>(&q.from)->required(),
+        "workforce.caseload_norm, interventions[0].fte, ...)")("from",
+                                                                  detail::whole_value("--from", kMinValue, kMaxValue,
+                                                                                      [&q](long long v) { q.from = long(v); })
+                                                                      ->required(),
                                                                   "smallest value to try")(
-        "to", po::value<long>(&q.to)->required(), "largest value to try")(
+        "to", detail::whole_value("--to", kMinValue, kMaxValue, [&q](long long v) { q.to = long(v); })->required(),
+        "largest value to try")(
         "metric", po::value<std::string>(&q.metric)->default_value("waitlist_mean"), "the metric (see README)")(
         "at-most", po::value<std::string>(&at_most), "target: a number, or a scenario file whose value it must not exceed")(
         "at-least", po::value<std::string>(&at_least), "target: a number, or a scenario file it must reach")(
-        "replications,r", po::value<int>()->notifier([&](int v) { q.replications = v; }), "replications per value")(
-        "seed,s", po::value<std::uint64_t>()->notifier([&](std::uint64_t v) { q.seed = v; }), "random seed")(
-        "threads,t", po::value<unsigned>(&q.threads)->default_value(0), "worker threads; 0 = all cores")(
+        "replications,r",
+        detail::whole_value("--replications", 1, scenario::kMaxReplications,
+                            [&q](long long v) { q.replications = int(v); }),
+        "replications per value")(
+        "seed,s", detail::whole_value("--seed", 0, detail::kMaxSeed, [&q](long long v) { q.seed = std::uint64_t(v); }),
+        "random seed")(
+        "threads,t",
+        detail::whole_value("--threads", 0, detail::kMaxThreads, [&q](long long v) { q.threads = unsigned(v); }),
+        "worker threads; 0 = all cores (the default)")(
         "quiet,q", po::bool_switch(&quiet), "no progress on stderr");
     std::vector<std::string> files;
     if (!detail::parse(args, d, "file", files,
@@ -178,6 +201,13 @@ int cmd_solve(const Args& args, const Streams& io) {
     q.file = files[0];
     q.at_most = !at_most.empty();
     q.target = q.at_most ? at_most : at_least;
+    // A number target must be one a metric can meet: not nan, not infinite.
+    double number = 0;
+    const char* end = q.target.data() + q.target.size();
+    const auto parsed = std::from_chars(q.target.data(), end, number);
+    if (parsed.ec == std::errc{} && parsed.ptr == end && !std::isfinite(number))
+        throw UsageError(std::string(q.at_most ? "--at-most" : "--at-least") +
+                         " must be a finite number or a scenario file, not '" + q.target + "'");
     const experiment::BreakEvenSearch search = experiment::prepare_break_even(q);
     if (!quiet) io.err << "searching " << q.vary << " in [" << q.from << ", " << q.to << "] ...\n";
     io.out << report::break_even_text(search, experiment::solve(search.spec));

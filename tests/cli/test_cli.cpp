@@ -123,3 +123,50 @@ TEST_CASE("cli: trace prints every event as CSV") {
     CHECK(r.out.find(",referral,") != std::string::npos);
     CHECK(r.out.find(",closure,") != std::string::npos);
 }
+
+TEST_CASE("cli: numbers on the command line are parsed strictly, before anything runs") {
+    const std::string base = kScenarios + "baseline.yaml";
+    const std::string sweep = std::string(CASELOAD_SOURCE_DIR) + "/tests/data/sweep_small.yaml";
+    const fs::path out = tmp("strict");
+    const std::string seed = "--seed must be a whole number between 0 and 9223372036854775807, not ";
+    const std::string reps = "--replications must be a whole number between 1 and 1000000, not ";
+    const std::string threads = "--threads must be a whole number between 0 and 1024, not ";
+    struct Case {
+        std::vector<std::string> args;
+        std::string says;
+    };
+    const std::vector<Case> cases{
+        {{"run", base, "--seed=-5"}, seed + "'-5'"},
+        {{"run", base, "--seed", "18446744073709551611"}, seed + "'18446744073709551611'"},
+        {{"run", base, "--seed", "+5"}, seed + "'+5'"},
+        {{"run", base, "--seed", "5x"}, seed + "'5x'"},
+        {{"run", base, "--threads=-1"}, threads + "'-1'"},
+        {{"run", base, "--threads", "4294967295"}, threads + "'4294967295'"},
+        {{"run", base, "--replications", "1e3"}, reps + "'1e3'"},
+        {{"run", base, "--replications", "0"}, reps + "'0'"},
+        {{"run", base, "-r", " 5"}, reps + "' 5'"},
+        {{"compare", base, base, "--seed=-1"}, seed + "'-1'"},
+        {{"sweep", sweep, "--seed=-5"}, seed + "'-5'"},
+        {{"sweep", sweep, "--threads", "2.5"}, threads + "'2.5'"},
+        {{"trace", base, "--seed=-5"}, seed + "'-5'"},
+        {{"trace", base, "--replication=-1"}, "--replication must be a whole number between 0 and 999999, not '-1'"},
+        {{"solve", base, "--from", "0", "--to", "1e2", "--at-most", "5"},
+         "--to must be a whole number between -1000000000000 and 1000000000000, not '1e2'"},
+        {{"solve", base, "--from", "0", "--to", "2", "--at-most", "5", "--seed=-5"}, seed + "'-5'"},
+        {{"solve", base, "--from", "0", "--to", "2", "--at-most", "nan"},
+         "--at-most must be a finite number or a scenario file, not 'nan'"},
+        {{"solve", base, "--from", "0", "--to", "2", "--at-least", "inf"},
+         "--at-least must be a finite number or a scenario file, not 'inf'"},
+    };
+    for (const Case& c : cases) {
+        std::vector<std::string> args = c.args;
+        args.insert(args.end(), {"--out", out.string(), "-q"});
+        if (args[0] == "trace" || args[0] == "solve") args.resize(args.size() - 3);  // no --out
+        const Result r = cli(args);
+        INFO(args[0], " ", args[args.size() - 1], ": ", r.err);
+        CHECK(r.code == 2);
+        CHECK(r.err.rfind("error: " + c.says + "\n", 0) == 0);
+        CHECK(r.out.empty());
+        CHECK_FALSE(fs::exists(out));
+    }
+}
