@@ -18,6 +18,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <ostream>
 
 namespace caseload::cli {
@@ -151,6 +152,35 @@ void refuse_over_limits(const std::vector<scenario::Scenario>& scenarios, const 
         experiment::refuse_over_limits(scenarios, experiment::resolve_threads(c.threads), c.replications, replications_at);
 }
 
+// Writes the results once every replication is in. Any failure there (a full
+// disk, the results folder made by someone else meanwhile) keeps the
+// replications for --resume, says so with the exact command, and returns the
+// exit code: finished work is never deleted.
+int keeping_replications(report::SavedReplications& saved, const std::string& resume, const Streams& io,
+                         const std::function<void()>& write) {
+    try {
+        write();
+        return kExitOk;
+    } catch (const std::exception& e) {
+        io.err << "error: " << e.what() << "\n";
+        std::string lost;
+        try {
+            saved.keep();
+        } catch (const std::exception& k) {
+            lost = k.what();
+        }
+        if (lost.empty())
+            io.err << "every replication has run and is kept in " << saved.staging().string()
+                   << "; once the cause is fixed, this writes the results without running them again:\n  " << resume
+                   << "\n";
+        else
+            io.err << "the replications saved so far are kept in " << saved.staging().string()
+                   << " (the others could not be: " << lost
+                   << "); once the cause is fixed, this runs only the missing ones:\n  " << resume << "\n";
+        return dynamic_cast<const InputError*>(&e) ? kExitBadInput : kExitFailed;
+    }
+}
+
 // How long it took and where the results are, on stderr.
 void say_done(std::size_t replications, const Outcome& o, const fs::path& dir, const Streams& io) {
     io.err << "\n" << replications << " replications in " << report::human(o.wall_seconds, "") << " s on " << o.threads
@@ -173,13 +203,19 @@ int cmd_run(const Args& args, const Streams& io) {
     report::ResultsDir dir(out, replace_results(c, out));
     const std::vector<std::string> yamls{scenario::to_yaml(sc)};
     report::SavedReplications saved(out, {sc}, yamls, mode);
-    const auto outcome = execute({sc}, c, saved, resume_command("run", files, c, out), io);
+    const std::string resume = resume_command("run", files, c, out);
+    const auto outcome = execute({sc}, c, saved, resume, io);
     if (!outcome) return kExitInterrupted;
     const Outcome& o = *outcome;
-    report::write_results(dir, o.results, o.summaries, yamls);
-    dir.write("metadata.json", report::run_metadata_json("run", sc.name, o.results, yamls, o.threads, o.wall_seconds));
-    write_reports(dir, lang);
-    const fs::path final_dir = dir.commit();
+    fs::path final_dir;
+    if (const int failed = keeping_replications(saved, resume, io, [&] {
+            report::write_results(dir, o.results, o.summaries, yamls);
+            dir.write("metadata.json",
+                      report::run_metadata_json("run", sc.name, o.results, yamls, o.threads, o.wall_seconds));
+            write_reports(dir, lang);
+            final_dir = dir.commit();
+        }))
+        return failed;
     saved.remove();
     io.out << report::summary_text(o.results[0], o.summaries[0]);
     if (!c.quiet) say_done(std::size_t(sc.replications), o, final_dir, io);
@@ -233,18 +269,23 @@ int cmd_compare(const Args& args, const Streams& io) {
     std::vector<std::string> yamls;
     for (const auto& s : scenarios) yamls.push_back(scenario::to_yaml(s));
     report::SavedReplications saved(out, scenarios, yamls, mode);
-    const auto outcome = execute(scenarios, c, saved, resume_command("compare", files, c, out), io);
+    const std::string resume = resume_command("compare", files, c, out);
+    const auto outcome = execute(scenarios, c, saved, resume, io);
     if (!outcome) return kExitInterrupted;
     const Outcome& o = *outcome;
 
     const std::vector<report::Comparison> comparisons = report::compare_all(o.results, o.summaries);
-    report::write_results(dir, o.results, o.summaries, yamls);
-    dir.write("comparison.csv", report::comparison_csv(comparisons));
-    dir.write("comparison.md", report::comparison_markdown(o.results, o.summaries, comparisons));
-    dir.write("metadata.json",
-              report::run_metadata_json("compare", report_title, o.results, yamls, o.threads, o.wall_seconds));
-    write_reports(dir, lang);
-    const fs::path final_dir = dir.commit();
+    fs::path final_dir;
+    if (const int failed = keeping_replications(saved, resume, io, [&] {
+            report::write_results(dir, o.results, o.summaries, yamls);
+            dir.write("comparison.csv", report::comparison_csv(comparisons));
+            dir.write("comparison.md", report::comparison_markdown(o.results, o.summaries, comparisons));
+            dir.write("metadata.json",
+                      report::run_metadata_json("compare", report_title, o.results, yamls, o.threads, o.wall_seconds));
+            write_reports(dir, lang);
+            final_dir = dir.commit();
+        }))
+        return failed;
     saved.remove();
     io.out << report::comparison_text(o.results, o.summaries, comparisons);
     if (!c.quiet) {

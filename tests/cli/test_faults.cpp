@@ -134,7 +134,7 @@ TEST_CASE("a stop request reaches the runner and the CLI") {
     fs::remove_all(parent);
 }
 
-TEST_CASE("a write failure is exit 1 with a clear message, and leaves no file behind") {
+TEST_CASE("a write failure is exit 1 with a clear message, leaves no results folder and keeps the checkpoint") {
     SUBCASE("files limited to 8 KiB (writes past it fail, as on a full disk)") {
         const fs::path parent = test::fresh_folder("fsize");
         const fs::path out = parent / "results";
@@ -144,7 +144,9 @@ TEST_CASE("a write failure is exit 1 with a clear message, and leaves no file be
         CHECK(r.exit_code == cli::kExitFailed);
         CHECK(r.err.rfind("error: cannot write ", 0) == 0);
         CHECK(r.err.find("File too large") != std::string::npos);
-        CHECK(test::folder_names(parent).empty());
+        // Finished work is never deleted: the replications saved are kept for --resume.
+        CHECK(r.err.find(" --resume\n") != std::string::npos);
+        CHECK(test::folder_names(parent) == std::vector<std::string>{".results.run-partial"});
         fs::remove_all(parent);
     }
     SUBCASE("a full disk: a 64 KiB tmpfs") {
@@ -160,7 +162,8 @@ TEST_CASE("a write failure is exit 1 with a clear message, and leaves no file be
         CHECK(r.exit_code == cli::kExitFailed);
         CHECK(r.err.rfind("error: cannot write ", 0) == 0);
         CHECK(r.err.find("No space left on device") != std::string::npos);
-        CHECK(test::folder_names(mnt).empty());
+        CHECK(r.err.find(" --resume\n") != std::string::npos);
+        CHECK(test::folder_names(mnt) == std::vector<std::string>{".results.run-partial"});
         ::umount2(mnt.c_str(), MNT_DETACH);
         fs::remove_all(mnt);
     }
@@ -260,4 +263,35 @@ TEST_CASE("a full stdout is a failure: every command checks it after its last wr
     CHECK(r.exit_code == cli::kExitFailed);
     CHECK(r.err == "error: cannot write stdout: File too large\n");
     fs::remove_all(dir);
+}
+
+TEST_CASE("a run whose results cannot be written keeps its replications and prints the exact --resume command") {
+    const fs::path parent = test::fresh_folder("keep_on_failure");
+    const fs::path out = parent / "results";
+    // The results folder appears (made by someone else) while the run is going.
+    test::Process p({"run", kBaseline, "-r", "400", "--threads", "1", "--out", out.string(), "-q"});
+    REQUIRE(wait_for_staging(parent));
+    fs::create_directories(out);
+    std::ofstream(out / "theirs.txt") << "not ours\n";
+    const auto r = p.wait(120);
+    INFO(r.err);
+    CHECK(r.exit_code == cli::kExitFailed);
+    CHECK(r.err.find("error: " + out.string() + " appeared while the run was going; it is left as it is\n") !=
+          std::string::npos);
+    const std::string resume =
+        "caseload run " + kBaseline + " --out " + out.string() + " --replications 400 --threads 1 --resume";
+    CHECK(r.err.find("every replication has run and is kept in " + (parent / ".results.run-partial").string() +
+                     "; once the cause is fixed, this writes the results without running them again:\n  " + resume +
+                     "\n") != std::string::npos);
+    CHECK(fs::exists(out / "theirs.txt"));
+    CHECK(fs::exists(parent / ".results.run-partial"));
+    // Once their folder is moved away, --resume writes the results without running anything.
+    fs::rename(out, parent / "theirs");
+    const auto resumed = test::run_process({"run", kBaseline, "--out", out.string(), "--replications", "400",
+                                            "--threads", "1", "--resume"});
+    CHECK(resumed.exit_code == cli::kExitOk);
+    CHECK(resumed.err.find("resuming, 400 replications done already") != std::string::npos);
+    CHECK(fs::exists(out / "summary.csv"));
+    CHECK_FALSE(fs::exists(parent / ".results.run-partial"));
+    fs::remove_all(parent);
 }
