@@ -295,3 +295,31 @@ TEST_CASE("a run whose results cannot be written keeps its replications and prin
     CHECK_FALSE(fs::exists(parent / ".results.run-partial"));
     fs::remove_all(parent);
 }
+
+TEST_CASE("two runs into one --out: the second is refused while the first is alive, with or without --force") {
+    const fs::path parent = test::fresh_folder("run_lock");
+    const fs::path out = parent / "results";
+    const fs::path kept = parent / ".results.run-partial";
+    test::Process first(long_run(out));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (!fs::exists(kept / "manifest.txt") && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    REQUIRE(fs::exists(kept / "manifest.txt"));
+    for (const std::string flag : {"--lang=en", "--force", "--resume"}) {
+        const auto r = test::run_process({"run", kBaseline, "-r", "2", "--out", out.string(), "-q", flag});
+        INFO(flag);
+        CHECK(r.exit_code == cli::kExitBadInput);
+        CHECK(r.err == "error: another caseload run is writing " + out.string() + "; wait for it or stop it first\n");
+    }
+    const auto c = test::run_process({"compare", kBaseline, std::string(CASELOAD_SOURCE_DIR) + "/scenarios/caseload10.yaml", "-r",
+                                      "2", "--out", out.string(), "--force"});
+    CHECK(c.exit_code == cli::kExitBadInput);
+    CHECK(fs::exists(kept / "manifest.txt"));  // the live run's checkpoint is untouched
+    first.signal(SIGKILL);
+    (void)first.wait();
+    // A dead run holds no lock: its replications can be dropped.
+    const auto r = test::run_process({"run", kBaseline, "-r", "2", "--out", out.string(), "-q", "--force"});
+    CHECK(r.exit_code == cli::kExitOk);
+    CHECK(fs::exists(out / "summary.csv"));
+    fs::remove_all(parent);
+}
