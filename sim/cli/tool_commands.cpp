@@ -126,7 +126,9 @@ int cmd_trace(const Args& args, const Streams& io) {
                             [&replication](long long v) { replication = int(v); }),
         "which replication (0-based; default 0)")(
         "seed,s", detail::whole_value("--seed", 0, detail::kMaxSeed, [&c](long long v) { c.seed = std::uint64_t(v); }),
-        "random seed");
+        "random seed")(
+        "allow-large", po::bool_switch(&c.allow_large),
+        "trace even when the replication is estimated to exceed the limits of events or memory");
     std::vector<std::string> files;
     if (!detail::parse(args, d, "file", files,
                        "usage: caseload trace FILE [--replication N] [--seed S]\nWrites every event of one replication "
@@ -138,6 +140,11 @@ int cmd_trace(const Args& args, const Streams& io) {
     if (files.size() != 1) throw UsageError("trace takes exactly one scenario file");
     auto sc = scenario::load_scenario(files[0]);
     experiment::apply_overrides(sc, c.replications, c.seed);
+    if (!c.allow_large) {  // one replication, as `run -r 1` would refuse it
+        scenario::Scenario one = sc;
+        one.replications = 1;
+        experiment::refuse_over_limits({one}, 1, std::nullopt);
+    }
     CsvTrace sink(io.out, io.stop);
     try {
         (void)model::simulate(sc, std::uint32_t(replication), &sink);
@@ -184,6 +191,8 @@ int cmd_solve(const Args& args, const Streams& io) {
         "threads,t",
         detail::whole_value("--threads", 0, detail::kMaxThreads, [&q](long long v) { q.threads = unsigned(v); }),
         "worker threads; 0 = all cores (the default)")(
+        "allow-large", po::bool_switch(&q.allow_large),
+        "run even when a value's run is estimated to exceed the limits of events or memory")(
         "quiet,q", po::bool_switch(&quiet), "no progress on stderr");
     std::vector<std::string> files;
     if (!detail::parse(args, d, "file", files,
@@ -208,9 +217,15 @@ int cmd_solve(const Args& args, const Streams& io) {
     if (parsed.ec == std::errc{} && parsed.ptr == end && !std::isfinite(number))
         throw UsageError(std::string(q.at_most ? "--at-most" : "--at-least") +
                          " must be a finite number or a scenario file, not '" + q.target + "'");
-    const experiment::BreakEvenSearch search = experiment::prepare_break_even(q);
-    if (!quiet) io.err << "searching " << q.vary << " in [" << q.from << ", " << q.to << "] ...\n";
-    io.out << report::break_even_text(search, experiment::solve(search.spec));
+    q.stop = io.stop;
+    try {
+        const experiment::BreakEvenSearch search = experiment::prepare_break_even(q);
+        if (!quiet) io.err << "searching " << q.vary << " in [" << q.from << ", " << q.to << "] ...\n";
+        io.out << report::break_even_text(search, experiment::solve(search.spec));
+    } catch (const experiment::Interrupted&) {
+        io.err << "interrupted: the search stopped before an answer; nothing is kept (run it again to search)\n";
+        return kExitInterrupted;
+    }
     return kExitOk;
 }
 

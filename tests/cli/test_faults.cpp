@@ -265,6 +265,40 @@ TEST_CASE("a full stdout is a failure: every command checks it after its last wr
     fs::remove_all(dir);
 }
 
+TEST_CASE("solve and trace apply the run limits unless --allow-large, and solve stops on one SIGTERM with exit 130") {
+    const fs::path dir = test::fresh_folder("solve_limits");
+    const std::string f = write_scenario(dir, "big_bound.yaml",
+                                         "name: big\nhorizon: 5y\nwarmup: 1y\nreplications: 2\n"
+                                         "referrals:\n  rate_per_week: 1\n  types:\n"
+                                         "    ots: {share: 1, length: {distribution: exponential, mean: 30d}, weight: 1}\n"
+                                         "workforce: {workers: 2, caseload_norm: 5}\n"
+                                         "waitlist:\n  max_length: 100000000\n");
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"solve", f, "--from", "0", "--to", "2", "--at-most", "5", "-q"}, {"trace", f}}) {
+        auto r = test::run_process(args);
+        INFO(args[0], " ", r.err);
+        CHECK(r.exit_code == cli::kExitBadInput);
+        CHECK(r.err.rfind("error: " + f + ":11:15: waitlist.max_length: this run would need about ", 0) == 0);
+        CHECK(r.err.find("--allow-large") != std::string::npos);
+        CHECK(r.out.empty());
+        std::vector<std::string> allowed = args;
+        allowed.emplace_back("--allow-large");
+        r = test::run_process(allowed);
+        CHECK(r.exit_code == cli::kExitOk);
+    }
+
+    // A long search: one SIGTERM ends it after the replications in progress.
+    test::Process p({"solve", kBaseline, "--from", "0", "--to", "80", "--at-most", "1", "-r", "20000", "--threads", "1"});
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    p.signal(SIGTERM);
+    const auto r = p.wait(60);
+    CHECK_FALSE(r.timed_out);
+    CHECK(r.exit_code == cli::kExitInterrupted);
+    CHECK(r.err.find("interrupted: the search stopped before an answer") != std::string::npos);
+    CHECK(r.out.empty());
+    fs::remove_all(dir);
+}
+
 TEST_CASE("a run whose results cannot be written keeps its replications and prints the exact --resume command") {
     const fs::path parent = test::fresh_folder("keep_on_failure");
     const fs::path out = parent / "results";
