@@ -170,3 +170,18 @@ TEST_CASE("cli: numbers on the command line are parsed strictly, before anything
         CHECK_FALSE(fs::exists(out));
     }
 }
+
+TEST_CASE("cli: an empirical CSV saved with a UTF-8 byte order mark is read as without one") {
+    const fs::path dir = tmp("bom");
+    fs::create_directories(dir);
+    std::ofstream(dir / "lengths.csv") << "\xEF\xBB\xBF" "days\r\n100\r\n200\r\n";
+    std::ofstream(dir / "s.yaml")
+        << "name: bom\nhorizon: 2y\nwarmup: 1y\nreplications: 2\nreferrals:\n  rate_per_week: 3\n  types:\n"
+           "    ots: {share: 1, length: {distribution: empirical, csv: lengths.csv, column: days}, weight: 1}\n"
+           "workforce: {workers: 10, caseload_norm: 14}\n";
+    const Result r = cli({"validate", (dir / "s.yaml").string()});
+    INFO(r.err);
+    CHECK(r.code == 0);
+    CHECK(r.out == "ok  " + (dir / "s.yaml").string() + " (bom)\n");
+    fs::remove_all(dir);
+}
