@@ -55,6 +55,17 @@ std::string write_scenario(const fs::path& dir, const std::string& name, const s
     return p.string();
 }
 
+// A light queue whose waitlist bound (line 11, column 15) makes the worst
+// case of a run exceed the memory limit.
+std::string big_bound(const fs::path& dir) {
+    return write_scenario(dir, "big_bound.yaml",
+                          "name: big\nhorizon: 5y\nwarmup: 1y\nreplications: 2\n"
+                          "referrals:\n  rate_per_week: 1\n  types:\n"
+                          "    ots: {share: 1, length: {distribution: exponential, mean: 30d}, weight: 1}\n"
+                          "workforce: {workers: 2, caseload_norm: 5}\n"
+                          "waitlist:\n  max_length: 100000000\n");
+}
+
 }  // namespace
 
 TEST_CASE("SIGKILL mid-run leaves no results folder, and the next run clears the dead run's staging folder") {
@@ -209,12 +220,7 @@ TEST_CASE("an exploding waitlist stops at waitlist.max_length, is reported unsta
 
 TEST_CASE("runs over the limits are refused up front, naming the key, unless --allow-large") {
     const fs::path dir = test::fresh_folder("limits");
-    const std::string f = write_scenario(dir, "big_bound.yaml",
-                                         "name: big\nhorizon: 5y\nwarmup: 1y\nreplications: 2\n"
-                                         "referrals:\n  rate_per_week: 1\n  types:\n"
-                                         "    ots: {share: 1, length: {distribution: exponential, mean: 30d}, weight: 1}\n"
-                                         "workforce: {workers: 2, caseload_norm: 5}\n"
-                                         "waitlist:\n  max_length: 100000000\n");
+    const std::string f = big_bound(dir);
     const fs::path out = dir / "results";
     auto r = test::run_process({"run", f, "--out", out.string(), "-q"});
     CHECK(r.exit_code == cli::kExitBadInput);
@@ -267,12 +273,7 @@ TEST_CASE("a full stdout is a failure: every command checks it after its last wr
 
 TEST_CASE("solve and trace apply the run limits unless --allow-large, and solve stops on one SIGTERM with exit 130") {
     const fs::path dir = test::fresh_folder("solve_limits");
-    const std::string f = write_scenario(dir, "big_bound.yaml",
-                                         "name: big\nhorizon: 5y\nwarmup: 1y\nreplications: 2\n"
-                                         "referrals:\n  rate_per_week: 1\n  types:\n"
-                                         "    ots: {share: 1, length: {distribution: exponential, mean: 30d}, weight: 1}\n"
-                                         "workforce: {workers: 2, caseload_norm: 5}\n"
-                                         "waitlist:\n  max_length: 100000000\n");
+    const std::string f = big_bound(dir);
     for (const std::vector<std::string>& args :
          {std::vector<std::string>{"solve", f, "--from", "0", "--to", "2", "--at-most", "5", "-q"}, {"trace", f}}) {
         auto r = test::run_process(args);
