@@ -254,6 +254,13 @@ int cmd_compare(const Args& args, const Streams& io) {
         s.replications = scenarios[0].replications;
     }
     refuse_over_limits(scenarios, c, replications_at);
+    // Rows of a comparison are told apart by name: "small vs small" could not be.
+    for (std::size_t i = 1; i < scenarios.size(); ++i)
+        for (std::size_t j = 0; j < i; ++j)
+            if (scenarios[i].name == scenarios[j].name)
+                throw UsageError("scenarios " + std::to_string(j + 1) + " and " + std::to_string(i + 1) +
+                                 " are both named '" + scenarios[i].name +
+                                 "'; the rows of a comparison are told apart by name: give each scenario its own 'name'");
     std::string report_title = title;  // for people; `title` names the folder
     if (title.empty()) {
         title = scenarios[0].name;

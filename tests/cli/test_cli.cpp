@@ -185,3 +185,14 @@ TEST_CASE("cli: an empirical CSV saved with a UTF-8 byte order mark is read as w
     CHECK(r.out == "ok  " + (dir / "s.yaml").string() + " (bom)\n");
     fs::remove_all(dir);
 }
+
+TEST_CASE("cli: one compare with two scenarios of the same name is refused, before anything runs") {
+    const fs::path out = tmp("same_names");
+    const Result r = cli({"compare", kScenarios + "baseline.yaml", kScenarios + "caseload10.yaml",
+                          kScenarios + "baseline.yaml", "--out", out.string(), "-q"});
+    CHECK(r.code == 2);
+    CHECK(r.err.rfind("error: scenarios 1 and 3 are both named '", 0) == 0);
+    CHECK(r.err.find("'; the rows of a comparison are told apart by name: give each scenario its own 'name'\n") !=
+          std::string::npos);
+    CHECK_FALSE(fs::exists(out));
+}
