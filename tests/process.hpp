@@ -25,6 +25,7 @@ inline const char* const kExecutable = CASELOAD_EXE;
 struct ProcessOptions {
     std::filesystem::path cwd;               // empty: the test's own
     std::optional<rlim_t> file_size_limit;   // RLIMIT_FSIZE, with SIGXFSZ ignored: writes past it fail (EFBIG)
+    std::filesystem::path stdout_path;       // where its stdout goes (e.g. /dev/full); empty: captured
 };
 
 struct ProcessResult {
@@ -57,7 +58,8 @@ public:
                 const rlimit lim{*options.file_size_limit, *options.file_size_limit};
                 ::setrlimit(RLIMIT_FSIZE, &lim);
             }
-            const int o = ::open(out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            const char* out_path = options.stdout_path.empty() ? out_.c_str() : options.stdout_path.c_str();
+            const int o = ::open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
             const int e = ::open(err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
             if (o < 0 || e < 0) ::_exit(126);
             ::dup2(o, STDOUT_FILENO);

@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
+#include <cstring>
 #include <iostream>
 
 namespace caseload::cli {
@@ -70,8 +72,36 @@ std::string usage_text() {
     return text;
 }
 
+namespace {
+
+// Everything a command prints goes to `io.out`; a full disk or a closed pipe
+// there must not pass for success. Flushed here, after the last write: a
+// failure is "cannot write stdout", exit 1 (or the command's own failure code;
+// a command that stopped on the failed write, as trace does, has said so).
+int checked_out(int code, const Streams& io) {
+    io.out.flush();
+    if (io.out || code == kExitFailed) return code;  // a failed command has said why already
+    // A write that failed earlier left its data buffered: one more try names the reason.
+    io.out.clear();
+    errno = 0;
+    io.out.flush();
+    const int err = errno;
+    io.out.setstate(std::ios::badbit);
+    io.err << "error: cannot write stdout: " << (err ? std::strerror(err) : "the stream failed") << "\n";
+    return code == kExitOk ? kExitFailed : code;
+}
+
+int dispatch(std::vector<std::string> args, const Streams& io);
+
+}  // namespace
+
 int run(int argc, const char* const* argv, const Streams& io) {
-    std::vector<std::string> args(argv + std::min(argc, 1), argv + argc);
+    return checked_out(dispatch(std::vector<std::string>(argv + std::min(argc, 1), argv + argc), io), io);
+}
+
+namespace {
+
+int dispatch(std::vector<std::string> args, const Streams& io) {
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
         (args.empty() ? io.err : io.out) << usage_text();
         return args.empty() ? kExitBadInput : kExitOk;
@@ -108,5 +138,7 @@ int run(int argc, const char* const* argv, const Streams& io) {
         return kExitFailed;
     }
 }
+
+}  // namespace
 
 }  // namespace caseload::cli

@@ -10,9 +10,12 @@
 #include "caseload/cli/cli.hpp"
 
 #include <boost/program_options/options_description.hpp>
+#include <boost/program_options/value_semantic.hpp>
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -56,6 +59,23 @@ namespace detail {
 bool parse(const Args& args, const boost::program_options::options_description& desc,
            const std::string& positional_name, std::vector<std::string>& positional, const std::string& help,
            const Streams& io);
+
+// The ranges of numbers on the command line: those of the file's keys
+// (seed, replications), and a sane number of threads.
+inline constexpr long long kMaxSeed = std::numeric_limits<std::int64_t>::max();
+inline constexpr long long kMaxThreads = 1024;
+
+// `text`, the value of `option`, as a whole number in [min, max]: digits
+// only, a leading '-' only for a negative number; no sign on a count, no
+// exponent, no wrap-around. Anything else is a UsageError naming the range,
+// e.g. "--seed must be a whole number between 0 and 9223372036854775807, not '-5'".
+[[nodiscard]] long long whole_number(const std::string& option, const std::string& text, long long min,
+                                     long long max);
+// A Program_options value for such a number, parsed strictly before
+// anything runs; `set` receives it.
+[[nodiscard]] boost::program_options::typed_value<std::string>* whole_value(std::string option, long long min,
+                                                                           long long max,
+                                                                           std::function<void(long long)> set);
 
 // results/<name>-<date-time>, numbered when that exists already.
 [[nodiscard]] std::filesystem::path default_out(const std::string& name);

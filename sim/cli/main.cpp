@@ -3,9 +3,12 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
+#include <cerrno>
 #include <cstdlib>
 #include <iostream>
+#include <streambuf>
 #include <string>
 
 namespace {
@@ -32,11 +35,58 @@ void install_stop_handlers() {
     sigaction(SIGTERM, &sa, nullptr);
 }
 
+// Standard output, buffered here and written with write(2), so that a failed
+// write is seen with its reason: the data stays buffered and every later
+// flush tries again and fails with the same errno (ENOSPC, EFBIG, EPIPE),
+// which the command reports as "cannot write stdout: <reason>".
+class StdoutBuf : public std::streambuf {
+public:
+    StdoutBuf() { setp(buf_.data(), buf_.data() + buf_.size()); }
+    StdoutBuf(const StdoutBuf&) = delete;
+    StdoutBuf& operator=(const StdoutBuf&) = delete;
+    ~StdoutBuf() override { (void)drain(); }
+
+protected:
+    int_type overflow(int_type ch) override {
+        if (drain() != 0) return traits_type::eof();
+        if (!traits_type::eq_int_type(ch, traits_type::eof())) {
+            *pptr() = traits_type::to_char_type(ch);
+            pbump(1);
+        }
+        return traits_type::not_eof(ch);
+    }
+    int sync() override { return drain(); }
+
+private:
+    int drain() {
+        const char* p = pbase();
+        while (p < pptr()) {
+            const ssize_t n = ::write(STDOUT_FILENO, p, std::size_t(pptr() - p));
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) {
+                if (n == 0) errno = EIO;
+                // Keep what was not written at the start of the buffer, for the next try.
+                const std::size_t rest = std::size_t(pptr() - p);
+                std::char_traits<char>::move(buf_.data(), p, rest);
+                setp(buf_.data(), buf_.data() + buf_.size());
+                pbump(int(rest));
+                return -1;
+            }
+            p += n;
+        }
+        setp(buf_.data(), buf_.data() + buf_.size());
+        return 0;
+    }
+    std::array<char, 1 << 16> buf_{};
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
     install_stop_handlers();
     const char* term = std::getenv("TERM");
     const bool terminal = ::isatty(STDERR_FILENO) && !(term && std::string(term) == "dumb");
-    return caseload::cli::run(argc, argv, {std::cout, std::cerr, terminal, &g_stop});
+    StdoutBuf out_buf;
+    std::ostream out(&out_buf);
+    return caseload::cli::run(argc, argv, {out, std::cerr, terminal, &g_stop});
 }

@@ -7,6 +7,7 @@
 
 #include <boost/program_options.hpp>
 
+#include <charconv>
 #include <ctime>
 #include <ostream>
 
@@ -34,6 +35,24 @@ bool parse(const Args& args, const po::options_description& desc, const std::str
         throw UsageError(e.what());
     }
     return true;
+}
+
+long long whole_number(const std::string& option, const std::string& text, long long min, long long max) {
+    long long v = 0;
+    const char* end = text.data() + text.size();
+    const auto r = std::from_chars(text.data(), end, v);
+    if (text.empty() || r.ec != std::errc{} || r.ptr != end || v < min || v > max)
+        throw UsageError(option + " must be a whole number between " + std::to_string(min) + " and " +
+                         std::to_string(max) + ", not '" + text + "'");
+    return v;
+}
+
+po::typed_value<std::string>* whole_value(std::string option, long long min, long long max,
+                                          std::function<void(long long)> set) {
+    return po::value<std::string>()->notifier(
+        [option = std::move(option), min, max, set = std::move(set)](const std::string& text) {
+            set(whole_number(option, text, min, max));
+        });
 }
 
 namespace {

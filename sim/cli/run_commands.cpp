@@ -18,6 +18,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <ostream>
 
 namespace caseload::cli {
@@ -32,11 +33,13 @@ po::options_description run_options(RunFlags& c) {
     po::options_description d("options");
     d.add_options()
         ("help,h", "show this help")
-        ("replications,r", po::value<int>()->notifier([&](int v) { c.replications = v; }),
+        ("replications,r",
+         detail::whole_value("--replications", 1, scenario::kMaxReplications, [&c](long long v) { c.replications = int(v); }),
          "replications (overrides the file's 'replications')")
-        ("seed,s", po::value<std::uint64_t>()->notifier([&](std::uint64_t v) { c.seed = v; }),
+        ("seed,s", detail::whole_value("--seed", 0, detail::kMaxSeed, [&c](long long v) { c.seed = std::uint64_t(v); }),
          "random seed (overrides the file's 'seed'); same seed, same results on any thread count")
-        ("threads,t", po::value<unsigned>(&c.threads)->default_value(0), "worker threads; 0 = all cores")
+        ("threads,t", detail::whole_value("--threads", 0, detail::kMaxThreads, [&c](long long v) { c.threads = unsigned(v); }),
+         "worker threads; 0 = all cores (the default)")
         ("out,o", po::value<std::string>(&c.out), "results folder (default results/<name>-<date-time>)")
         ("force", po::bool_switch(&c.force), "replace the results folder, or the kept replications of an interrupted run")
         ("resume", po::bool_switch(&c.resume),
@@ -149,6 +152,35 @@ void refuse_over_limits(const std::vector<scenario::Scenario>& scenarios, const 
         experiment::refuse_over_limits(scenarios, experiment::resolve_threads(c.threads), c.replications, replications_at);
 }
 
+// Writes the results once every replication is in. Any failure there (a full
+// disk, the results folder made by someone else meanwhile) keeps the
+// replications for --resume, says so with the exact command, and returns the
+// exit code: finished work is never deleted.
+int keeping_replications(report::SavedReplications& saved, const std::string& resume, const Streams& io,
+                         const std::function<void()>& write) {
+    try {
+        write();
+        return kExitOk;
+    } catch (const std::exception& e) {
+        io.err << "error: " << e.what() << "\n";
+        std::string lost;
+        try {
+            saved.keep();
+        } catch (const std::exception& k) {
+            lost = k.what();
+        }
+        if (lost.empty())
+            io.err << "every replication has run and is kept in " << saved.staging().string()
+                   << "; once the cause is fixed, this writes the results without running them again:\n  " << resume
+                   << "\n";
+        else
+            io.err << "the replications saved so far are kept in " << saved.staging().string()
+                   << " (the others could not be: " << lost
+                   << "); once the cause is fixed, this runs only the missing ones:\n  " << resume << "\n";
+        return dynamic_cast<const InputError*>(&e) ? kExitBadInput : kExitFailed;
+    }
+}
+
 // How long it took and where the results are, on stderr.
 void say_done(std::size_t replications, const Outcome& o, const fs::path& dir, const Streams& io) {
     io.err << "\n" << replications << " replications in " << report::human(o.wall_seconds, "") << " s on " << o.threads
@@ -171,13 +203,19 @@ int cmd_run(const Args& args, const Streams& io) {
     report::ResultsDir dir(out, replace_results(c, out));
     const std::vector<std::string> yamls{scenario::to_yaml(sc)};
     report::SavedReplications saved(out, {sc}, yamls, mode);
-    const auto outcome = execute({sc}, c, saved, resume_command("run", files, c, out), io);
+    const std::string resume = resume_command("run", files, c, out);
+    const auto outcome = execute({sc}, c, saved, resume, io);
     if (!outcome) return kExitInterrupted;
     const Outcome& o = *outcome;
-    report::write_results(dir, o.results, o.summaries, yamls);
-    dir.write("metadata.json", report::run_metadata_json("run", sc.name, o.results, yamls, o.threads, o.wall_seconds));
-    write_reports(dir, lang);
-    const fs::path final_dir = dir.commit();
+    fs::path final_dir;
+    if (const int failed = keeping_replications(saved, resume, io, [&] {
+            report::write_results(dir, o.results, o.summaries, yamls);
+            dir.write("metadata.json",
+                      report::run_metadata_json("run", sc.name, o.results, yamls, o.threads, o.wall_seconds));
+            write_reports(dir, lang);
+            final_dir = dir.commit();
+        }))
+        return failed;
     saved.remove();
     io.out << report::summary_text(o.results[0], o.summaries[0]);
     if (!c.quiet) say_done(std::size_t(sc.replications), o, final_dir, io);
@@ -216,6 +254,13 @@ int cmd_compare(const Args& args, const Streams& io) {
         s.replications = scenarios[0].replications;
     }
     refuse_over_limits(scenarios, c, replications_at);
+    // Rows of a comparison are told apart by name: "small vs small" could not be.
+    for (std::size_t i = 1; i < scenarios.size(); ++i)
+        for (std::size_t j = 0; j < i; ++j)
+            if (scenarios[i].name == scenarios[j].name)
+                throw UsageError("scenarios " + std::to_string(j + 1) + " and " + std::to_string(i + 1) +
+                                 " are both named '" + scenarios[i].name +
+                                 "'; the rows of a comparison are told apart by name: give each scenario its own 'name'");
     std::string report_title = title;  // for people; `title` names the folder
     if (title.empty()) {
         title = scenarios[0].name;
@@ -231,19 +276,24 @@ int cmd_compare(const Args& args, const Streams& io) {
     std::vector<std::string> yamls;
     for (const auto& s : scenarios) yamls.push_back(scenario::to_yaml(s));
     report::SavedReplications saved(out, scenarios, yamls, mode);
-    const auto outcome = execute(scenarios, c, saved, resume_command("compare", files, c, out), io);
+    const std::string resume = resume_command("compare", files, c, out);
+    const auto outcome = execute(scenarios, c, saved, resume, io);
     if (!outcome) return kExitInterrupted;
     const Outcome& o = *outcome;
 
     const std::vector<report::Comparison> comparisons = report::compare_all(o.results, o.summaries);
-    report::write_results(dir, o.results, o.summaries, yamls);
-    dir.write("comparison.csv", report::comparison_csv(comparisons));
-    dir.write("period_comparison.csv", report::period_comparison_csv(o.results, o.summaries, comparisons));
-    dir.write("comparison.md", report::comparison_markdown(o.results, o.summaries, comparisons));
-    dir.write("metadata.json",
-              report::run_metadata_json("compare", report_title, o.results, yamls, o.threads, o.wall_seconds));
-    write_reports(dir, lang);
-    const fs::path final_dir = dir.commit();
+    fs::path final_dir;
+    if (const int failed = keeping_replications(saved, resume, io, [&] {
+            report::write_results(dir, o.results, o.summaries, yamls);
+            dir.write("comparison.csv", report::comparison_csv(comparisons));
+            dir.write("period_comparison.csv", report::period_comparison_csv(o.results, o.summaries, comparisons));
+            dir.write("comparison.md", report::comparison_markdown(o.results, o.summaries, comparisons));
+            dir.write("metadata.json",
+                      report::run_metadata_json("compare", report_title, o.results, yamls, o.threads, o.wall_seconds));
+            write_reports(dir, lang);
+            final_dir = dir.commit();
+        }))
+        return failed;
     saved.remove();
     io.out << report::comparison_text(o.results, o.summaries, comparisons);
     if (!c.quiet) {

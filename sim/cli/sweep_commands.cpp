@@ -10,6 +10,7 @@
 #include "caseload/report/output.hpp"
 #include "caseload/report/sweep_output.hpp"
 #include "caseload/scenario/input_error.hpp"
+#include "caseload/scenario/loader.hpp"
 #include "caseload/scenario/sweep_file.hpp"
 #include "commands.hpp"
 #include "progress.hpp"
@@ -43,14 +44,15 @@ po::options_description sweep_options(SweepArgs& a) {
     d.add_options()
         ("help,h", "show this help")
         ("shard", po::value<std::string>(&a.shard), "run shard K of N (points p with p mod N = K-1), e.g. 2/8")
-        ("threads,t", po::value<unsigned>()->notifier([&](unsigned v) { a.threads = v; }),
+        ("threads,t", detail::whole_value("--threads", 0, detail::kMaxThreads, [&a](long long v) { a.threads = unsigned(v); }),
          "worker threads (per rank under mpirun); default: all cores, or 1 per rank under mpirun")
         ("out,o", po::value<std::string>(&a.out), "results folder (default results/<name>-<date-time>)")
         ("resume", po::bool_switch(&a.resume), "continue a stopped sweep into --out (or start it); a finished one is left as is")
         ("force", po::bool_switch(&a.force), "replace the results folder, or an interrupted run of it")
-        ("replications,r", po::value<int>()->notifier([&](int v) { a.replications = v; }),
+        ("replications,r",
+         detail::whole_value("--replications", 1, scenario::kMaxReplications, [&a](long long v) { a.replications = int(v); }),
          "replications per point (overrides the sweep file)")
-        ("seed,s", po::value<std::uint64_t>()->notifier([&](std::uint64_t v) { a.seed = v; }),
+        ("seed,s", detail::whole_value("--seed", 0, detail::kMaxSeed, [&a](long long v) { a.seed = std::uint64_t(v); }),
          "random seed, the same at every point (overrides the sweep file)")
         ("allow-large", po::bool_switch(&a.allow_large),
          "run even when the sweep is estimated to exceed the limits of events or memory (see README, Robustness)")

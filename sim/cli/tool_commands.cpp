@@ -16,6 +16,10 @@
 #include <boost/program_options.hpp>
 
 #include <atomic>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstring>
 #include <ostream>
 
 namespace caseload::cli {
@@ -86,6 +90,12 @@ struct CsvTrace : model::TraceSink {
         for (const auto& a : assigned)
             row(day, a.first ? "assign" : "reassign", a.family, a.worker, waitlist, with_worker, closed);
         assigned.clear();
+        // A full disk must not leave a trace cut off mid-line passing for a whole one: stop at once.
+        if (!out) {
+            const int err = errno;
+            throw report::OutputError(std::string("cannot write stdout: ") +
+                                      (err ? std::strerror(err) : "the stream failed"));
+        }
     }
     void row(double day, const char* kind, std::int64_t family, std::int64_t worker, std::size_t waitlist,
              std::size_t with_worker, std::uint64_t closed) {
@@ -111,8 +121,14 @@ int cmd_trace(const Args& args, const Streams& io) {
     int replication = 0;
     po::options_description d("options");
     d.add_options()("help,h", "show this help")(
-        "replication", po::value<int>(&replication)->default_value(0), "which replication (0-based)")(
-        "seed,s", po::value<std::uint64_t>()->notifier([&](std::uint64_t v) { c.seed = v; }), "random seed");
+        "replication",
+        detail::whole_value("--replication", 0, scenario::kMaxReplications - 1,
+                            [&replication](long long v) { replication = int(v); }),
+        "which replication (0-based; default 0)")(
+        "seed,s", detail::whole_value("--seed", 0, detail::kMaxSeed, [&c](long long v) { c.seed = std::uint64_t(v); }),
+        "random seed")(
+        "allow-large", po::bool_switch(&c.allow_large),
+        "trace even when the replication is estimated to exceed the limits of events or memory");
     std::vector<std::string> files;
     if (!detail::parse(args, d, "file", files,
                        "usage: caseload trace FILE [--replication N] [--seed S]\nWrites every event of one replication "
@@ -122,9 +138,13 @@ int cmd_trace(const Args& args, const Streams& io) {
                        io))
         return kExitOk;
     if (files.size() != 1) throw UsageError("trace takes exactly one scenario file");
-    if (replication < 0) throw UsageError("--replication must be 0 or more");
     auto sc = scenario::load_scenario(files[0]);
     experiment::apply_overrides(sc, c.replications, c.seed);
+    if (!c.allow_large) {  // one replication, as `run -r 1` would refuse it
+        scenario::Scenario one = sc;
+        one.replications = 1;
+        experiment::refuse_over_limits({one}, 1, std::nullopt);
+    }
     CsvTrace sink(io.out, io.stop);
     try {
         (void)model::simulate(sc, std::uint32_t(replication), &sink);
@@ -135,6 +155,14 @@ int cmd_trace(const Args& args, const Streams& io) {
     return kExitOk;
 }
 
+namespace {
+
+// --from and --to: any whole number a key could hold, with room to spare.
+constexpr long long kMinValue = -1000000000000LL;
+constexpr long long kMaxValue = 1000000000000LL;
+
+}  // namespace
+
 int cmd_solve(const Args& args, const Streams& io) {
     experiment::BreakEvenQuestion q;
     bool quiet = false;
@@ -144,15 +172,27 @@ int cmd_solve(const Args& args, const Streams& io) {
         "vary", po::value<std::string>(&q.vary)->default_value("extra_fte"),
         "the whole-number parameter to search: extra_fte (extra funded FTE from day 0, hired through the hiring "
         "process) or any dotted path of the scenario, as in sweep files (workforce.workers, "
-        "workforce.caseload_norm, interventions[0].fte, ...)")("from", po::value<long>(&q.from)->required(),
+        "workforce.caseload_norm, interventions[0].fte, ...)")("from",
+                                                                  detail::whole_value("--from", kMinValue, kMaxValue,
+                                                                                      [&q](long long v) { q.from = long(v); })
+                                                                      ->required(),
                                                                   "smallest value to try")(
-        "to", po::value<long>(&q.to)->required(), "largest value to try")(
+        "to", detail::whole_value("--to", kMinValue, kMaxValue, [&q](long long v) { q.to = long(v); })->required(),
+        "largest value to try")(
         "metric", po::value<std::string>(&q.metric)->default_value("waitlist_mean"), "the metric (see README)")(
         "at-most", po::value<std::string>(&at_most), "target: a number, or a scenario file whose value it must not exceed")(
         "at-least", po::value<std::string>(&at_least), "target: a number, or a scenario file it must reach")(
-        "replications,r", po::value<int>()->notifier([&](int v) { q.replications = v; }), "replications per value")(
-        "seed,s", po::value<std::uint64_t>()->notifier([&](std::uint64_t v) { q.seed = v; }), "random seed")(
-        "threads,t", po::value<unsigned>(&q.threads)->default_value(0), "worker threads; 0 = all cores")(
+        "replications,r",
+        detail::whole_value("--replications", 1, scenario::kMaxReplications,
+                            [&q](long long v) { q.replications = int(v); }),
+        "replications per value")(
+        "seed,s", detail::whole_value("--seed", 0, detail::kMaxSeed, [&q](long long v) { q.seed = std::uint64_t(v); }),
+        "random seed")(
+        "threads,t",
+        detail::whole_value("--threads", 0, detail::kMaxThreads, [&q](long long v) { q.threads = unsigned(v); }),
+        "worker threads; 0 = all cores (the default)")(
+        "allow-large", po::bool_switch(&q.allow_large),
+        "run even when a value's run is estimated to exceed the limits of events or memory")(
         "quiet,q", po::bool_switch(&quiet), "no progress on stderr");
     std::vector<std::string> files;
     if (!detail::parse(args, d, "file", files,
@@ -170,9 +210,22 @@ int cmd_solve(const Args& args, const Streams& io) {
     q.file = files[0];
     q.at_most = !at_most.empty();
     q.target = q.at_most ? at_most : at_least;
-    const experiment::BreakEvenSearch search = experiment::prepare_break_even(q);
-    if (!quiet) io.err << "searching " << q.vary << " in [" << q.from << ", " << q.to << "] ...\n";
-    io.out << report::break_even_text(search, experiment::solve(search.spec));
+    // A number target must be one a metric can meet: not nan, not infinite.
+    double number = 0;
+    const char* end = q.target.data() + q.target.size();
+    const auto parsed = std::from_chars(q.target.data(), end, number);
+    if (parsed.ec == std::errc{} && parsed.ptr == end && !std::isfinite(number))
+        throw UsageError(std::string(q.at_most ? "--at-most" : "--at-least") +
+                         " must be a finite number or a scenario file, not '" + q.target + "'");
+    q.stop = io.stop;
+    try {
+        const experiment::BreakEvenSearch search = experiment::prepare_break_even(q);
+        if (!quiet) io.err << "searching " << q.vary << " in [" << q.from << ", " << q.to << "] ...\n";
+        io.out << report::break_even_text(search, experiment::solve(search.spec));
+    } catch (const experiment::Interrupted&) {
+        io.err << "interrupted: the search stopped before an answer; nothing is kept (run it again to search)\n";
+        return kExitInterrupted;
+    }
     return kExitOk;
 }
 

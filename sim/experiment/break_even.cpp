@@ -2,6 +2,7 @@
 
 #include "caseload/experiment/analysis.hpp"
 #include "caseload/experiment/run_checks.hpp"
+#include "caseload/experiment/runner.hpp"
 #include "caseload/scenario/input_error.hpp"
 #include "caseload/scenario/loader.hpp"
 
@@ -59,6 +60,11 @@ BreakEvenSearch prepare_break_even(const BreakEvenQuestion& q) {
     spec.metric = b.metric->metric;
     spec.at_most = q.at_most;
     spec.run.threads = q.threads;
+    spec.run.stop = q.stop;
+    // Each value is a run of its own: refused as `run` refuses it, at either end of the range.
+    auto within_limits = [&q](const scenario::Scenario& s) {
+        if (!q.allow_large) refuse_over_limits({s}, resolve_threads(q.threads), q.replications);
+    };
     spec.scenario_for = [file, vary = q.vary, replications = q.replications, seed = q.seed](long v) {
         scenario::Scenario s;
         if (vary == "extra_fte") {
@@ -73,6 +79,8 @@ BreakEvenSearch prepare_break_even(const BreakEvenQuestion& q) {
         apply_overrides(s, replications, seed);
         return s;
     };
+    within_limits(spec.scenario_for(q.from));
+    within_limits(spec.scenario_for(q.to));
     double number_target = 0;
     const auto parsed = std::from_chars(q.target.data(), q.target.data() + q.target.size(), number_target);
     if (parsed.ec == std::errc{} && parsed.ptr == q.target.data() + q.target.size()) {
@@ -82,6 +90,7 @@ BreakEvenSearch prepare_break_even(const BreakEvenQuestion& q) {
         auto t = scenario::load_scenario(q.target);
         t.seed = base.seed;
         t.replications = base.replications;
+        within_limits(t);
         const auto res = run_experiments({t}, spec.run);
         spec.target_by_replication = values(res[0], b.metric->metric);
         b.target_text = t.name + "'s, paired by replication";

@@ -268,7 +268,7 @@ fs::path ResultsDir::commit() {
     std::error_code ec;
     fs::path old;
     if (fs::exists(dir_, ec)) {
-        if (!force_) throw OutputError(dir_.string() + " appeared while the run was going; results kept in " + staging_.string());
+        if (!force_) throw OutputError(dir_.string() + " appeared while the run was going; it is left as it is");
         old = hidden_sibling(dir_, ".old-");
         fs::rename(dir_, old, ec);
         if (ec) throw OutputError("cannot move the old " + dir_.string() + " aside: " + ec.message());

@@ -14,6 +14,7 @@
 
 #include <cerrno>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 namespace caseload::report {
@@ -26,6 +27,7 @@ constexpr const char* kReplicationVersion = "caseload replication 2";
 constexpr const char* kManifestVersion = "caseload run-partial 1";
 constexpr const char* kManifest = "manifest.txt";
 constexpr const char* kJournal = "journal";
+constexpr const char* kLock = ".lock";  // held by the live run (see SavedReplications::Lock)
 
 // A journal record: a header, then the payload (replication_bytes). The
 // header's checksum covers the scenario index and the payload, so a record
@@ -506,11 +508,32 @@ fs::path run_staging(const fs::path& dir) {
     return parent / name;
 }
 
+SavedReplications::Lock::~Lock() {
+    if (fd >= 0) ::close(fd);
+}
+
+void SavedReplications::lock(const fs::path& dir) {
+    const fs::path file = staging_ / kLock;
+    const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) throw OutputError("cannot create " + file.string() + ": " + std::strerror(errno));
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        const int e = errno;
+        ::close(fd);
+        if (e == EWOULDBLOCK)
+            throw OutputExists("another caseload run is writing " + dir.string() + "; wait for it or stop it first");
+        throw OutputError("cannot lock " + file.string() + ": " + std::strerror(e));
+    }
+    if (lock_.fd >= 0) ::close(lock_.fd);
+    lock_.fd = fd;
+}
+
 SavedReplications::SavedReplications(fs::path dir, const std::vector<scenario::Scenario>& scenarios,
                                      const std::vector<std::string>& yamls, Mode mode)
     : staging_(run_staging(dir)), saved_(scenarios.size()) {
     const std::vector<std::string> manifest = manifest_lines(scenarios, yamls);
     std::error_code ec;
+    // A live run into the same folder holds the lock: refused before its replications are looked at.
+    if (fs::is_directory(fs::symlink_status(staging_, ec))) lock(dir);
     if (fs::exists(fs::symlink_status(staging_, ec))) {
         if (mode == Mode::fresh)
             throw OutputExists("the replications of an interrupted run into " + dir.string() + " are kept in " +
@@ -531,6 +554,7 @@ SavedReplications::SavedReplications(fs::path dir, const std::vector<scenario::S
     if (!fs::exists(staging_ / kManifest, ec)) {
         fs::create_directories(staging_, ec);
         if (ec) throw OutputError("cannot create " + staging_.string() + ": " + ec.message());
+        lock(dir);
         write_file_atomic(staging_ / kManifest, join_lines(manifest));
         journal_ = std::make_unique<Journal>(staging_ / kJournal);
         return;
@@ -542,7 +566,7 @@ SavedReplications::SavedReplications(fs::path dir, const std::vector<scenario::S
     std::vector<fs::path> partial;
     for (const auto& e : fs::directory_iterator(staging_)) {
         const std::string name = e.path().filename().string();
-        if (name == kManifest || name == kJournal) continue;
+        if (name == kManifest || name == kJournal || name == kLock) continue;
         if (!name.empty() && name[0] == '.') {
             partial.push_back(e.path());
             continue;
@@ -587,6 +611,9 @@ SavedReplications::~SavedReplications() {
             } catch (...) {  // NOLINT(bugprone-empty-catch): the failure itself is being reported
             }
         }
+        // Done with the folder: what is kept is the manifest and the journal, nothing else.
+        std::error_code ec;
+        fs::remove(staging_ / kLock, ec);
         return;
     }
     journal_.reset();

@@ -641,6 +641,78 @@ private:
     bool has_next_ = false;
 };
 
+// A number as the sweep files write it: digits, NA, Inf or -Inf.
+bool is_number_field(std::string_view s) {
+    if (s == "NA" || s == "Inf" || s == "-Inf") return true;
+    double v = 0;
+    const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+    return !s.empty() && r.ec == std::errc{} && r.ptr == s.data() + s.size();
+}
+
+std::size_t metric_index(std::string_view name) {
+    for (std::size_t m = 0; m < model::kMetricCount; ++m)
+        if (model::kMetrics[m].name == name) return m;
+    return model::kMetricCount;
+}
+
+// Checks one point of a shard completely before it is merged: every row has
+// the fields of the header, every replication has every metric exactly once,
+// and the means in summary.csv are those of the rows (a shard cut mid-row, a
+// deleted row or an edited value is refused, never merged).
+void check_point(const fs::path& dir, std::size_t point, std::string_view rows, std::string_view summary,
+                 std::size_t columns, std::size_t replications) {
+    const std::string where = " of point " + std::to_string(point) + " in " + (dir / "sweep.csv").string();
+    auto damaged = [&](const std::string& what) {
+        throw SweepInputError(what + "; the shard is damaged (cut short or edited): run it again");
+    };
+    const std::size_t k = columns;
+    std::vector<std::vector<char>> seen(replications, std::vector<char>(model::kMetricCount, 0));
+    std::vector<double> sum(model::kMetricCount, 0.0);
+    std::vector<bool> finite(model::kMetricCount, true);
+    std::size_t count = 0;
+    for (std::size_t start = 0; start < rows.size();) {
+        std::size_t end = rows.find('\n', start);
+        if (end == std::string_view::npos) end = rows.size();
+        const std::string_view line = rows.substr(start, end - start);
+        start = end + 1;
+        const auto f = split_csv(line);
+        std::size_t rep = 0;
+        const std::size_t m = f.size() == k + 4 ? metric_index(f[k + 2]) : model::kMetricCount;
+        if (f.size() != k + 4 || !parse_index(f[1], rep) || rep >= replications || m == model::kMetricCount ||
+            !is_number_field(f[k + 3]))
+            damaged("a malformed row" + where + ": '" + std::string(line) + "' (expected " + std::to_string(k + 4) +
+                    " fields: point, replication, the parameters, a metric, a number)");
+        if (seen[rep][m]++) damaged("replication " + f[1] + " has " + f[k + 2] + " twice" + where);
+        const double v = parse_number(f[k + 3]);
+        if (std::isfinite(v)) sum[m] += v;
+        else finite[m] = false;
+        ++count;
+    }
+    if (count != replications * model::kMetricCount)
+        damaged(std::to_string(count) + " rows" + where + ", not " + std::to_string(replications) + " replications x " +
+                std::to_string(model::kMetricCount) + " metrics = " + std::to_string(replications * model::kMetricCount));
+    std::vector<char> summarized(model::kMetricCount, 0);
+    const std::string in_summary = " of point " + std::to_string(point) + " in " + (dir / "summary.csv").string();
+    for (std::size_t start = 0; start < summary.size();) {
+        std::size_t end = summary.find('\n', start);
+        if (end == std::string_view::npos) end = summary.size();
+        const std::string_view line = summary.substr(start, end - start);
+        start = end + 1;
+        const auto f = split_csv(line);
+        const std::size_t m = f.size() == k + 11 ? metric_index(f[k + 1]) : model::kMetricCount;
+        if (m == model::kMetricCount || summarized[m]++ || !is_number_field(f[k + 2]))
+            damaged("a malformed summary row" + in_summary + ": '" + std::string(line) + "'");
+        if (!finite[m]) continue;  // a metric some replications leave undefined: not recomputed here
+        const double mean = parse_number(f[k + 2]);
+        const double rows_mean = sum[m] / double(replications);
+        if (!(std::abs(mean - rows_mean) <= 1e-9 * std::max(1.0, std::abs(rows_mean))))
+            damaged("the mean of " + f[k + 1] + in_summary + " is " + f[k + 2] + ", but its rows in sweep.csv give " +
+                    number(rows_mean));
+    }
+    for (std::size_t m = 0; m < model::kMetricCount; ++m)
+        if (!summarized[m]) damaged("no summary of " + std::string(model::kMetrics[m].name) + in_summary);
+}
+
 std::string list_points(const std::vector<std::string>& items, std::size_t total) {
     std::string s;
     const std::size_t shown = std::min<std::size_t>(items.size(), 20);
@@ -710,6 +782,9 @@ MergeOutcome merge_sweeps(const std::vector<fs::path>& shards, const fs::path& o
     std::size_t points = 0;
     if (!parse_index(manifest_value(in[0].kv, "points"), points))
         throw SweepInputError(in[0].dir.string() + "/manifest.csv has no number of points");
+    std::size_t replications = 0;
+    if (!parse_index(manifest_value(in[0].kv, "replications"), replications) || replications < 1)
+        throw SweepInputError(in[0].dir.string() + "/manifest.csv has no number of replications");
     std::vector<std::string> columns;
     for (const auto& [k, v] : in[0].kv)
         if (k == "column") columns.push_back(v);
@@ -771,6 +846,7 @@ MergeOutcome merge_sweeps(const std::vector<fs::path>& shards, const fs::path& o
             throw SweepInputError(in[s].dir.string() + "/sweep.csv has no rows for point " + std::to_string(p));
         const std::string r = rows[s]->take();
         const std::string m = sums[s]->take();
+        check_point(in[s].dir, p, r, m, columns.size(), replications);
         as.add(p, r, m);
     }
     MergeOutcome o;

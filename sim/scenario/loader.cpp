@@ -746,6 +746,7 @@ private:
             }
             return cells;
         };
+        if (line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // a UTF-8 byte order mark, as spreadsheets save
         const auto header = split(line);
         const auto it = std::find(header.begin(), header.end(), column);
         if (it == header.end())
@@ -758,6 +759,14 @@ private:
             ++lineno;
             if (line.empty() || line == "\r") continue;
             const auto cells = split(line);
+            if (cells.size() != header.size()) {
+                while (!line.empty() && line.back() == '\r') line.pop_back();
+                std::string msg = "expected " + std::to_string(header.size()) + " field(s) as in the header, found " +
+                                  std::to_string(cells.size()) + " in '" + line + "'";
+                if (cells.size() == header.size() + 1)
+                    msg += "; if that is a decimal comma, write the number with a point (1.5, not 1,5)";
+                throw ScenarioError(Location{file.string(), lineno, 1}, path + ".csv", msg);
+            }
             double v = 0;
             const std::string cell = idx < cells.size() ? cells[idx] : std::string{};
             auto r = std::from_chars(cell.data(), cell.data() + cell.size(), v);

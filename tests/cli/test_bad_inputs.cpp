@@ -147,7 +147,7 @@ TEST_CASE("bad inputs: run, compare and sweep refuse each with a located message
         const std::string command = name.rfind("compare_", 0) == 0 ? "compare"
                                     : name.rfind("sweep_", 0) == 0 ? "sweep"
                                                                    : "run";
-        const auto r = test::run_process({command, name, "--out", out.string(), "--quiet"}, {kBadInputs, {}}, 60);
+        const auto r = test::run_process({command, name, "--out", out.string(), "--quiet"}, {kBadInputs, {}, {}}, 60);
         INFO("stderr: " << r.err);
         CHECK_FALSE(r.timed_out);
         CHECK(r.signal == 0);

@@ -123,3 +123,76 @@ TEST_CASE("cli: trace prints every event as CSV") {
     CHECK(r.out.find(",referral,") != std::string::npos);
     CHECK(r.out.find(",closure,") != std::string::npos);
 }
+
+TEST_CASE("cli: numbers on the command line are parsed strictly, before anything runs") {
+    const std::string base = kScenarios + "baseline.yaml";
+    const std::string sweep = std::string(CASELOAD_SOURCE_DIR) + "/tests/data/sweep_small.yaml";
+    const fs::path out = tmp("strict");
+    const std::string seed = "--seed must be a whole number between 0 and 9223372036854775807, not ";
+    const std::string reps = "--replications must be a whole number between 1 and 1000000, not ";
+    const std::string threads = "--threads must be a whole number between 0 and 1024, not ";
+    struct Case {
+        std::vector<std::string> args;
+        std::string says;
+    };
+    const std::vector<Case> cases{
+        {{"run", base, "--seed=-5"}, seed + "'-5'"},
+        {{"run", base, "--seed", "18446744073709551611"}, seed + "'18446744073709551611'"},
+        {{"run", base, "--seed", "+5"}, seed + "'+5'"},
+        {{"run", base, "--seed", "5x"}, seed + "'5x'"},
+        {{"run", base, "--threads=-1"}, threads + "'-1'"},
+        {{"run", base, "--threads", "4294967295"}, threads + "'4294967295'"},
+        {{"run", base, "--replications", "1e3"}, reps + "'1e3'"},
+        {{"run", base, "--replications", "0"}, reps + "'0'"},
+        {{"run", base, "-r", " 5"}, reps + "' 5'"},
+        {{"compare", base, base, "--seed=-1"}, seed + "'-1'"},
+        {{"sweep", sweep, "--seed=-5"}, seed + "'-5'"},
+        {{"sweep", sweep, "--threads", "2.5"}, threads + "'2.5'"},
+        {{"trace", base, "--seed=-5"}, seed + "'-5'"},
+        {{"trace", base, "--replication=-1"}, "--replication must be a whole number between 0 and 999999, not '-1'"},
+        {{"solve", base, "--from", "0", "--to", "1e2", "--at-most", "5"},
+         "--to must be a whole number between -1000000000000 and 1000000000000, not '1e2'"},
+        {{"solve", base, "--from", "0", "--to", "2", "--at-most", "5", "--seed=-5"}, seed + "'-5'"},
+        {{"solve", base, "--from", "0", "--to", "2", "--at-most", "nan"},
+         "--at-most must be a finite number or a scenario file, not 'nan'"},
+        {{"solve", base, "--from", "0", "--to", "2", "--at-least", "inf"},
+         "--at-least must be a finite number or a scenario file, not 'inf'"},
+    };
+    for (const Case& c : cases) {
+        std::vector<std::string> args = c.args;
+        args.insert(args.end(), {"--out", out.string(), "-q"});
+        if (args[0] == "trace" || args[0] == "solve") args.resize(args.size() - 3);  // no --out
+        const Result r = cli(args);
+        INFO(args[0], " ", args[args.size() - 1], ": ", r.err);
+        CHECK(r.code == 2);
+        CHECK(r.err.rfind("error: " + c.says + "\n", 0) == 0);
+        CHECK(r.out.empty());
+        CHECK_FALSE(fs::exists(out));
+    }
+}
+
+TEST_CASE("cli: an empirical CSV saved with a UTF-8 byte order mark is read as without one") {
+    const fs::path dir = tmp("bom");
+    fs::create_directories(dir);
+    std::ofstream(dir / "lengths.csv") << "\xEF\xBB\xBF" "days\r\n100\r\n200\r\n";
+    std::ofstream(dir / "s.yaml")
+        << "name: bom\nhorizon: 2y\nwarmup: 1y\nreplications: 2\nreferrals:\n  rate_per_week: 3\n  types:\n"
+           "    ots: {share: 1, length: {distribution: empirical, csv: lengths.csv, column: days}, weight: 1}\n"
+           "workforce: {workers: 10, caseload_norm: 14}\n";
+    const Result r = cli({"validate", (dir / "s.yaml").string()});
+    INFO(r.err);
+    CHECK(r.code == 0);
+    CHECK(r.out == "ok  " + (dir / "s.yaml").string() + " (bom)\n");
+    fs::remove_all(dir);
+}
+
+TEST_CASE("cli: one compare with two scenarios of the same name is refused, before anything runs") {
+    const fs::path out = tmp("same_names");
+    const Result r = cli({"compare", kScenarios + "baseline.yaml", kScenarios + "caseload10.yaml",
+                          kScenarios + "baseline.yaml", "--out", out.string(), "-q"});
+    CHECK(r.code == 2);
+    CHECK(r.err.rfind("error: scenarios 1 and 3 are both named '", 0) == 0);
+    CHECK(r.err.find("'; the rows of a comparison are told apart by name: give each scenario its own 'name'\n") !=
+          std::string::npos);
+    CHECK_FALSE(fs::exists(out));
+}

@@ -55,6 +55,17 @@ std::string write_scenario(const fs::path& dir, const std::string& name, const s
     return p.string();
 }
 
+// A light queue whose waitlist bound (line 11, column 15) makes the worst
+// case of a run exceed the memory limit.
+std::string big_bound(const fs::path& dir) {
+    return write_scenario(dir, "big_bound.yaml",
+                          "name: big\nhorizon: 5y\nwarmup: 1y\nreplications: 2\n"
+                          "referrals:\n  rate_per_week: 1\n  types:\n"
+                          "    ots: {share: 1, length: {distribution: exponential, mean: 30d}, weight: 1}\n"
+                          "workforce: {workers: 2, caseload_norm: 5}\n"
+                          "waitlist:\n  max_length: 100000000\n");
+}
+
 }  // namespace
 
 TEST_CASE("SIGKILL mid-run leaves no results folder, and the next run clears the dead run's staging folder") {
@@ -134,17 +145,19 @@ TEST_CASE("a stop request reaches the runner and the CLI") {
     fs::remove_all(parent);
 }
 
-TEST_CASE("a write failure is exit 1 with a clear message, and leaves no file behind") {
+TEST_CASE("a write failure is exit 1 with a clear message, leaves no results folder and keeps the checkpoint") {
     SUBCASE("files limited to 8 KiB (writes past it fail, as on a full disk)") {
         const fs::path parent = test::fresh_folder("fsize");
         const fs::path out = parent / "results";
-        const auto r = test::run_process({"run", kBaseline, "-r", "2", "--out", out.string(), "-q"}, {{}, rlim_t(8192)});
+        const auto r = test::run_process({"run", kBaseline, "-r", "2", "--out", out.string(), "-q"}, {{}, rlim_t(8192), {}});
         INFO(r.err);
         CHECK(r.signal == 0);
         CHECK(r.exit_code == cli::kExitFailed);
         CHECK(r.err.rfind("error: cannot write ", 0) == 0);
         CHECK(r.err.find("File too large") != std::string::npos);
-        CHECK(test::folder_names(parent).empty());
+        // Finished work is never deleted: the replications saved are kept for --resume.
+        CHECK(r.err.find(" --resume\n") != std::string::npos);
+        CHECK(test::folder_names(parent) == std::vector<std::string>{".results.run-partial"});
         fs::remove_all(parent);
     }
     SUBCASE("a full disk: a 64 KiB tmpfs") {
@@ -160,7 +173,8 @@ TEST_CASE("a write failure is exit 1 with a clear message, and leaves no file be
         CHECK(r.exit_code == cli::kExitFailed);
         CHECK(r.err.rfind("error: cannot write ", 0) == 0);
         CHECK(r.err.find("No space left on device") != std::string::npos);
-        CHECK(test::folder_names(mnt).empty());
+        CHECK(r.err.find(" --resume\n") != std::string::npos);
+        CHECK(test::folder_names(mnt) == std::vector<std::string>{".results.run-partial"});
         ::umount2(mnt.c_str(), MNT_DETACH);
         fs::remove_all(mnt);
     }
@@ -206,12 +220,7 @@ TEST_CASE("an exploding waitlist stops at waitlist.max_length, is reported unsta
 
 TEST_CASE("runs over the limits are refused up front, naming the key, unless --allow-large") {
     const fs::path dir = test::fresh_folder("limits");
-    const std::string f = write_scenario(dir, "big_bound.yaml",
-                                         "name: big\nhorizon: 5y\nwarmup: 1y\nreplications: 2\n"
-                                         "referrals:\n  rate_per_week: 1\n  types:\n"
-                                         "    ots: {share: 1, length: {distribution: exponential, mean: 30d}, weight: 1}\n"
-                                         "workforce: {workers: 2, caseload_norm: 5}\n"
-                                         "waitlist:\n  max_length: 100000000\n");
+    const std::string f = big_bound(dir);
     const fs::path out = dir / "results";
     auto r = test::run_process({"run", f, "--out", out.string(), "-q"});
     CHECK(r.exit_code == cli::kExitBadInput);
@@ -229,4 +238,123 @@ TEST_CASE("runs over the limits are refused up front, naming the key, unless --a
     CHECK(r.err.find("--replications 1000000: this run would process about") != std::string::npos);
     CHECK_FALSE(fs::exists(dir / "many"));
     fs::remove_all(dir);
+}
+
+TEST_CASE("a full stdout is a failure: every command checks it after its last write") {
+    if (!fs::exists("/dev/full")) {
+        MESSAGE("skipped: no /dev/full");
+        return;
+    }
+    const fs::path dir = test::fresh_folder("full_stdout");
+    test::ProcessOptions full;
+    full.stdout_path = "/dev/full";
+    const std::string message = "error: cannot write stdout: No space left on device\n";
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"schema"}, {"schema", "compare"}, {"validate", kBaseline}, {"--help"},
+          {"run", kBaseline, "-r", "2", "--out", (dir / "run").string(), "-q"}, {"trace", kBaseline}}) {
+        const auto r = test::run_process(args, full);
+        INFO(args[0], " ", r.err);
+        CHECK(r.signal == 0);
+        CHECK(r.exit_code == cli::kExitFailed);
+        CHECK(r.err.find(message) != std::string::npos);
+    }
+    // The run's results are written before its summary is printed: they stay.
+    CHECK(fs::exists(dir / "run" / "summary.csv"));
+
+    // A trace to a file on a full disk stops at the first failed write, exit 1.
+    test::ProcessOptions small;
+    small.file_size_limit = rlim_t(64 * 1024);
+    small.stdout_path = dir / "trace.csv";
+    const auto r = test::run_process({"trace", kBaseline}, small);
+    CHECK(r.exit_code == cli::kExitFailed);
+    CHECK(r.err == "error: cannot write stdout: File too large\n");
+    fs::remove_all(dir);
+}
+
+TEST_CASE("solve and trace apply the run limits unless --allow-large, and solve stops on one SIGTERM with exit 130") {
+    const fs::path dir = test::fresh_folder("solve_limits");
+    const std::string f = big_bound(dir);
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"solve", f, "--from", "0", "--to", "2", "--at-most", "5", "-q"}, {"trace", f}}) {
+        auto r = test::run_process(args);
+        INFO(args[0], " ", r.err);
+        CHECK(r.exit_code == cli::kExitBadInput);
+        CHECK(r.err.rfind("error: " + f + ":11:15: waitlist.max_length: this run would need about ", 0) == 0);
+        CHECK(r.err.find("--allow-large") != std::string::npos);
+        CHECK(r.out.empty());
+        std::vector<std::string> allowed = args;
+        allowed.emplace_back("--allow-large");
+        r = test::run_process(allowed);
+        CHECK(r.exit_code == cli::kExitOk);
+    }
+
+    // A long search: one SIGTERM ends it after the replications in progress.
+    test::Process p({"solve", kBaseline, "--from", "0", "--to", "80", "--at-most", "1", "-r", "20000", "--threads", "1"});
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    p.signal(SIGTERM);
+    const auto r = p.wait(60);
+    CHECK_FALSE(r.timed_out);
+    CHECK(r.exit_code == cli::kExitInterrupted);
+    CHECK(r.err.find("interrupted: the search stopped before an answer") != std::string::npos);
+    CHECK(r.out.empty());
+    fs::remove_all(dir);
+}
+
+TEST_CASE("a run whose results cannot be written keeps its replications and prints the exact --resume command") {
+    const fs::path parent = test::fresh_folder("keep_on_failure");
+    const fs::path out = parent / "results";
+    // The results folder appears (made by someone else) while the run is going.
+    test::Process p({"run", kBaseline, "-r", "400", "--threads", "1", "--out", out.string(), "-q"});
+    REQUIRE(wait_for_staging(parent));
+    fs::create_directories(out);
+    std::ofstream(out / "theirs.txt") << "not ours\n";
+    const auto r = p.wait(120);
+    INFO(r.err);
+    CHECK(r.exit_code == cli::kExitFailed);
+    CHECK(r.err.find("error: " + out.string() + " appeared while the run was going; it is left as it is\n") !=
+          std::string::npos);
+    const std::string resume =
+        "caseload run " + kBaseline + " --out " + out.string() + " --replications 400 --threads 1 --resume";
+    CHECK(r.err.find("every replication has run and is kept in " + (parent / ".results.run-partial").string() +
+                     "; once the cause is fixed, this writes the results without running them again:\n  " + resume +
+                     "\n") != std::string::npos);
+    CHECK(fs::exists(out / "theirs.txt"));
+    CHECK(fs::exists(parent / ".results.run-partial"));
+    // Once their folder is moved away, --resume writes the results without running anything.
+    fs::rename(out, parent / "theirs");
+    const auto resumed = test::run_process({"run", kBaseline, "--out", out.string(), "--replications", "400",
+                                            "--threads", "1", "--resume"});
+    CHECK(resumed.exit_code == cli::kExitOk);
+    CHECK(resumed.err.find("resuming, 400 replications done already") != std::string::npos);
+    CHECK(fs::exists(out / "summary.csv"));
+    CHECK_FALSE(fs::exists(parent / ".results.run-partial"));
+    fs::remove_all(parent);
+}
+
+TEST_CASE("two runs into one --out: the second is refused while the first is alive, with or without --force") {
+    const fs::path parent = test::fresh_folder("run_lock");
+    const fs::path out = parent / "results";
+    const fs::path kept = parent / ".results.run-partial";
+    test::Process first(long_run(out));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (!fs::exists(kept / "manifest.txt") && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    REQUIRE(fs::exists(kept / "manifest.txt"));
+    for (const std::string flag : {"--lang=en", "--force", "--resume"}) {
+        const auto r = test::run_process({"run", kBaseline, "-r", "2", "--out", out.string(), "-q", flag});
+        INFO(flag);
+        CHECK(r.exit_code == cli::kExitBadInput);
+        CHECK(r.err == "error: another caseload run is writing " + out.string() + "; wait for it or stop it first\n");
+    }
+    const auto c = test::run_process({"compare", kBaseline, std::string(CASELOAD_SOURCE_DIR) + "/scenarios/caseload10.yaml", "-r",
+                                      "2", "--out", out.string(), "--force"});
+    CHECK(c.exit_code == cli::kExitBadInput);
+    CHECK(fs::exists(kept / "manifest.txt"));  // the live run's checkpoint is untouched
+    first.signal(SIGKILL);
+    (void)first.wait();
+    // A dead run holds no lock: its replications can be dropped.
+    const auto r = test::run_process({"run", kBaseline, "-r", "2", "--out", out.string(), "-q", "--force"});
+    CHECK(r.exit_code == cli::kExitOk);
+    CHECK(fs::exists(out / "summary.csv"));
+    fs::remove_all(parent);
 }

@@ -361,3 +361,48 @@ TEST_CASE("sweep: a Latin hypercube runs its points, values within their ranges"
     CHECK(n == 8);
     CHECK(lines(slurp(fs::path(tmp("lhs")) / "sweep.csv")) == 1 + 8 * 2 * model::kMetricCount);
 }
+
+TEST_CASE("merge verifies every shard completely: a shard cut mid-row, a deleted row or an edited value is refused") {
+    Scratch tmp;
+    for (int k = 1; k <= 3; ++k)
+        REQUIRE(run_cli({"sweep", kSweep, "--shard", std::to_string(k) + "/3", "--out", tmp(shard_dir(k)), "-q"})
+                    .code == 0);
+    REQUIRE(run_cli({"merge", tmp("s1"), tmp("s2"), tmp("s3"), "--out", tmp("good"), "-q"}).code == 0);
+    const std::string rows = slurp(fs::path(tmp("s2")) / "sweep.csv");
+    std::vector<std::string> lines_of;
+    for (std::size_t start = 0; start < rows.size();) {
+        const std::size_t end = rows.find('\n', start);
+        lines_of.push_back(rows.substr(start, end - start));
+        start = end + 1;
+    }
+    auto join = [](const std::vector<std::string>& v) {
+        std::string s;
+        for (const auto& l : v) s += l + "\n";
+        return s;
+    };
+    std::vector<std::string> deleted = lines_of;
+    deleted.erase(deleted.begin() + 3);
+    std::vector<std::string> edited = lines_of;
+    edited[1] = edited[1].substr(0, edited[1].rfind(',') + 1) + "123456";  // point 1, replication 0, first metric
+    struct Damage {
+        std::string name, text, says;
+    };
+    const std::string in_rows = " of point 1 in " + tmp("dmg") + "/sweep.csv";
+    const std::vector<Damage> damages{
+        {"cut mid-row", rows.substr(0, rows.size() - 4), " of point 4 in " + tmp("dmg")},
+        {"a deleted row", join(deleted), "rows" + in_rows + ", not 4 replications x "},
+        {"an edited value", join(edited), " of point 1 in " + tmp("dmg") + "/summary.csv is "},
+    };
+    for (const Damage& d : damages) {
+        INFO(d.name);
+        fs::remove_all(tmp("dmg"));
+        fs::copy(tmp("s2"), tmp("dmg"), fs::copy_options::recursive);
+        std::ofstream(fs::path(tmp("dmg")) / "sweep.csv", std::ios::binary | std::ios::trunc) << d.text;
+        const auto r = run_cli({"merge", tmp("s1"), tmp("dmg"), tmp("s3"), "--out", tmp("bad"), "-q"});
+        INFO(r.err);
+        CHECK(r.code == 2);
+        CHECK(r.err.find(d.says) != std::string::npos);
+        CHECK(r.err.find("; the shard is damaged (cut short or edited): run it again\n") != std::string::npos);
+        CHECK_FALSE(fs::exists(tmp("bad")));
+    }
+}

@@ -8,6 +8,7 @@
 #include "caseload/experiment/solve.hpp"
 #include "caseload/model/metrics.hpp"
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -24,6 +25,8 @@ struct BreakEvenQuestion {
     std::optional<int> replications;  // command-line overrides of the file's
     std::optional<std::uint64_t> seed;
     unsigned threads = 0;
+    bool allow_large = false;              // skip the limits of events and memory of each run
+    std::atomic<bool>* stop = nullptr;     // set (Ctrl-C, SIGTERM): the search ends with Interrupted
 };
 
 struct BreakEvenSearch {
@@ -37,7 +40,9 @@ struct BreakEvenSearch {
 };
 
 // Checks the question (a UsageError names what is wrong, a ScenarioError a
-// bad file) and prepares the search; a target scenario is run now.
+// bad file, or a run over the limits at either end of the range or of the
+// target, unless allow_large) and prepares the search; a target scenario is
+// run now.
 [[nodiscard]] BreakEvenSearch prepare_break_even(const BreakEvenQuestion& question);
 
 }  // namespace caseload::experiment

@@ -92,7 +92,19 @@ public:
 
 private:
     class Journal;
+    // An exclusive lock (flock) on a file in the hidden folder, held while
+    // this process runs: a second run into the same folder is refused while
+    // this one is alive, with or without --force or --resume.
+    struct Lock {
+        int fd = -1;
+        Lock() = default;
+        Lock(const Lock&) = delete;
+        Lock& operator=(const Lock&) = delete;
+        ~Lock();
+    };
+    void lock(const std::filesystem::path& dir);
     std::filesystem::path staging_;
+    Lock lock_;
     std::unique_ptr<Journal> journal_;
     std::vector<std::vector<std::optional<model::ReplicationResult>>> saved_;
     std::size_t count_ = 0;
