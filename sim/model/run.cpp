@@ -412,7 +412,7 @@ private:
                                                       kEscalate, id, kPrioArrival);
             order.emplace_back(f.referred_at, id);
         }
-        std::stable_sort(order.begin(), order.end());  // earliest referral first
+        std::sort(order.begin(), order.end());  // earliest referral first (ids are unique: no ties)
         for (const auto& entry : order) waitlist_.enqueue(entry.second, kClassNormal);
         assign_while_room();
     }
