@@ -1156,13 +1156,20 @@ void validate_start_state(const Loaded& l) {
     const Scenario& s = l.scenario;
     const InitialSpec& in = s.initial;
     if (!in.given()) return;
-    auto fail = [&](const std::string& key, const std::string& msg) {
-        throw ScenarioError(at(l, key), key, msg);
+    // The key's place, or (when a parent file set it) the first start-state key with one.
+    auto place = [&](const std::string& key) {
+        if (l.provenance.count(key)) return at(l, key);
+        for (const auto& entry : l.provenance)
+            if (entry.first.rfind("initial.", 0) == 0 && entry.second.line > 0) return entry.second;
+        return at(l, key);
     };
-    if (s.warmup_days > 0)
-        throw ScenarioError(at(l, l.provenance.count("warmup") ? "warmup" : "initial"), "warmup",
+    auto fail = [&](const std::string& key, const std::string& msg) { throw ScenarioError(place(key), key, msg); };
+    if (s.warmup_days > 0) {
+        throw ScenarioError(place("warmup"), "warmup",
                             "a run from a start state (initial: waiting, in_care, vacancies, ...) starts from today and "
-                            "has no warm-up; expected 'warmup: 0d', found a warm-up of " + format_number(s.warmup_days) + "d");
+                            "has no warm-up; expected 'warmup: 0d', found a warm-up of " + format_number(s.warmup_days) +
+                                "d" + (l.provenance.count("warmup") ? "" : " (the default when no file sets one)"));
+    }
     if (in.caseload_share > 0 && (in.in_care || !in.in_care_by_type.empty()))
         fail("initial.caseload", "give either initial.caseload (a share of each cap) or initial.in_care (families), not both");
     if (in.in_care && !in.in_care_by_type.empty())
