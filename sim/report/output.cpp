@@ -1,4 +1,5 @@
 #include "caseload/report/output.hpp"
+#include "report/periods_output.hpp"
 
 #include "caseload/scenario/dates.hpp"
 
@@ -386,52 +387,6 @@ void write_replications_csv(const std::filesystem::path& file, const std::vector
     out.commit();
 }
 
-namespace {
-// start_day,end_day,start_date,end_date of a period.
-std::string period_span(const scenario::Scenario& sc, double start, double end) {
-    std::string o = number(start) + ',' + number(end) + ',';
-    if (sc.initial.start_date)
-        o += scenario::date_after(*sc.initial.start_date, start) + ',' + scenario::date_after(*sc.initial.start_date, end);
-    else
-        o += "NA,NA";
-    return o;
-}
-}  // namespace
-
-std::string periods_csv(const std::vector<ExperimentResult>& results) {
-    std::string o = "scenario,replication,period,start_day,end_day,start_date,end_date,metric,value\n";
-    for (const auto& r : results) {
-        const std::string name = csv_field(scenario_label(r));
-        for (const auto& rep : r.replications)
-            for (std::size_t k = 0; k < rep.periods.size(); ++k) {
-                const auto& p = rep.periods[k];
-                const std::string head = name + ',' + std::to_string(rep.replication) + ',' + std::to_string(k + 1) + ',' +
-                                         period_span(r.scenario, p.start_day, p.end_day) + ',';
-                for (const auto& mi : model::kPeriodMetrics)
-                    o += head + std::string(mi.name) + ',' + number(p[mi.metric]) + '\n';
-            }
-    }
-    return o;
-}
-
-std::string periods_summary_csv(const std::vector<ExperimentResult>& results, const std::vector<Summary>& summaries) {
-    std::string o = "scenario,period,start_day,end_day,start_date,end_date,metric,mean,ci_low,ci_high,sd,replications,unit\n";
-    for (std::size_t s = 0; s < results.size(); ++s) {
-        const std::string name = csv_field(scenario_label(results[s]));
-        for (std::size_t k = 0; k < summaries[s].periods.size(); ++k) {
-            const auto& p = summaries[s].periods[k];
-            const std::string head =
-                name + ',' + std::to_string(k + 1) + ',' + period_span(results[s].scenario, p.start_day, p.end_day) + ',';
-            for (const auto& mi : model::kPeriodMetrics) {
-                const auto& ci = p[mi.metric];
-                o += head + std::string(mi.name) + ',' + number(ci.mean) + ',' + number(ci.low) + ',' + number(ci.high) +
-                     ',' + number(ci.sd) + ',' + std::to_string(ci.n) + ',' + csv_field(std::string(mi.unit)) + '\n';
-            }
-        }
-    }
-    return o;
-}
-
 std::string timeseries_csv(const std::vector<ExperimentResult>& results, const std::vector<Summary>& summaries) {
     std::ostringstream o;
     o << "scenario,day,metric,mean,p10,p90\n";
@@ -526,13 +481,13 @@ std::string period_comparison_csv(const std::vector<ExperimentResult>& results, 
             if (p.period >= periods.size()) continue;
             const auto& span = periods[p.period];
             const auto& mi = model::info(p.metric);
-            row(names + std::to_string(p.period + 1) + ',' + period_span(base.scenario, span.start_day, span.end_day) +
+            row(names + std::to_string(p.period + 1) + ',' + detail::period_span(base.scenario, span.start_day, span.end_day) +
                     ',',
                 mi.name, mi.unit, mi.better, p.baseline, p.scenario, p.difference, p.verdict);
         }
         if (periods.empty()) continue;
         const std::string plan =
-            names + "plan," + period_span(base.scenario, periods.front().start_day, periods.back().end_day) + ',';
+            names + "plan," + detail::period_span(base.scenario, periods.front().start_day, periods.back().end_day) + ',';
         // The price of the plan: its cost is not rated, whichever side it falls.
         const auto& cost = model::info(model::PeriodMetric::staff_cost);
         row(plan, cost.name, cost.unit, model::Better::neither,
@@ -601,23 +556,6 @@ void describe_runs(std::ostringstream& o, std::span<const ExperimentResult> resu
 }
 
 }  // namespace
-
-std::vector<Comparison> compare_all(const std::vector<ExperimentResult>& results, const std::vector<Summary>& summaries) {
-    std::vector<Comparison> out;
-    if (results.empty()) return out;
-    const bool from_today = results[0].scenario.initial.given();
-    for (std::size_t i = 1; i < results.size(); ++i) {
-        Comparison c{results[0].scenario.name, results[i].scenario.name, experiment::compare(results[0], results[i]),
-                     experiment::compare_periods(results[0], results[i]), false};
-        const bool unstable = summaries[0].stability.unstable || summaries[i].stability.unstable;
-        c.by_period = (from_today || unstable) && !c.periods.empty();
-        if (unstable)
-            for (auto& m : c.metrics)
-                if (m.metric != Metric::waitlist_growth_per_year) m.verdict = experiment::Verdict::not_rated;
-        out.push_back(std::move(c));
-    }
-    return out;
-}
 
 namespace {
 

@@ -1,0 +1,83 @@
+// Results per reporting period: periods.csv and periods_summary.csv, and
+// the comparisons (whole window and per period) every compare writes.
+
+#include "caseload/report/output.hpp"
+#include "report/periods_output.hpp"
+
+#include "caseload/scenario/dates.hpp"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace caseload::report {
+
+using experiment::ExperimentResult;
+using experiment::Summary;
+using model::Metric;
+
+namespace detail {
+std::string period_span(const scenario::Scenario& sc, double start, double end) {
+    std::string o = number(start) + ',' + number(end) + ',';
+    if (sc.initial.start_date)
+        o += scenario::date_after(*sc.initial.start_date, start) + ',' + scenario::date_after(*sc.initial.start_date, end);
+    else
+        o += "NA,NA";
+    return o;
+}
+}  // namespace detail
+
+using detail::period_span;
+
+std::string periods_csv(const std::vector<ExperimentResult>& results) {
+    std::string o = "scenario,replication,period,start_day,end_day,start_date,end_date,metric,value\n";
+    for (const auto& r : results) {
+        const std::string name = csv_field(r.scenario.name);
+        for (const auto& rep : r.replications)
+            for (std::size_t k = 0; k < rep.periods.size(); ++k) {
+                const auto& p = rep.periods[k];
+                const std::string head = name + ',' + std::to_string(rep.replication) + ',' + std::to_string(k + 1) + ',' +
+                                         period_span(r.scenario, p.start_day, p.end_day) + ',';
+                for (const auto& mi : model::kPeriodMetrics)
+                    o += head + std::string(mi.name) + ',' + number(p[mi.metric]) + '\n';
+            }
+    }
+    return o;
+}
+
+std::string periods_summary_csv(const std::vector<ExperimentResult>& results, const std::vector<Summary>& summaries) {
+    std::string o = "scenario,period,start_day,end_day,start_date,end_date,metric,mean,ci_low,ci_high,sd,replications,unit\n";
+    for (std::size_t s = 0; s < results.size(); ++s) {
+        const std::string name = csv_field(results[s].scenario.name);
+        for (std::size_t k = 0; k < summaries[s].periods.size(); ++k) {
+            const auto& p = summaries[s].periods[k];
+            const std::string head =
+                name + ',' + std::to_string(k + 1) + ',' + period_span(results[s].scenario, p.start_day, p.end_day) + ',';
+            for (const auto& mi : model::kPeriodMetrics) {
+                const auto& ci = p[mi.metric];
+                o += head + std::string(mi.name) + ',' + number(ci.mean) + ',' + number(ci.low) + ',' + number(ci.high) +
+                     ',' + number(ci.sd) + ',' + std::to_string(ci.n) + ',' + csv_field(std::string(mi.unit)) + '\n';
+            }
+        }
+    }
+    return o;
+}
+
+std::vector<Comparison> compare_all(const std::vector<ExperimentResult>& results, const std::vector<Summary>& summaries) {
+    std::vector<Comparison> out;
+    if (results.empty()) return out;
+    const bool from_today = results[0].scenario.initial.given();
+    for (std::size_t i = 1; i < results.size(); ++i) {
+        Comparison c{results[0].scenario.name, results[i].scenario.name, experiment::compare(results[0], results[i]),
+                     experiment::compare_periods(results[0], results[i]), false};
+        const bool unstable = summaries[0].stability.unstable || summaries[i].stability.unstable;
+        c.by_period = (from_today || unstable) && !c.periods.empty();
+        if (unstable)
+            for (auto& m : c.metrics)
+                if (m.metric != Metric::waitlist_growth_per_year) m.verdict = experiment::Verdict::not_rated;
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+}  // namespace caseload::report
