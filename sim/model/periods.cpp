@@ -85,6 +85,9 @@ void PeriodRecorder::finish() {
         const double support_days = e.support_integral - before.support_integral;
         set(PeriodMetric::staff_cost,
             closed ? sc_.workforce.cost_per_fte_year * (fte_days + support_days) / kYear : kNaN);
+        set(PeriodMetric::waiting_children_end, closed ? e.waiting_children : kNaN);
+        set(PeriodMetric::under_measure_end, closed ? e.under_measure : kNaN);
+        set(PeriodMetric::children_under_measure_end, closed ? e.children_under_measure : kNaN);
         out_.push_back(r);
         if (closed) before = e;
     }

@@ -24,6 +24,9 @@ struct PeriodReadings {
     double fte_integral = 0.0;        // FTE-days in post
     double headcount_integral = 0.0;  // worker-days in post
     double support_integral = 0.0;   // support FTE-days
+    double waiting_children = 0.0;
+    double under_measure = 0.0;           // families with an open case
+    double children_under_measure = 0.0;  // their children
 };
 
 class PeriodRecorder {

@@ -407,6 +407,9 @@ private:
             }
             f.referred_at = -(waited ? (*waited)(rng) : 0.0);
             f.unassigned_since = f.referred_at;
+            // It is still waiting now: its time to leave the waitlist counts
+            // from now (the hazard is constant, so that is its distribution).
+            f.leave_after -= f.referred_at;
             if (sc_.triage.escalate_after_days && !f.urgent)
                 f.escalate_event = calendar_.schedule(std::max(0.0, f.referred_at + *sc_.triage.escalate_after_days),
                                                       kEscalate, id, kPrioArrival);
@@ -632,6 +635,12 @@ private:
         r.fte_integral = workforce_.fte_integral(t);
         r.headcount_integral = workforce_.headcount_integral(t);
         r.support_integral = interventions_.support_integral(t);
+        r.waiting_children = double(waitlist_.children());
+        for (const Family& f : families_.all())
+            if (f.active) {
+                r.under_measure += 1.0;
+                r.children_under_measure += f.children;
+            }
         periods_.close(r);
     }
 

@@ -191,3 +191,32 @@ TEST_CASE("start state: staff vacant, sick and ramping at time 0 show in the fir
     CHECK(r.weekly.front().fte_in_post <= 7.0 + 1e-9);  // vacancies fill after a recruitment delay (months)
     CHECK(r.weekly.front().vacancies >= 3.0 - 1e-9);
 }
+
+TEST_CASE("start state: families waiting at time 0 leave the waitlist at its hazard from then on, however long they waited") {
+    // Every place taken by cases that do not close in the horizon, almost no
+    // referrals: the families waiting at 0 only leave. With a constant hazard
+    // r, the number still waiting at t is Binomial(n0, exp(-r t)) whatever
+    // they waited before 0 (here exponential with a mean of 3 months, so many
+    // would have left before 0 had they been counted from referral).
+    const int n0 = 100;
+    const double per_year = 1.826;
+    const std::string text =
+        "name: leaving\nhorizon: 200d\nwarmup: 0d\nperiod: 25d\nreplications: 400\nseed: 5\n"
+        "referrals:\n  rate_per_week: 0.0001\n"
+        "  types:\n    a: {share: 1, length: {distribution: exponential, mean: 100000d}, weight: 1, "
+        "leave_waiting_per_year: " + std::to_string(per_year) + "}\n"
+        "workforce: {workers: 2, fte: 1, caseload_norm: 5}\n"
+        "waitlist: {discipline: fifo}\n"
+        "initial: {in_care: 10, waiting: " + std::to_string(n0) + ", waited: {distribution: exponential, mean: 3m}}\n";
+    const auto sc = scenario::parse_scenario(text, "leaving.yaml");
+    const auto results = run(sc);
+    for (const std::size_t period : {0u, 3u, 7u}) {  // ends at 25, 100 and 200 days
+        std::vector<double> v;
+        for (const auto& rep : results[0].replications) v.push_back(rep.periods.at(period)[model::PeriodMetric::waitlist_end]);
+        const auto ci = stats::mean_interval(v, 1.0 - 0.05 / 3.0);
+        const double t = 25.0 * double(period + 1);
+        const double exact = n0 * std::exp(-per_year / 365.25 * t);
+        INFO("t = " << t << ": exact " << exact << ", simulated " << ci.mean << " [" << ci.low << ", " << ci.high << "]");
+        CHECK(ci.contains(exact));
+    }
+}

@@ -25,6 +25,9 @@ enum class PeriodMetric : std::size_t {
     turnover_per_year,
     fte_in_post_mean,
     staff_cost,
+    waiting_children_end,
+    under_measure_end,
+    children_under_measure_end,
     count_
 };
 inline constexpr std::size_t kPeriodMetricCount = static_cast<std::size_t>(PeriodMetric::count_);
@@ -58,6 +61,12 @@ inline constexpr std::array<PeriodMetricInfo, kPeriodMetricCount> kPeriodMetrics
     {PeriodMetric::fte_in_post_mean, "fte_in_post_mean", "FTE", Better::neither, "time-average case-carrying FTE in post"},
     {PeriodMetric::staff_cost, "staff_cost", "euro", Better::lower,
      "cost of the FTE in post and support workers in the period, at workforce.cost_per_fte_year"},
+    {PeriodMetric::waiting_children_end, "waiting_children_end", "children", Better::lower,
+     "children in the families waiting at the period's end"},
+    {PeriodMetric::under_measure_end, "under_measure_end", "families", Better::neither,
+     "families with a running measure at the period's end: with a worker or waiting for one"},
+    {PeriodMetric::children_under_measure_end, "children_under_measure_end", "children", Better::neither,
+     "children under a running measure at the period's end (CBS counts measures per child)"},
 }};
 
 [[nodiscard]] constexpr const PeriodMetricInfo& info(PeriodMetric m) { return kPeriodMetrics[static_cast<std::size_t>(m)]; }
