@@ -27,6 +27,7 @@ enum EventKind : std::uint16_t {
     kSupportLeaves,
     kSupportConverts,
     kLeaveWaiting,
+    kLend,
     kEventKinds  // the count; keep last
 };
 
@@ -58,8 +59,9 @@ inline constexpr std::array<EventInfo, kEventKinds> kEventInfo{{
     {"support_leaves", false},
     {"support_converts", true},
     {"leave_waiting", false},
+    {"lend", false},
 }};
-static_assert(kEventInfo.back().name == "leave_waiting", "kEventInfo follows EventKind");
+static_assert(kEventInfo.back().name == "lend", "kEventInfo follows EventKind");
 
 // Same-instant order: what frees room or places first, then what takes it
 // away, then arrivals, then the warm-up reset and the weekly tick.

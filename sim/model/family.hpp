@@ -39,6 +39,7 @@ struct Family {
     std::uint16_t worker_changes = 0;
     std::uint16_t period = 0;  // the reporting period of its referral (families referred in the window)
     std::uint16_t children = 1;
+    std::uint16_t team = 0;  // the team it waits for (and is helped by)
     bool urgent = false;
     bool in_cohort = false;  // referred after warm-up: counts for time-to-help
     bool helped = false;     // has had a first assignment

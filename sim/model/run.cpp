@@ -95,6 +95,12 @@ public:
             for (double s : sc.referrals.children) children_cdf_.push_back(c += s);
             children_cdf_.back() = 1.0;
         }
+        if (sc.teams.split()) {
+            team_rng_ = ctx_.engine(streams::teams);
+            double c = 0.0;
+            for (const auto& t : sc.teams.list) team_cdf_.push_back(c += t.share);
+            team_cdf_.back() = 1.0;
+        }
 
         families_.reserve(static_cast<std::size_t>(sc.total_cap() * 1.5) + 64);
         calendar_.reserve(static_cast<std::size_t>(sc.total_cap()) + 64);
@@ -195,6 +201,7 @@ private:
             case kSupportLeaves: interventions_.support_leaves(); break;
             case kSupportConverts: on_hire(std::uint32_t(interventions_.support_converts())); break;
             case kLeaveWaiting: on_leave_waiting(ev.target); break;
+            case kLend: assign_while_room(); break;
             default: break;
         }
     }
@@ -246,6 +253,7 @@ private:
         interventions_.at_referral(f);
         waitlist_.referred(f);
         if (!children_cdf_.empty()) f.children = draw_children();
+        if (!team_cdf_.empty()) f.team = pick(team_cdf_, kernel::uniform01(team_rng_));
         recorder_.children_referred(now_, f.children);
         f.referred_at = now_;
         f.unassigned_since = now_;
@@ -257,16 +265,16 @@ private:
         if (sc_.triage.escalate_after_days && !f.urgent)
             f.escalate_event = calendar_.schedule(now_ + *sc_.triage.escalate_after_days, kEscalate, id, kPrioArrival);
 
-        if (waitlist_.size() == 0) {
-            const std::size_t w = workforce_.most_room();
+        if (waitlist_.size(f.team) == 0) {
+            const std::size_t w = workforce_.most_room(f.team);
             if (!workforce_.empty() && workforce_.room(w) + kEps >= f.weight) {
                 assign(id, w);
             } else {
                 waitlist_.enqueue(id, kClassNormal);
             }
         } else {
-            // Families are waiting, so no worker had room for any of them; a
-            // lighter newcomer may still fit somewhere.
+            // Families of its team are waiting, so none of its workers had
+            // room for any of them; a lighter newcomer may still fit somewhere.
             waitlist_.enqueue(id, kClassNormal);
             if (mixed_weights_) assign_while_room();
         }
@@ -397,6 +405,7 @@ private:
             f.weight = weights_[type];
             waitlist_.referred(f);  // when it would leave the waitlist (its own stream)
             if (!children_cdf_.empty()) f.children = draw_children();
+            if (!team_cdf_.empty()) f.team = pick(team_cdf_, kernel::uniform01(rng));
             const double u_care = kernel::uniform01(rng);
             const double u_place = kernel::uniform01(rng);
             f.needs_care = care_.on() && u_care < sc_.care.need_share;
@@ -433,6 +442,7 @@ private:
         Family& f = families_[id];
         if (!f.helped) interventions_.at_first_assignment(f);
         f.worker = static_cast<std::int32_t>(w);
+        f.team = workforce_.team(w);  // a family lent to another team now belongs to it
         workforce_.take(id, w, f.weight);
         ++with_worker_;
         f.days_without_worker += now_ - f.unassigned_since;
@@ -499,20 +509,24 @@ private:
     }
 
     void fill_worker(std::size_t w) {
+        const std::uint16_t team = workforce_.team(w);
         while (waitlist_.size() > 0) {
-            const std::int64_t q = waitlist_.best_fitting(workforce_.room(w));
+            const std::int64_t q = waitlist_.best_fitting(workforce_.room(w), team);
             if (q < 0) return;
             assign(waitlist_.dequeue(q), w);
         }
     }
 
+    // Each team's worker with the most room takes the best fitting family
+    // (its team's, or one lent), until none fits.
     void assign_while_room() {
-        while (waitlist_.size() > 0 && !workforce_.empty()) {
-            const std::size_t w = workforce_.most_room();
-            const std::int64_t q = waitlist_.best_fitting(workforce_.room(w));
-            if (q < 0) return;
-            assign(waitlist_.dequeue(q), w);
-        }
+        for (std::uint16_t team = 0; team < workforce_.teams(); ++team)
+            while (waitlist_.size() > 0 && !workforce_.empty()) {
+                const std::size_t w = workforce_.most_room(team);
+                const std::int64_t q = waitlist_.best_fitting(workforce_.room(w), team);
+                if (q < 0) break;
+                assign(waitlist_.dequeue(q), w);
+            }
     }
 
     // Worker w's families go back to the waitlist: each keeps its remaining
@@ -702,6 +716,8 @@ private:
     kernel::PiecewiseRate arrivals_;
     kernel::Engine arrival_rng_, attribute_rng_, flags_rng_, repeat_rng_, repeat_attribute_rng_, triage_rng_, children_rng_;
     std::vector<double> children_cdf_;  // empty: one child per family
+    kernel::Engine team_rng_;
+    std::vector<double> team_cdf_;      // empty: one pooled team
     boost::random::exponential_distribution<double> unit_exp_{1.0};
     std::vector<double> type_cdf_;
     std::vector<kernel::Distribution> length_;

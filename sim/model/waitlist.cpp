@@ -19,7 +19,12 @@ Waitlist::Waitlist(const scenario::Scenario& sc, Families& families, Context ctx
       ctx_(ctx),
       types_(sc.referrals.types.size()),
       urgent_first_(sc.waitlist.discipline == scenario::Discipline::urgent_first),
-      queues_(kClasses * types_) {
+      queues_(kClasses * types_ * std::max<std::size_t>(1, sc.teams.list.size())) {
+    if (sc.teams.split()) {
+        teams_ = static_cast<std::uint16_t>(sc.teams.list.size());
+        by_team_.assign(teams_, 0);
+        if (sc.teams.lend_after_days) lend_after_ = *sc.teams.lend_after_days;
+    }
     for (const auto& t : sc.referrals.types) {
         leave_rate_.push_back(t.leave_waiting_per_year / scenario::kDaysPerYear);
         leaving_on_ |= t.leave_waiting_per_year > 0;
@@ -40,6 +45,7 @@ void Waitlist::leave(std::uint32_t id) {
     Family& f = families_[id];
     ++f.queue_token;  // its entry goes stale
     --waiting_;
+    if (teams_ > 1) --by_team_[f.team];
     children_ -= f.children;
 }
 
@@ -53,19 +59,24 @@ void Waitlist::enqueue(std::uint32_t id, std::size_t cls) {
     if (f.urgent && urgent_first_) cls = kClassUrgent;
     f.queue_seq = queue_seq_++;
     ++f.queue_token;
-    queues_[cls * types_ + f.type].push({id, f.queue_token});
+    queues_[f.team * block() + cls * types_ + f.type].push({id, f.queue_token});
     ++waiting_;
+    if (teams_ > 1) ++by_team_[f.team];
     children_ += f.children;
     f.contacted_at = ctx_.now;
     if (leaving_on_ && !f.helped && !ctx_.calendar.pending(f.leave_event)) {
         const Time at = f.referred_at + f.leave_after;  // infinite: never
         if (at < ctx_.horizon) f.leave_event = ctx_.calendar.schedule(at, kLeaveWaiting, id, kPrioLoss);
     }
+    // Lending: once it has waited lend_after, other teams may take it.
+    if (lend_after_ >= 0)
+        ctx_.schedule_before_horizon(std::max(ctx_.now, f.unassigned_since + lend_after_), kLend, id, kPrioArrival);
 }
 
 void Waitlist::to_urgent(std::uint32_t id) {
     if (!urgent_first_) return;
     --waiting_;
+    if (teams_ > 1) --by_team_[families_[id].team];
     children_ -= families_[id].children;
     enqueue(id, kClassUrgent);  // the old entry goes stale
 }
@@ -98,16 +109,44 @@ std::size_t Waitlist::interim_contact(Time now) {
     return without;
 }
 
-std::int64_t Waitlist::best_fitting(double room) {
+std::int64_t Waitlist::best_fitting(double room, std::uint16_t team) {
+    const std::size_t first = std::size_t(team) * block();
+    const std::int64_t own = best_in(first, first + block(), room, std::numeric_limits<double>::infinity());
+    if (own >= 0 || lend_after_ < 0) return own;
+    // Lending: the other teams' families that have waited long enough, by
+    // class, then by time of joining.
+    const double lend_before = ctx_.now - lend_after_ + kEps;
+    std::int64_t best = -1;
+    for (std::uint16_t t = 0; t < teams_; ++t) {
+        if (t == team) continue;
+        const std::int64_t q = best_in(std::size_t(t) * block(), std::size_t(t + 1) * block(), room, lend_before);
+        if (q < 0) continue;
+        if (best < 0) {
+            best = q;
+            continue;
+        }
+        const std::size_t cls_q = std::size_t(q) % block() / types_, cls_best = std::size_t(best) % block() / types_;
+        const Family& a = families_[queues_[std::size_t(q)].front().family];
+        const Family& b = families_[queues_[std::size_t(best)].front().family];
+        if (cls_q < cls_best || (cls_q == cls_best && a.queue_seq < b.queue_seq)) best = q;
+    }
+    return best;
+}
+
+// The best head among queues [first, last): the first class with a head
+// that weighs at most `room` (and, for lending, joined before `lend_before`),
+// the earliest joiner within it.
+std::int64_t Waitlist::best_in(std::size_t first, std::size_t last, double room, double lend_before) {
     std::int64_t best_queue = -1;
     std::uint64_t best_seq = std::numeric_limits<std::uint64_t>::max();
-    for (std::size_t q = 0; q < queues_.size(); ++q) {
+    for (std::size_t q = first; q < last; ++q) {
         auto& queue = queues_[q];
         while (!queue.empty() && !valid(queue.front())) queue.pop();
         if (queue.empty()) continue;
-        if (best_queue >= 0 && q / types_ != std::size_t(best_queue) / types_) break;  // lower class
+        if (best_queue >= 0 && (q - first) / types_ != (std::size_t(best_queue) - first) / types_) break;  // lower class
         const Family& f = families_[queue.front().family];
         if (f.weight > room + kEps) continue;
+        if (f.unassigned_since >= lend_before) continue;
         if (f.queue_seq < best_seq) {
             best_seq = f.queue_seq;
             best_queue = std::int64_t(q);
@@ -118,6 +157,7 @@ std::int64_t Waitlist::best_fitting(double room) {
 
 std::uint32_t Waitlist::dequeue(std::int64_t q) {
     --waiting_;
+    if (teams_ > 1) --by_team_[std::size_t(q) / block()];
     const std::uint32_t id = queues_[std::size_t(q)].pop().family;
     children_ -= families_[id].children;
     return id;

@@ -33,13 +33,18 @@ public:
     Waitlist(const scenario::Scenario& sc, Families& families, Context ctx);
 
     [[nodiscard]] std::size_t size() const { return waiting_; }
+    // Families waiting for one team (with one team: size()).
+    [[nodiscard]] std::size_t size(std::uint16_t team) const { return teams_ > 1 ? by_team_[team] : waiting_; }
     // Children of the waiting families (the sum over them).
     [[nodiscard]] std::uint64_t children() const { return children_; }
 
     void enqueue(std::uint32_t id, std::size_t cls);
     // The queue whose head comes first (class, then time of joining) among
     // heads that weigh at most `room`; -1 if none fits. Drops stale heads.
-    [[nodiscard]] std::int64_t best_fitting(double room);
+    // With teams: among the queues of `team`; when none of them fits and
+    // lending is on, among the other teams' heads that have waited at least
+    // lend_after (a queue's head has waited longest in it).
+    [[nodiscard]] std::int64_t best_fitting(double room, std::uint16_t team = 0);
     // Takes the head of queue q (from best_fitting).
     std::uint32_t dequeue(std::int64_t q);
     // A waiting family became urgent: under urgent_first it moves to the urgent class.
@@ -95,7 +100,13 @@ private:
     double contact_budget_ = 0.0;          // contacts available, fractions carried over
     std::vector<std::uint32_t> scratch_;
     kernel::Engine leave_rng_;
-    std::vector<Fifo<QueueEntry>> queues_;  // [class][type]
+    [[nodiscard]] std::int64_t best_in(std::size_t first, std::size_t last, double room, double lend_before);
+    [[nodiscard]] std::size_t block() const { return kClasses * types_; }
+
+    std::uint16_t teams_ = 1;
+    double lend_after_ = -1.0;            // days; < 0: no lending
+    std::vector<std::size_t> by_team_;    // families waiting, by team (teams > 1)
+    std::vector<Fifo<QueueEntry>> queues_;  // [team][class][type]
     std::size_t waiting_ = 0;
     std::uint64_t children_ = 0;
     bool children_on_ = false;

@@ -51,6 +51,25 @@ Workforce::Workforce(const scenario::Scenario& sc, Families& families, Context c
     cap_.assign(n, 0.0);
     load_.assign(n, 0.0);
     for (std::size_t w = 0; w < n; ++w) set_cap(w);
+    if (sc.teams.split()) {
+        teams_ = static_cast<std::uint16_t>(sc.teams.list.size());
+        members_.resize(teams_);
+        // Deal the positions: each goes to the team furthest below its size
+        // (positions dealt / positions funded), ties to the first team.
+        for (std::size_t w = 0; w < n; ++w) {
+            std::uint16_t best = 0;
+            double best_share = kInf;
+            for (std::uint16_t t = 0; t < teams_; ++t) {
+                const double size = double(sc.teams.list[t].workers);
+                const double dealt = size > 0 ? double(members_[t].size()) / size : kInf;
+                if (dealt < best_share) {
+                    best = t;
+                    best_share = dealt;
+                }
+            }
+            join_team(w, best);
+        }
+    }
     funded_fte_ = wf.workers * wf.fte;
     fte_in_post_ = funded_fte_;
     headcount_ = double(n);
@@ -72,6 +91,41 @@ std::size_t Workforce::most_room() const {
         const bool more = r > best_room;
         best = more ? w : best;
         best_room = more ? r : best_room;
+    }
+    return best;
+}
+
+std::size_t Workforce::most_room(std::uint16_t team) const {
+    if (teams_ <= 1) return most_room();
+    const auto& members = members_[team];
+    std::size_t best = members.empty() ? 0 : members.front();
+    double best_room = -kInf;
+    for (std::size_t w : members) {
+        const double r = cap_[w] - load_[w];
+        if (r > best_room) {
+            best = w;
+            best_room = r;
+        }
+    }
+    return best;
+}
+
+void Workforce::join_team(std::size_t w, std::uint16_t team) {
+    if (team_.size() <= w) team_.resize(w + 1, 0);
+    team_[w] = team;
+    members_[team].push_back(w);
+}
+
+std::uint16_t Workforce::next_team() const {
+    std::uint16_t best = 0;
+    double best_per_share = kInf;
+    for (std::uint16_t t = 0; t < teams_; ++t) {
+        const double share = sc_.teams.list[t].share;
+        const double per_share = share > 0 ? double(members_[t].size()) / share : kInf;
+        if (per_share < best_per_share) {
+            best = t;
+            best_per_share = per_share;
+        }
     }
     return best;
 }
@@ -283,6 +337,7 @@ std::size_t Workforce::add_position(double fte) {
     cap_.push_back(0.0);
     load_.push_back(0.0);
     funded_fte_ += fte;
+    if (teams_ > 1) join_team(workers_.size() - 1, next_team());
     return workers_.size() - 1;
 }
 

@@ -82,6 +82,11 @@ public:
     [[nodiscard]] double load(std::size_t w) const { return load_[w]; }
     // The worker with the most room; ties go to the lowest index.
     [[nodiscard]] std::size_t most_room() const;
+    // The same within one team (with one team: most_room()).
+    [[nodiscard]] std::size_t most_room(std::uint16_t team) const;
+    // Teams: how many, and worker w's.
+    [[nodiscard]] std::uint16_t teams() const { return teams_; }
+    [[nodiscard]] std::uint16_t team(std::size_t w) const { return teams_ > 1 ? team_[w] : 0; }
     // The worker at work (in post, not sick) with the most room, even when
     // that room is below a family's weight; size() when nobody is at work.
     [[nodiscard]] std::size_t most_room_at_work() const;
@@ -162,10 +167,20 @@ private:
     void change_in_post(double fte, double heads);
     void change_sick(double fte);
 
+    // Teams: positions are dealt to teams in proportion to their size
+    // (interleaved, so that "the last positions" of a start state spread
+    // over the teams); a position added later goes to the team with the
+    // fewest funded positions for its share of referrals.
+    std::uint16_t next_team() const;
+    void join_team(std::size_t w, std::uint16_t team);
+
     const scenario::Scenario& sc_;
     Families& families_;
     Context ctx_;
     double reference_caseload_;
+    std::uint16_t teams_ = 1;
+    std::vector<std::uint16_t> team_;                // by worker (teams > 1)
+    std::vector<std::vector<std::size_t>> members_;  // by team: its workers (teams > 1)
     bool sick_on_ = false, attrition_on_ = false, hiring_on_ = false, ramp_on_ = false, overload_on_ = false;
     double overload_ = 0.0;  // share above the norm, from the last tick
     bool intensity_from_load_ = false;

@@ -38,6 +38,7 @@ inline constexpr std::uint64_t initial_waiting = 24;  // the families waiting at
 inline constexpr std::uint64_t initial_staff = 25;    // vacancies, sick leave and ramp-up at time 0 (a start state)
 inline constexpr std::uint64_t leave_waiting = 26;  // time until a family would leave the waitlist, at referral
 inline constexpr std::uint64_t children = 27;       // children per family, at referral and at time 0
+inline constexpr std::uint64_t teams = 28;          // the team of a referral (only with teams)
 inline constexpr std::uint64_t case_length_base = 100;         // + measure-type index
 inline constexpr std::uint64_t repeat_case_length_base = 300;  // + measure-type index
 }  // namespace streams

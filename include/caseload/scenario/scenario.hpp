@@ -232,6 +232,22 @@ struct TargetSpec {
     std::optional<double> waitlist;      // families; time_to_waitlist_target_days
 };
 
+// Teams, each with its own intake (a share of referrals) and its own funded
+// positions; a family waits for its team and is helped by its workers. No
+// teams (the default) is one pooled team. With `lend_after_days`, a family
+// that has waited that long may also go to another team's worker with room
+// (after that team's own families; the family then belongs to that team).
+struct TeamSpec {
+    std::string name;
+    double share = 0.0;        // of referrals, 0..1; the teams' shares sum to 1
+    std::int64_t workers = 0;  // funded positions; the teams' positions sum to workforce.workers
+};
+struct TeamsSpec {
+    std::vector<TeamSpec> list;             // empty or one: pooled
+    std::optional<double> lend_after_days;  // none: no lending
+    [[nodiscard]] bool split() const { return list.size() > 1; }
+};
+
 // Interventions (their types and parameters): caseload/scenario/interventions.hpp.
 
 struct Scenario {
@@ -253,6 +269,7 @@ struct Scenario {
     TriageSpec triage;
     InitialSpec initial;
     TargetSpec targets;
+    TeamsSpec teams;
     double period_days = kDaysPerYear;  // length of a reporting period (periods.csv), from the end of warm-up
     std::vector<InterventionSpec> interventions;
 
