@@ -1,0 +1,516 @@
+#include "scenario/parser.hpp"
+
+#include "caseload/scenario/dates.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+namespace caseload::scenario::detail {
+
+namespace fs = std::filesystem;
+
+// ---- places and keys ----------------------------------------------------------
+
+void Parser::fail(const YAML::Node& n, const std::string& path, const std::string& msg,
+                  const std::string& suggestion) const {
+    throw ScenarioError(where(n), path, msg, suggestion);
+}
+
+Location Parser::where(const YAML::Node& n) const {
+    if (!n.IsDefined()) return Location{file_, 0, 0};  // a key that is not there has no place
+    const YAML::Mark m = n.Mark();
+    if (m.is_null()) return Location{file_, 0, 0};
+    return Location{file_, m.line + 1, m.column + 1};
+}
+
+void Parser::expect_map(const YAML::Node& n, const std::string& path) const {
+    if (!n.IsMap()) fail(n, path, "expected a mapping (key: value lines), found " + describe(n));
+}
+
+void Parser::check_keys(const YAML::Node& n, const std::string& path, const std::vector<std::string>& allowed) const {
+    expect_map(n, path);
+    std::set<std::string> seen;
+    for (auto it = n.begin(); it != n.end(); ++it) {
+        const YAML::Node k = it->first;  // a copy: it-> yields a temporary proxy
+        if (!k.IsScalar()) fail(k, path, "expected a key name, found " + describe(k));
+        const std::string key = k.Scalar();
+        if (!seen.insert(key).second) fail(k, child_path(path, key), "duplicate key");
+        const bool known = std::find(allowed.begin(), allowed.end(), key) != allowed.end();
+        if (known && it->second.IsNull())
+            fail(k, child_path(path, key), "found nothing after '" + key + ":'; expected a value on the same line or "
+                                            "indented below it (or remove the line)");
+        if (!known) {
+            const std::string sug = nearest(key, allowed);
+            fail(k, child_path(path, key), "unknown key '" + key + "'; expected one of: " + join(allowed), sug);
+        }
+    }
+}
+
+YAML::Node Parser::require(const YAML::Node& map, const std::string& path, const std::string& key) const {
+    const YAML::Node v = map[key];
+    if (!v) fail(map, path, "missing key '" + key + "'");
+    return v;
+}
+
+// ---- values ---------------------------------------------------------------------
+
+std::string Parser::scalar(const YAML::Node& n, const std::string& path, const std::string& expected) const {
+    if (!n.IsScalar()) fail(n, path, "expected " + expected + ", found " + describe(n));
+    return n.Scalar();
+}
+
+double Parser::number(const YAML::Node& n, const std::string& path) const {
+    const std::string s = scalar(n, path, "a number");
+    double v = 0;
+    const char* b = s.data();
+    const char* e = s.data() + s.size();
+    if (b != e && *b == '+') ++b;
+    auto r = std::from_chars(b, e, v);
+    if (r.ec != std::errc{} || r.ptr != e || !std::isfinite(v)) fail(n, path, "expected a number, found " + describe(n));
+    return v;
+}
+
+double Parser::number_in(const YAML::Node& n, const std::string& path, double lo, double hi,
+                         const std::string& what) const {
+    const double v = number(n, path);
+    if (!(v >= lo && v <= hi)) fail(n, path, "expected " + what + ", found " + describe(n));
+    return v;
+}
+
+double Parser::positive(const YAML::Node& n, const std::string& path) const {
+    const double v = number(n, path);
+    if (!(v > 0)) fail(n, path, "expected a number greater than 0, found " + describe(n));
+    return v;
+}
+
+double Parser::share(const YAML::Node& n, const std::string& path) const {
+    return number_in(n, path, 0.0, 1.0, "a share between 0 and 1");
+}
+
+std::int64_t Parser::integer(const YAML::Node& n, const std::string& path, std::int64_t lo, std::int64_t hi,
+                             const std::string& limit_note) const {
+    const std::string s = scalar(n, path, "a whole number");
+    std::int64_t v = 0;
+    const char* b = s.data();
+    const char* e = s.data() + s.size();
+    if (b != e && *b == '+') ++b;
+    auto r = std::from_chars(b, e, v);
+    const std::string range = "expected a whole number between " + std::to_string(lo) + " and " + std::to_string(hi) +
+                              ", found " + describe(n) + limit_note;
+    if (r.ec == std::errc::result_out_of_range) fail(n, path, range);
+    if (r.ec != std::errc{} || r.ptr != e) fail(n, path, "expected a whole number, found " + describe(n));
+    if (v < lo || v > hi) fail(n, path, range);
+    return v;
+}
+
+double Parser::duration(const YAML::Node& n, const std::string& path, bool allow_zero) const {
+    const std::string s = scalar(n, path, "a duration such as 300d, 6w, 18m or 2y");
+    std::size_t end = s.size();
+    while (end > 0 && s[end - 1] == ' ') --end;
+    if (end == 0) fail(n, path, "expected a duration such as 300d, 6w, 18m or 2y, found " + describe(n));
+    const char unit = s[end - 1];
+    double per = 0;
+    switch (unit) {
+        case 'd': per = 1.0; break;
+        case 'w': per = kDaysPerWeek; break;
+        case 'm': per = kDaysPerMonth; break;
+        case 'y': per = kDaysPerYear; break;
+        default:
+            if ((unit >= '0' && unit <= '9') || unit == '.')
+                fail(n, path, "expected a duration with a unit (d, w, m or y), e.g. '" + s + "d', found " + describe(n));
+            fail(n, path, std::string("unknown duration unit '") + unit + "'; expected d, w, m or y (e.g. 300d)");
+    }
+    std::size_t num_end = end - 1;
+    while (num_end > 0 && s[num_end - 1] == ' ') --num_end;
+    double v = 0;
+    auto r = std::from_chars(s.data(), s.data() + num_end, v);
+    if (num_end == 0 || r.ec != std::errc{} || r.ptr != s.data() + num_end || !std::isfinite(v))
+        fail(n, path, "expected a duration such as 300d, 6w, 18m or 2y, found " + describe(n));
+    const double days = v * per;
+    if (allow_zero ? !(days >= 0) : !(days > 0))
+        fail(n, path, std::string("expected a duration ") + (allow_zero ? "of at least 0" : "greater than 0") +
+                          ", found " + describe(n));
+    return days;
+}
+
+double Parser::time_point(const YAML::Node& n, const std::string& path, bool allow_zero) const {
+    const std::string s = n.IsScalar() ? n.Scalar() : std::string();
+    if (!looks_like_date(s)) return duration(n, path, allow_zero);
+    const auto day = parse_date(s);
+    if (!day) fail(n, path, "'" + s + "' is not a date of the calendar; expected YYYY-MM-DD, e.g. 2027-03-01");
+    if (!start_date_)
+        fail(n, path, "the date " + s + " needs a start date: set initial.start_date (the date of time 0), "
+                      "or give a duration such as 6m, 26w or 180d");
+    const double days = double(*day - *start_date_);
+    if (days < 0 || (!allow_zero && days == 0))
+        fail(n, path, "the date " + s + " is " + (days < 0 ? "before" : "on") + " the start date " +
+                          format_date(*start_date_) + "; expected a date after it");
+    return days;
+}
+
+schema::Value Parser::value(const YAML::Node& n, const std::string& path, const schema::Key& k) {
+    using K = schema::Kind;
+    if (!k.or_word.empty() && n.IsScalar() && n.Scalar() == k.or_word) return schema::Value{};
+    switch (k.kind) {
+        case K::text:
+        case K::file: return scalar(n, path, std::string(k.expected));
+        case K::number:
+        case K::share: {
+            const bool is_share = k.kind == K::share;
+            const double lo = is_share ? 0.0 : k.min, hi = is_share ? 1.0 : k.max;
+            const double v = number(n, path);
+            if (!((k.min_exclusive ? v > lo : v >= lo) && v <= hi))
+                fail(n, path, "expected " + (is_share ? std::string("a share between 0 and 1") : std::string(k.expected)) +
+                                  ", found " + describe(n));
+            return v;
+        }
+        case K::integer: {
+            const auto lo = std::int64_t(k.min);
+            const auto hi = std::isfinite(k.max) ? std::int64_t(k.max) : std::numeric_limits<std::int64_t>::max();
+            return integer(n, path, lo, hi, std::string(k.limit_note));
+        }
+        case K::duration: {
+            const double days = k.date_ok ? time_point(n, path, !k.min_exclusive) : duration(n, path, !k.min_exclusive);
+            if (days > k.max) fail(n, path, "expected " + std::string(k.expected) + ", found " + describe(n) + std::string(k.limit_note));
+            return days;
+        }
+        case K::choice: {
+            std::vector<std::string> choices(k.choices.begin(), k.choices.end());
+            std::string words;
+            for (const auto& c : choices) words += (words.empty() ? "" : " or ") + c;
+            const std::string x = scalar(n, path, words);
+            const auto it = std::find(choices.begin(), choices.end(), x);
+            if (it == choices.end()) {
+                std::string msg(k.unknown);
+                for (const auto& [mark, text] : {std::pair<std::string, std::string>{"{value}", x}, {"{found}", describe(n)}})
+                    if (const auto at = msg.find(mark); at != std::string::npos) msg.replace(at, mark.size(), text);
+                fail(n, path, msg, nearest(x, choices));
+            }
+            return std::int64_t(it - choices.begin());
+        }
+        case K::date: {
+            const std::string text = scalar(n, path, "a date");
+            const auto day = parse_date(text);
+            if (!day) fail(n, path, "expected a date YYYY-MM-DD (e.g. 2027-03-01), found " + describe(n));
+            return std::int64_t(*day);
+        }
+        case K::distribution: return distribution(n, path);
+        case K::section:
+        case K::list:
+        case K::named: break;
+    }
+    throw std::logic_error("the key table has no reader for " + path);
+}
+
+// ---- the walk of the table --------------------------------------------------------
+
+void Parser::apply(const YAML::Node& root, Scenario& s) {
+    check_keys(root, "", schema::keys("scenario"));
+    // The start state first: its date turns dates elsewhere into times.
+    if (auto n = root["initial"]) apply_section(n, "initial", "initial", &s, s);
+    start_date_ = s.initial.start_date;
+    apply_section(root, "", "scenario", &s, s);
+}
+
+void Parser::apply_section(const YAML::Node& n, const std::string& path, std::string_view section, void* owner,
+                           Scenario& s) {
+    const schema::Section& sec = schema::section(section);
+    if (!path.empty()) check_keys(n, path, schema::keys(section));
+    if (sec.at_most_one.size() == 2 && n[std::string(sec.at_most_one[0])] && n[std::string(sec.at_most_one[1])]) {
+        const std::string a(sec.at_most_one[0]), b(sec.at_most_one[1]);
+        fail(n[b], child_path(path, b), "give either '" + a + "' or '" + b + "', not both");
+    }
+    for (const schema::Key& k : sec.keys) {
+        const std::string key(k.name);
+        const YAML::Node v = n[key];
+        if (!v) continue;
+        const std::string p = child_path(path, key);
+        if (path.empty() && (key == "initial" || key == "extends")) continue;  // read first / by the loader
+        if (k.field) {
+            k.field.set(owner, value(v, p, k));
+            note(v, p);
+        } else if (k.kind == schema::Kind::section) {
+            apply_section(v, p, k.ref, owner, s);
+        } else {
+            apply_custom(v, p, s);
+        }
+    }
+}
+
+void Parser::apply_custom(const YAML::Node& v, const std::string& path, Scenario& s) {
+    if (path == "referrals.rate_per_week") {
+        const double rate = number(v, path);
+        if (!(rate > 0)) fail(v, path, "expected a referral rate greater than 0, found " + describe(v));
+        s.referrals.schedule = {RateSegment{0.0, rate}};
+        note(v, "referrals.rate");
+    } else if (path == "referrals.schedule") {
+        apply_schedule(v, path, s.referrals);
+    } else if (path == "referrals.children") {
+        apply_children(v, path, s.referrals);
+    } else if (path == "referrals.types") {
+        apply_types(v, path, s.referrals, s);
+    } else if (path == "initial.in_care_by_type") {
+        expect_map(v, path);
+        s.initial.in_care_by_type.clear();
+        for (const auto& kv : v) {
+            const std::string type = kv.first.Scalar();
+            s.initial.in_care_by_type.emplace_back(type, integer(kv.second, path + "." + type, 0, kMaxWaitlistLength));
+        }
+        note(v, path);
+    } else if (path == "interventions") {
+        apply_interventions(v, s.interventions);
+    } else {
+        throw std::logic_error("the key table names " + path + ", which the loader does not read");
+    }
+}
+
+void Parser::apply_schedule(const YAML::Node& v, const std::string& sp, ReferralSpec& r) {
+    if (!v.IsSequence() || v.size() == 0)
+        fail(v, sp, "expected a list of {from: duration, rate_per_week: number}, found " + describe(v));
+    std::vector<RateSegment> segs;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        const std::string ip = sp + "[" + std::to_string(i) + "]";
+        check_keys(v[i], ip, schema::keys("referrals.schedule"));
+        RateSegment seg;
+        seg.from_day = time_point(require(v[i], ip, "from"), ip + ".from");
+        seg.rate_per_week = number(require(v[i], ip, "rate_per_week"), ip + ".rate_per_week");
+        if (seg.rate_per_week < 0) fail(v[i]["rate_per_week"], ip + ".rate_per_week", "expected a rate of at least 0");
+        if (i == 0 && seg.from_day != 0.0) fail(v[i]["from"], ip + ".from", "the first segment must start at 0d");
+        if (i > 0 && !(seg.from_day > segs.back().from_day))
+            fail(v[i]["from"], ip + ".from", "expected segments in increasing order of 'from'");
+        segs.push_back(seg);
+    }
+    r.schedule = std::move(segs);
+    note(v, "referrals.rate");
+}
+
+void Parser::apply_children(const YAML::Node& v, const std::string& cp, ReferralSpec& r) {
+    if (!v.IsSequence() || v.size() == 0 || v.size() > 20)
+        fail(v, cp, "expected a list of shares of families with 1, 2, 3, ... children (at most 20), found " + describe(v));
+    std::vector<double> shares;
+    double sum = 0.0;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        shares.push_back(share(v[i], cp + "[" + std::to_string(i) + "]"));
+        sum += shares.back();
+    }
+    if (std::abs(sum - 1.0) > 1e-6)
+        fail(v, cp, "expected shares of families with 1, 2, 3, ... children that sum to 1, found a sum of " + format_number(sum));
+    r.children = std::move(shares);
+    note(v, cp);
+}
+
+// Measure types by name; a child file changes its parent's types key by key.
+void Parser::apply_types(const YAML::Node& v, const std::string& tp, ReferralSpec& r, Scenario& s) {
+    expect_map(v, tp);
+    if (v.size() == 0) fail(v, tp, "expected at least one measure type");
+    std::set<std::string> seen;
+    for (auto it = v.begin(); it != v.end(); ++it) {
+        const std::string name = scalar(it->first, tp, "a measure type name");
+        if (!seen.insert(name).second) fail(it->first, tp + "." + name, "duplicate measure type");
+        if (it->second.IsNull())
+            fail(it->first, tp + "." + name, "found nothing after '" + name + ":'; expected share, length and weight");
+        const std::string ip = tp + "." + name;
+        auto existing = std::find_if(r.types.begin(), r.types.end(), [&](const auto& t) { return t.name == name; });
+        const bool is_new = existing == r.types.end();
+        MeasureTypeSpec t;
+        if (!is_new) t = *existing;
+        t.name = name;
+        const YAML::Node tn = it->second;
+        check_keys(tn, ip, schema::keys("referrals.types"));
+        if (is_new) {
+            (void)require(tn, ip, "share");
+            (void)require(tn, ip, "length");
+        }
+        apply_section(tn, ip, "referrals.types", &t, s);
+        note(tn, ip);
+        if (is_new)
+            r.types.push_back(std::move(t));
+        else
+            *existing = std::move(t);
+    }
+    note(v, tp);
+}
+
+// A list of interventions; a child file's list is added to its parent's.
+// Each type's keys come from its parameter table (interventions.hpp), read
+// by the same readers as every other key.
+void Parser::apply_interventions(const YAML::Node& n, std::vector<InterventionSpec>& out) {
+    const std::string path = "interventions";
+    if (!n.IsSequence()) fail(n, path, "expected a list of interventions (- type: ..., at: ...), found " + describe(n));
+    const std::vector<std::string> names(kInterventionNames.begin(), kInterventionNames.end());
+    for (std::size_t i = 0; i < n.size(); ++i) {
+        const YAML::Node e = n[i];
+        const std::string ip = path + "[" + std::to_string(i) + "]";
+        expect_map(e, ip);
+        const YAML::Node tn = require(e, ip, "type");
+        const std::string t = scalar(tn, ip + ".type", "an intervention type");
+        auto it = std::find(names.begin(), names.end(), t);
+        if (it == names.end())
+            fail(tn, ip + ".type", "unknown intervention type '" + t + "'; expected one of: " + join(names),
+                 nearest(t, names));
+        InterventionSpec v;
+        v.kind = scenario::make_intervention(std::size_t(it - names.begin()));
+        check_keys(e, ip, schema::keys("intervention." + t));
+        std::visit([&](auto& spec) { apply_params(e, ip, t, spec); }, v.kind);
+        if (auto x = e["at"]) {
+            v.at_days = std::get<double>(value(x, ip + ".at", *schema::find_key("intervention." + t, "at")));
+            note(x, ip + ".at");
+        }
+        note(e, ip);
+        out.push_back(v);
+    }
+}
+
+template <class T>
+void Parser::apply_params(const YAML::Node& e, const std::string& ip, const std::string& type, T& spec) {
+    for (const auto& p : T::params())
+        if (p.required) (void)require(e, ip, std::string(p.key));
+    // A type whose effects all default to "no change" needs one of them
+    // written: without, it would run and change nothing.
+    if (!T::one_of().empty()) {
+        std::string keys;
+        bool any = false;
+        for (std::string_view k : T::one_of()) {
+            any |= bool(e[std::string(k)]);
+            keys += (keys.empty() ? "'" : " or '") + std::string(k) + "'";
+        }
+        if (!any) fail(e, ip, "a " + type + " intervention without " + keys + " has no effect; expected at least one of them");
+    }
+    const std::string section = "intervention." + type;
+    for (const auto& p : T::params()) {
+        const std::string key(p.key);
+        const YAML::Node x = e[key];
+        if (!x) continue;
+        const std::string path = child_path(ip, key);
+        const schema::Value v = value(x, path, *schema::find_key(section, key));
+        if (p.kind == ParamKind::integer) spec.*p.integer = int(std::get<std::int64_t>(v));
+        else spec.*p.number = std::get<double>(v);
+        note(x, path);
+    }
+}
+
+// ---- distributions -----------------------------------------------------------------
+
+kernel::DistributionSpec Parser::distribution(const YAML::Node& n, const std::string& path) {
+    expect_map(n, path);
+    const YAML::Node kind_node = n["distribution"];
+    if (!kind_node) fail(n, path, "missing key 'distribution' (exponential, lognormal, gamma, fixed, uniform or empirical)");
+    const std::string kind = scalar(kind_node, child_path(path, "distribution"), "a distribution name");
+    const std::vector<std::string>& kinds = schema::distribution_kinds();
+    const std::string dpath = child_path(path, "distribution");
+    kernel::DistributionSpec d;
+    if (kind == "exponential") {
+        check_keys(n, path, schema::keys("distribution.exponential"));
+        d = kernel::DistributionSpec::exponential(duration(require(n, path, "mean"), child_path(path, "mean")));
+    } else if (kind == "lognormal" || kind == "gamma") {
+        check_keys(n, path, schema::keys("distribution." + kind));
+        const double mean = duration(require(n, path, "mean"), child_path(path, "mean"));
+        const double cv = positive(require(n, path, "cv"), child_path(path, "cv"));
+        d = kind == "lognormal" ? kernel::DistributionSpec::lognormal(mean, cv) : kernel::DistributionSpec::gamma(mean, cv);
+    } else if (kind == "fixed") {
+        check_keys(n, path, schema::keys("distribution.fixed"));
+        d = kernel::DistributionSpec::fixed(duration(require(n, path, "value"), child_path(path, "value"), true));
+    } else if (kind == "uniform") {
+        check_keys(n, path, schema::keys("distribution.uniform"));
+        const double lo = duration(require(n, path, "min"), child_path(path, "min"), true);
+        const double hi = duration(require(n, path, "max"), child_path(path, "max"));
+        if (hi < lo) fail(n["max"], child_path(path, "max"), "expected max >= min");
+        d = kernel::DistributionSpec::uniform(lo, hi);
+    } else if (kind == "empirical") {
+        check_keys(n, path, schema::keys("distribution.empirical"));
+        if (n["values"] && n["csv"]) fail(n, path, "give either 'values' or 'csv' with 'column', not both");
+        if (n["values"]) {
+            if (n["column"] || n["unit"]) fail(n, path, "'column' and 'unit' go with 'csv', not with 'values'");
+            const YAML::Node vs = n["values"];
+            const std::string vpath = child_path(path, "values");
+            if (!vs.IsSequence() || vs.size() == 0)
+                fail(vs, vpath, "expected a non-empty list of durations, found " + describe(vs));
+            std::vector<double> values;
+            for (std::size_t i = 0; i < vs.size(); ++i)
+                values.push_back(duration(vs[i], vpath + "[" + std::to_string(i) + "]", true));
+            d = kernel::DistributionSpec::empirical(std::move(values));
+        } else if (n["csv"]) {
+            d = empirical_csv(n, path);
+        } else {
+            fail(n, path, "an empirical distribution needs 'values' (a list of durations) or 'csv' with 'column'");
+        }
+    } else {
+        fail(kind_node, dpath, "unknown distribution '" + kind + "'; expected one of: " + join(kinds),
+             nearest(kind, kinds));
+    }
+    note(n, path);
+    return d;
+}
+
+kernel::DistributionSpec Parser::empirical_csv(const YAML::Node& n, const std::string& path) {
+    const std::string csv = scalar(n["csv"], path + ".csv", "a CSV file name");
+    const YAML::Node col_node = require(n, path, "column");
+    const std::string column = scalar(col_node, path + ".column", "a column name");
+    double per = 1.0;
+    if (auto u = n["unit"]) {
+        const std::string unit = scalar(u, path + ".unit", "d, w, m or y");
+        if (unit == "d") per = 1.0;
+        else if (unit == "w") per = kDaysPerWeek;
+        else if (unit == "m") per = kDaysPerMonth;
+        else if (unit == "y") per = kDaysPerYear;
+        else fail(u, path + ".unit", "unknown unit '" + unit + "'; expected d, w, m or y");
+    }
+    const fs::path file = dir_ / csv;
+    const Location csv_at = where(n["csv"]);
+    check_named_file(file, csv_at, path + ".csv", "with the values");
+    std::istringstream in(read_file(file, &csv_at, kMaxCsvBytes));
+    std::string line;
+    if (!std::getline(in, line)) fail(n["csv"], path + ".csv", "CSV file '" + file.string() + "' is empty");
+    auto split = [](const std::string& l) {
+        std::vector<std::string> cells;
+        std::string cell;
+        std::istringstream ss(l);
+        while (std::getline(ss, cell, ',')) {
+            while (!cell.empty() && (cell.back() == '\r' || cell.back() == ' ')) cell.pop_back();
+            while (!cell.empty() && cell.front() == ' ') cell.erase(cell.begin());
+            if (cell.size() >= 2 && cell.front() == '"' && cell.back() == '"') cell = cell.substr(1, cell.size() - 2);
+            cells.push_back(cell);
+        }
+        return cells;
+    };
+    if (line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // a UTF-8 byte order mark, as spreadsheets save
+    const auto header = split(line);
+    const auto it = std::find(header.begin(), header.end(), column);
+    if (it == header.end())
+        fail(col_node, path + ".column", "no column '" + column + "' in '" + file.string() + "'; it has: " + join(header),
+             nearest(column, header));
+    const std::size_t idx = std::size_t(it - header.begin());
+    std::vector<double> values;
+    int lineno = 1;
+    while (std::getline(in, line)) {
+        ++lineno;
+        if (line.empty() || line == "\r") continue;
+        const auto cells = split(line);
+        if (cells.size() != header.size()) {
+            while (!line.empty() && line.back() == '\r') line.pop_back();
+            std::string msg = "expected " + std::to_string(header.size()) + " field(s) as in the header, found " +
+                              std::to_string(cells.size()) + " in '" + line + "'";
+            if (cells.size() == header.size() + 1)
+                msg += "; if that is a decimal comma, write the number with a point (1.5, not 1,5)";
+            throw ScenarioError(Location{file.string(), lineno, 1}, path + ".csv", msg);
+        }
+        double v = 0;
+        const std::string cell = idx < cells.size() ? cells[idx] : std::string{};
+        auto r = std::from_chars(cell.data(), cell.data() + cell.size(), v);
+        if (cell.empty() || r.ec != std::errc{} || r.ptr != cell.data() + cell.size() || !std::isfinite(v) || v < 0)
+            throw ScenarioError(Location{file.string(), lineno, 1}, path + ".csv",
+                                "expected a non-negative number in column '" + column + "', found '" + cell + "'");
+        values.push_back(v * per);
+    }
+    if (values.empty()) fail(n["csv"], path + ".csv", "CSV file '" + file.string() + "' has no values");
+    auto d = kernel::DistributionSpec::empirical(std::move(values));
+    d.source = csv + ":" + column;
+    return d;
+}
+
+}  // namespace caseload::scenario::detail
