@@ -9,6 +9,8 @@
 #include <set>
 #include <sstream>
 #include <stdexcept>
+#include <tuple>
+#include <cctype>
 
 namespace caseload::scenario::detail {
 
@@ -32,23 +34,64 @@ void Parser::expect_map(const YAML::Node& n, const std::string& path) const {
     if (!n.IsMap()) fail(n, path, "expected a mapping (key: value lines), found " + describe(n));
 }
 
-void Parser::check_keys(const YAML::Node& n, const std::string& path, const std::vector<std::string>& allowed) const {
+std::vector<ScenarioError> Parser::key_problems(const YAML::Node& n, const std::string& path,
+                                                const std::vector<std::string>& allowed) const {
     expect_map(n, path);
+    std::vector<ScenarioError> problems;
     std::set<std::string> seen;
     for (auto it = n.begin(); it != n.end(); ++it) {
         const YAML::Node k = it->first;  // a copy: it-> yields a temporary proxy
-        if (!k.IsScalar()) fail(k, path, "expected a key name, found " + describe(k));
+        if (!k.IsScalar()) {
+            problems.emplace_back(where(k), path, "expected a key name, found " + describe(k));
+            continue;
+        }
         const std::string key = k.Scalar();
-        if (!seen.insert(key).second) fail(k, child_path(path, key), "duplicate key");
+        if (!seen.insert(key).second) {
+            problems.emplace_back(where(k), child_path(path, key), "duplicate key");
+            continue;
+        }
         const bool known = std::find(allowed.begin(), allowed.end(), key) != allowed.end();
         if (known && it->second.IsNull())
-            fail(k, child_path(path, key), "found nothing after '" + key + ":'; expected a value on the same line or "
-                                            "indented below it (or remove the line)");
-        if (!known) {
-            const std::string sug = nearest(key, allowed);
-            fail(k, child_path(path, key), "unknown key '" + key + "'; expected one of: " + join(allowed), sug);
-        }
+            problems.emplace_back(where(k), child_path(path, key),
+                                  "found nothing after '" + key + ":'; expected a value on the same line or "
+                                  "indented below it (or remove the line)");
+        if (!known)
+            problems.emplace_back(where(k), child_path(path, key),
+                                  "unknown key '" + key + "'; expected one of: " + join(allowed), nearest(key, allowed));
     }
+    return problems;
+}
+
+void Parser::check_keys(const YAML::Node& n, const std::string& path, const std::vector<std::string>& allowed) const {
+    auto problems = key_problems(n, path, allowed);
+    if (problems.size() == 1) throw problems.front();
+    if (!problems.empty()) throw ScenarioError(std::move(problems), 0);
+}
+
+void Parser::record(const ScenarioError& e) {
+    const auto& all = e.errors().empty() ? std::vector<ScenarioError>{e} : e.errors();
+    for (const auto& one : all) {
+        if (errors_.size() < kMaxErrorsPerFile) errors_.push_back(one);
+        else ++not_listed_;
+    }
+}
+
+void Parser::finish() {
+    if (errors_.empty()) return;
+    // In the order of the file (errors in other files, such as a CSV file, and
+    // errors without a place after).
+    std::stable_sort(errors_.begin(), errors_.end(), [&](const ScenarioError& a, const ScenarioError& b) {
+        auto rank = [&](const ScenarioError& e) {
+            return std::tuple(e.where().file != file_, e.where().line == 0, e.where().line, e.where().column);
+        };
+        return rank(a) < rank(b);
+    });
+    std::vector<ScenarioError> errors = std::move(errors_);
+    const std::size_t not_listed = not_listed_;
+    errors_.clear();
+    not_listed_ = 0;
+    if (errors.size() == 1 && not_listed == 0) throw errors.front();
+    throw ScenarioError(std::move(errors), not_listed);
 }
 
 YAML::Node Parser::require(const YAML::Node& map, const std::string& path, const std::string& key) const {
@@ -71,7 +114,25 @@ double Parser::number(const YAML::Node& n, const std::string& path) const {
     const char* e = s.data() + s.size();
     if (b != e && *b == '+') ++b;
     auto r = std::from_chars(b, e, v);
-    if (r.ec != std::errc{} || r.ptr != e || !std::isfinite(v)) fail(n, path, "expected a number, found " + describe(n));
+    if (r.ec != std::errc{} || r.ptr != e || !std::isfinite(v)) {
+        std::string hint;
+        double x = 0;
+        if (s.size() > 1 && s.back() == '%') {  // 10% -> 0.1
+            std::string digits = s.substr(0, s.size() - 1);
+            while (!digits.empty() && digits.back() == ' ') digits.pop_back();
+            std::replace(digits.begin(), digits.end(), ',', '.');
+            auto p = std::from_chars(digits.data(), digits.data() + digits.size(), x);
+            if (p.ec == std::errc{} && p.ptr == digits.data() + digits.size())
+                hint = "; write a percentage as a fraction: " + s + " is " + format_number(x / 100);
+        } else if (std::count(s.begin(), s.end(), ',') == 1 && s.find('.') == std::string::npos) {  // 1,5 -> 1.5
+            std::string fixed = s;
+            std::replace(fixed.begin(), fixed.end(), ',', '.');
+            auto p = std::from_chars(fixed.data(), fixed.data() + fixed.size(), x);
+            if (p.ec == std::errc{} && p.ptr == fixed.data() + fixed.size())
+                hint = "; write decimals with a point: " + fixed;
+        }
+        fail(n, path, "expected a number, found " + describe(n) + hint);
+    }
     return v;
 }
 
@@ -89,7 +150,11 @@ double Parser::positive(const YAML::Node& n, const std::string& path) const {
 }
 
 double Parser::share(const YAML::Node& n, const std::string& path) const {
-    return number_in(n, path, 0.0, 1.0, "a share between 0 and 1");
+    const double v = number(n, path);
+    if (!(v >= 0 && v <= 1))
+        fail(n, path, "expected a share between 0 and 1, found " + describe(n) +
+                          (v > 1 && v <= 100 ? "; " + format_number(v) + "% is " + format_number(v / 100) : ""));
+    return v;
 }
 
 std::int64_t Parser::integer(const YAML::Node& n, const std::string& path, std::int64_t lo, std::int64_t hi,
@@ -108,11 +173,40 @@ std::int64_t Parser::integer(const YAML::Node& n, const std::string& path, std::
     return v;
 }
 
-double Parser::duration(const YAML::Node& n, const std::string& path, bool allow_zero) const {
-    const std::string s = scalar(n, path, "a duration such as 300d, 6w, 18m or 2y");
+std::string Parser::duration_forms(bool date_ok) const {
+    std::string forms = "a duration such as 6m, 26w or 180d";
+    if (date_ok && start_date_) forms += ", or a date after the start date " + format_date(*start_date_) + " (YYYY-MM-DD)";
+    return forms;
+}
+
+namespace {
+
+// The unit a word names, in English or Dutch ("months", "maanden" -> 'm'); 0 when none.
+char unit_of_word(std::string word) {
+    for (char& c : word) c = char(std::tolower(static_cast<unsigned char>(c)));
+    static const std::pair<const char*, char> words[] = {
+        {"day", 'd'},    {"days", 'd'},    {"dag", 'd'},      {"dagen", 'd'},  {"dy", 'd'},
+        {"wk", 'w'},     {"wks", 'w'},     {"week", 'w'},     {"weeks", 'w'},  {"weken", 'w'},
+        {"mo", 'm'},     {"mos", 'm'},     {"mon", 'm'},      {"month", 'm'},  {"months", 'm'},
+        {"mnd", 'm'},    {"maand", 'm'},   {"maanden", 'm'},  {"yr", 'y'},     {"yrs", 'y'},
+        {"year", 'y'},   {"years", 'y'},   {"j", 'y'},        {"jr", 'y'},     {"jaar", 'y'},
+        {"jaren", 'y'}};
+    for (const auto& [w, unit] : words)
+        if (word == w) return unit;
+    return 0;
+}
+
+}  // namespace
+
+double Parser::duration(const YAML::Node& n, const std::string& path, bool allow_zero, bool date_ok) const {
+    const std::string forms = duration_forms(date_ok);
+    const std::string s = scalar(n, path, forms);
     std::size_t end = s.size();
     while (end > 0 && s[end - 1] == ' ') --end;
-    if (end == 0) fail(n, path, "expected a duration such as 300d, 6w, 18m or 2y, found " + describe(n));
+    if (end == 0) fail(n, path, "expected " + forms + ", found " + describe(n));
+    if (looks_like_date(s))  // a date where only a duration will do
+        fail(n, path, "expected " + forms + ", found the date " + describe(n) +
+                          "; a date is taken only by at, from and horizon, once initial.start_date is set");
     const char unit = s[end - 1];
     double per = 0;
     switch (unit) {
@@ -120,17 +214,40 @@ double Parser::duration(const YAML::Node& n, const std::string& path, bool allow
         case 'w': per = kDaysPerWeek; break;
         case 'm': per = kDaysPerMonth; break;
         case 'y': per = kDaysPerYear; break;
-        default:
+        default: {
             if ((unit >= '0' && unit <= '9') || unit == '.')
                 fail(n, path, "expected a duration with a unit (d, w, m or y), e.g. '" + s + "d', found " + describe(n));
-            fail(n, path, std::string("unknown duration unit '") + unit + "'; expected d, w, m or y (e.g. 300d)");
+            // A number and a word: "6 months", "6 maanden", "2 hours".
+            std::size_t num_end = 0;
+            while (num_end < end && (std::isdigit(static_cast<unsigned char>(s[num_end])) || s[num_end] == '.' ||
+                                     s[num_end] == ','))
+                ++num_end;
+            std::size_t word_start = num_end;
+            while (word_start < end && s[word_start] == ' ') ++word_start;
+            const std::string number = s.substr(0, num_end), word = s.substr(word_start, end - word_start);
+            const char named = num_end > 0 ? unit_of_word(word) : 0;
+            std::string number_text = number;
+            std::replace(number_text.begin(), number_text.end(), ',', '.');
+            if (named)
+                fail(n, path, "expected " + forms + ", found " + describe(n) + "; write it as " + number_text + named +
+                                  " (d days, w weeks, m months, y years)");
+            fail(n, path, "expected " + forms + ", found " + describe(n) +
+                              "; a duration is a number and one letter: d (days), w (weeks), m (months) or y (years)");
+        }
     }
     std::size_t num_end = end - 1;
     while (num_end > 0 && s[num_end - 1] == ' ') --num_end;
     double v = 0;
     auto r = std::from_chars(s.data(), s.data() + num_end, v);
-    if (num_end == 0 || r.ec != std::errc{} || r.ptr != s.data() + num_end || !std::isfinite(v))
-        fail(n, path, "expected a duration such as 300d, 6w, 18m or 2y, found " + describe(n));
+    if (num_end == 0 || r.ec != std::errc{} || r.ptr != s.data() + num_end || !std::isfinite(v)) {
+        const std::string number = s.substr(0, num_end);
+        if (number.find(',') != std::string::npos && number.find('.') == std::string::npos) {
+            std::string fixed = s;
+            std::replace(fixed.begin(), fixed.end(), ',', '.');
+            fail(n, path, "expected " + forms + ", found " + describe(n) + "; write decimals with a point: " + fixed);
+        }
+        fail(n, path, "expected " + forms + ", found " + describe(n));
+    }
     const double days = v * per;
     if (allow_zero ? !(days >= 0) : !(days > 0))
         fail(n, path, std::string("expected a duration ") + (allow_zero ? "of at least 0" : "greater than 0") +
@@ -140,7 +257,7 @@ double Parser::duration(const YAML::Node& n, const std::string& path, bool allow
 
 double Parser::time_point(const YAML::Node& n, const std::string& path, bool allow_zero) const {
     const std::string s = n.IsScalar() ? n.Scalar() : std::string();
-    if (!looks_like_date(s)) return duration(n, path, allow_zero);
+    if (!looks_like_date(s)) return duration(n, path, allow_zero, true);
     const auto day = parse_date(s);
     if (!day) fail(n, path, "'" + s + "' is not a date of the calendar; expected YYYY-MM-DD, e.g. 2027-03-01");
     if (!start_date_)
@@ -164,9 +281,13 @@ schema::Value Parser::value(const YAML::Node& n, const std::string& path, const 
             const bool is_share = k.kind == K::share;
             const double lo = is_share ? 0.0 : k.min, hi = is_share ? 1.0 : k.max;
             const double v = number(n, path);
-            if (!((k.min_exclusive ? v > lo : v >= lo) && v <= hi))
+            if (!((k.min_exclusive ? v > lo : v >= lo) && v <= hi)) {
+                // 30 meant as a percentage: 30% is 0.3
+                const std::string hint =
+                    is_share && v > 1 && v <= 100 ? "; " + format_number(v) + "% is " + format_number(v / 100) : "";
                 fail(n, path, "expected " + (is_share ? std::string("a share between 0 and 1") : std::string(k.expected)) +
-                                  ", found " + describe(n));
+                                  ", found " + describe(n) + hint);
+            }
             return v;
         }
         case K::integer: {
@@ -210,17 +331,19 @@ schema::Value Parser::value(const YAML::Node& n, const std::string& path, const 
 // ---- the walk of the table --------------------------------------------------------
 
 void Parser::apply(const YAML::Node& root, Scenario& s) {
-    check_keys(root, "", schema::keys("scenario"));
+    for (const auto& e : key_problems(root, "", schema::keys("scenario"))) record(e);
     // The start state first: its date turns dates elsewhere into times.
-    if (auto n = root["initial"]) apply_section(n, "initial", "initial", &s, s);
+    if (auto n = root["initial"]; n && !n.IsNull()) attempt([&] { apply_section(n, "initial", "initial", &s, s); });
     start_date_ = s.initial.start_date;
     apply_section(root, "", "scenario", &s, s);
+    finish();
 }
 
 void Parser::apply_section(const YAML::Node& n, const std::string& path, std::string_view section, void* owner,
                            Scenario& s) {
     const schema::Section& sec = schema::section(section);
-    if (!path.empty()) check_keys(n, path, schema::keys(section));
+    if (!path.empty())
+        for (const auto& e : key_problems(n, path, schema::keys(section))) record(e);
     if (sec.at_most_one.size() == 2 && n[std::string(sec.at_most_one[0])] && n[std::string(sec.at_most_one[1])]) {
         const std::string a(sec.at_most_one[0]), b(sec.at_most_one[1]);
         fail(n[b], child_path(path, b), "give either '" + a + "' or '" + b + "', not both");
@@ -228,17 +351,19 @@ void Parser::apply_section(const YAML::Node& n, const std::string& path, std::st
     for (const schema::Key& k : sec.keys) {
         const std::string key(k.name);
         const YAML::Node v = n[key];
-        if (!v) continue;
+        if (!v || v.IsNull()) continue;  // absent, or nothing after the key (reported above)
         const std::string p = child_path(path, key);
         if (path.empty() && (key == "initial" || key == "extends")) continue;  // read first / by the loader
-        if (k.field) {
-            k.field.set(owner, value(v, p, k));
-            note(v, p);
-        } else if (k.kind == schema::Kind::section) {
-            apply_section(v, p, k.ref, owner, s);
-        } else {
-            apply_custom(v, p, s);
-        }
+        attempt([&] {
+            if (k.field) {
+                k.field.set(owner, value(v, p, k));
+                note(v, p);
+            } else if (k.kind == schema::Kind::section) {
+                apply_section(v, p, k.ref, owner, s);
+            } else {
+                apply_custom(v, p, s);
+            }
+        });
     }
 }
 
@@ -309,7 +434,7 @@ void Parser::apply_types(const YAML::Node& v, const std::string& tp, ReferralSpe
     expect_map(v, tp);
     if (v.size() == 0) fail(v, tp, "expected at least one measure type");
     std::set<std::string> seen;
-    for (auto it = v.begin(); it != v.end(); ++it) {
+    for (auto it = v.begin(); it != v.end(); ++it) attempt([&] {
         const std::string name = scalar(it->first, tp, "a measure type name");
         if (!seen.insert(name).second) fail(it->first, tp + "." + name, "duplicate measure type");
         if (it->second.IsNull())
@@ -332,7 +457,7 @@ void Parser::apply_types(const YAML::Node& v, const std::string& tp, ReferralSpe
             r.types.push_back(std::move(t));
         else
             *existing = std::move(t);
-    }
+    });
     note(v, tp);
 }
 
@@ -343,7 +468,7 @@ void Parser::apply_interventions(const YAML::Node& n, std::vector<InterventionSp
     const std::string path = "interventions";
     if (!n.IsSequence()) fail(n, path, "expected a list of interventions (- type: ..., at: ...), found " + describe(n));
     const std::vector<std::string> names(kInterventionNames.begin(), kInterventionNames.end());
-    for (std::size_t i = 0; i < n.size(); ++i) {
+    for (std::size_t i = 0; i < n.size(); ++i) attempt([&] {
         const YAML::Node e = n[i];
         const std::string ip = path + "[" + std::to_string(i) + "]";
         expect_map(e, ip);
@@ -363,7 +488,7 @@ void Parser::apply_interventions(const YAML::Node& n, std::vector<InterventionSp
         }
         note(e, ip);
         out.push_back(v);
-    }
+    });
 }
 
 template <class T>

@@ -30,7 +30,8 @@ public:
     void note(const YAML::Node& n, const std::string& path) { provenance_[path] = where(n); }
 
     void expect_map(const YAML::Node& n, const std::string& path) const;
-    // Every key must be one of `allowed`; duplicates are errors too.
+    // Every key must be one of `allowed`; duplicates are errors too. All the
+    // mapping's bad keys are reported together.
     void check_keys(const YAML::Node& n, const std::string& path, const std::vector<std::string>& allowed) const;
     [[nodiscard]] YAML::Node require(const YAML::Node& map, const std::string& path, const std::string& key) const;
 
@@ -43,7 +44,10 @@ public:
     [[nodiscard]] std::int64_t integer(const YAML::Node& n, const std::string& path, std::int64_t lo, std::int64_t hi,
                                        const std::string& limit_note = {}) const;
     // A duration with a unit: 300d, 6w, 18m, 2y (m = year/12, y = 365.25 days).
-    [[nodiscard]] double duration(const YAML::Node& n, const std::string& path, bool allow_zero = false) const;
+    // `date_ok`: the key also takes a date (its message shows that form once
+    // a start date is set).
+    [[nodiscard]] double duration(const YAML::Node& n, const std::string& path, bool allow_zero = false,
+                                  bool date_ok = false) const;
     // A time since the start: a duration (6m), or a date (2027-03-01) when the
     // scenario has a start date (initial.start_date).
     [[nodiscard]] double time_point(const YAML::Node& n, const std::string& path, bool allow_zero = true) const;
@@ -51,10 +55,30 @@ public:
     // A value of key `k` of the table, read and range-checked.
     [[nodiscard]] schema::Value value(const YAML::Node& n, const std::string& path, const schema::Key& k);
 
-    // Apply one file's keys on top of `s` (which holds defaults or the parent's values).
+    // Apply one file's keys on top of `s` (which holds defaults or the parent's
+    // values). A bad value does not stop the reading: every error of the file
+    // is collected (up to kMaxErrorsPerFile), then thrown together.
     void apply(const YAML::Node& root, Scenario& s);
 
 private:
+    // Run `f`; an error it throws is recorded, and reading goes on.
+    template <class F>
+    void attempt(F&& f) {
+        try {
+            f();
+        } catch (const ScenarioError& e) {
+            record(e);
+        }
+    }
+    void record(const ScenarioError& e);
+    // Throw the errors recorded, if any: one as itself, several together (in file order).
+    void finish();
+    // What is wrong with the keys of mapping `n`, each key's problem on its own.
+    [[nodiscard]] std::vector<ScenarioError> key_problems(const YAML::Node& n, const std::string& path,
+                                                          const std::vector<std::string>& allowed) const;
+    // The forms a duration may take, for messages.
+    [[nodiscard]] std::string duration_forms(bool date_ok) const;
+
     // The keys of `section` written in `n`, each put in its place in `owner`
     // (the struct the section's fields point into).
     void apply_section(const YAML::Node& n, const std::string& path, std::string_view section, void* owner,
@@ -73,6 +97,8 @@ private:
     std::filesystem::path dir_;
     std::map<std::string, Location>& provenance_;
     std::optional<std::int64_t> start_date_;  // initial.start_date of the scenario so far
+    std::vector<ScenarioError> errors_;       // recorded by attempt, thrown by finish
+    std::size_t not_listed_ = 0;              // errors beyond kMaxErrorsPerFile
 };
 
 // A scenario read from its files, with where each key was written.

@@ -40,6 +40,28 @@ ScenarioError::ScenarioError(Location where, std::string key_path, std::string m
       message_(std::move(message)),
       suggestion_(std::move(suggestion)) {}
 
+namespace {
+
+std::string list_errors(const std::vector<ScenarioError>& errors, std::size_t not_listed) {
+    std::string text;
+    for (const auto& e : errors) text += (text.empty() ? "" : "\nerror: ") + std::string(e.what());
+    if (not_listed > 0)
+        text += "\nnote: " + std::to_string(not_listed) + " more error" + (not_listed == 1 ? "" : "s") + " in " +
+                (errors.front().where().file.empty() ? std::string("<input>") : errors.front().where().file) +
+                " not listed (the first " + std::to_string(errors.size()) + " are)";
+    return text;
+}
+
+}  // namespace
+
+ScenarioError::ScenarioError(std::vector<ScenarioError> errors, std::size_t not_listed)
+    : std::runtime_error(list_errors(errors, not_listed)),
+      where_(errors.front().where_),
+      key_path_(errors.front().key_path_),
+      message_(errors.front().message_),
+      suggestion_(errors.front().suggestion_),
+      errors_(std::move(errors)) {}
+
 std::size_t edit_distance(const std::string& a, const std::string& b) {
     std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
     for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
@@ -252,6 +274,23 @@ void check_single_document(const std::string& text, const std::string& label) {
     }
 }
 
+// The first tab in the indentation of the lines up to line `last` (0-based),
+// or else on line `last` itself; npos when there is none.
+std::size_t tab_up_to(const std::string& text, int last) {
+    std::size_t start = 0;
+    for (int line = 0; start <= text.size(); ++line) {
+        const std::size_t end = std::min(text.find('\n', start), text.size());
+        for (std::size_t i = start; i < end && (text[i] == ' ' || text[i] == '\t'); ++i)
+            if (text[i] == '\t') return i;
+        if (line >= last) {
+            const std::size_t t = text.find('\t', start);
+            return t < end ? t : std::string::npos;
+        }
+        start = end + 1;
+    }
+    return std::string::npos;
+}
+
 YAML::Node parse_yaml(const std::string& text, const std::string& label) {
     YAML::Node root;
     try {
@@ -267,6 +306,12 @@ YAML::Node parse_yaml(const std::string& text, const std::string& label) {
                             "YAML nested " + std::to_string(e.depth()) +
                                 " levels deep here, where the parser stops; expected a scenario nested a few levels at most");
     } catch (const YAML::Exception& e) {
+        // A tab where YAML wants spaces is the likeliest cause: say so, at the tab.
+        const std::size_t tab = tab_up_to(text, e.mark.is_null() ? 0 : e.mark.line);
+        if (tab != std::string::npos)
+            throw ScenarioError(location_of(text, tab, label), "",
+                                "YAML syntax error: a tab character here; YAML indents with spaces only, "
+                                "expected spaces instead of the tab");
         throw ScenarioError(Location{label, e.mark.is_null() ? 1 : e.mark.line + 1, e.mark.is_null() ? 1 : e.mark.column + 1},
                             "", "YAML syntax error: " + e.msg + syntax_hint(e.msg));
     }
