@@ -3,7 +3,8 @@
 // (kMaxYamlBytes), checked to be text a person could have typed (UTF-8, no
 // control characters), and parsed as exactly one document, with yaml-cpp's
 // endless loops on some malformed inputs stopped. Every failure is a located
-// ScenarioError. Internal to the scenario library.
+// ScenarioError. Also the small words every message of the loader shares.
+// Internal to the scenario library.
 
 #include "caseload/scenario/loader.hpp"
 
@@ -21,7 +22,29 @@ namespace caseload::scenario::detail {
 // `text` (named `label` in messages) checked and parsed.
 [[nodiscard]] YAML::Node parse_yaml_text(const std::string& text, const std::string& label);
 
+// A file's text, at most `limit` bytes of it (a device such as /dev/zero
+// never ends). Errors are located at `where` when given.
+[[nodiscard]] std::string read_file(const std::filesystem::path& file, const Location* where,
+                                    std::size_t limit = kMaxYamlBytes);
+// Check that `file`, named at `where`, is a file one can read; `what` says
+// what it is for.
+void check_named_file(const std::filesystem::path& file, const Location& where, const std::string& key_path,
+                      const std::string& what);
+// Text a person could have typed: valid UTF-8 without control characters
+// other than tab, newline and carriage return.
+void check_text(const std::string& text, const std::string& label);
+// Parsed as one YAML document (check_text first).
+[[nodiscard]] YAML::Node parse_yaml(const std::string& text, const std::string& label);
+// Line and column (1-based) of byte `pos` in `text`.
+[[nodiscard]] Location location_of(const std::string& text, std::size_t pos, const std::string& label);
+
 // "a, b, c": lists of keys and values in messages.
 [[nodiscard]] std::string join(const std::vector<std::string>& words);
+// "parent.key", or "key" at the top.
+[[nodiscard]] std::string child_path(const std::string& parent, const std::string& key);
+// What a node holds, in words, for "found ..." in messages.
+[[nodiscard]] std::string describe(const YAML::Node& n);
+// The shortest text that reads back as `v`.
+[[nodiscard]] std::string format_number(double v);
 
 }  // namespace caseload::scenario::detail

@@ -6,7 +6,9 @@
 // files (run with `sweep`), the others scenarios (run with `run`).
 //
 // Each file states its expectations in its first comment lines:
-//   # expect: LINE:COLUMN          (or FILE:LINE:COLUMN when the error is in another file)
+//   # expect: LINE:COLUMN          (or FILE:LINE:COLUMN when the error is in another file);
+//                                  one line per error when a file holds several, in file order
+//   # not listed: N                (more errors than are listed: the last line says N more)
 //   # says: text the message holds (one or more)
 //   # suggests: the nearest key    (or "none": no suggestion may be made)
 //   # valid for: validate          (a good file given to the wrong command: validate accepts it)
@@ -32,7 +34,9 @@ namespace {
 const fs::path kBadInputs = fs::path(CASELOAD_SOURCE_DIR) / "tests" / "bad_inputs";
 
 struct Expectation {
-    std::string where;  // "L:C" or "FILE:L:C"
+    std::string where;  // "L:C" or "FILE:L:C" (the first error's)
+    std::vector<std::string> more;  // the places of the further errors, in order
+    std::string not_listed;         // the count of errors beyond those listed
     std::vector<std::string> says;
     std::string suggests;  // empty: not checked; "none": no suggestion allowed
     bool valid_for_validate = false;
@@ -58,7 +62,9 @@ std::map<std::string, Expectation> sidecar() {
         if (line.empty() || line[0] == '#') continue;
         const auto parts = split(line, " | ");
         REQUIRE(parts.size() >= 3);
-        Expectation e{parts[1], {parts.begin() + 2, parts.end()}, {}};
+        Expectation e;
+        e.where = parts[1];
+        e.says.assign(parts.begin() + 2, parts.end());
         m[parts[0]] = e;
     }
     return m;
@@ -69,7 +75,8 @@ Expectation from_header(const fs::path& file) {
     std::ifstream in(file, std::ios::binary);
     std::string line;
     while (std::getline(in, line) && line.rfind("#", 0) == 0) {
-        if (line.rfind("# expect: ", 0) == 0) e.where = line.substr(10);
+        if (line.rfind("# expect: ", 0) == 0) (e.where.empty() ? e.where : e.more.emplace_back()) = line.substr(10);
+        if (line.rfind("# not listed: ", 0) == 0) e.not_listed = line.substr(14);
         if (line.rfind("# says: ", 0) == 0) e.says.push_back(line.substr(8));
         if (line.rfind("# suggests: ", 0) == 0) e.suggests = line.substr(12);
         if (line == "# valid for: validate") e.valid_for_validate = true;
@@ -98,10 +105,19 @@ Catalogue catalogue() {
 
 // The checks every refusal must pass, on what the program wrote to stderr.
 void check_message(const std::string& name, const Expectation& e, const std::string& err) {
-    const std::string where = std::isdigit(static_cast<unsigned char>(e.where[0])) ? name + ":" + e.where : e.where;
-    // one line, "error: FILE:LINE:COLUMN: ..."
-    CHECK(err.rfind("error: " + where + ": ", 0) == 0);
-    CHECK(std::count(err.begin(), err.end(), '\n') == 1);
+    auto place = [&](const std::string& w) { return std::isdigit(static_cast<unsigned char>(w[0])) ? name + ":" + w : w; };
+    // one line per error, "error: FILE:LINE:COLUMN: ...", in file order
+    CHECK(err.rfind("error: " + place(e.where) + ": ", 0) == 0);
+    std::vector<std::string> lines;
+    std::istringstream in(err);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    const std::size_t expected_lines = 1 + e.more.size() + (e.not_listed.empty() ? 0 : 1);
+    CHECK(std::count(err.begin(), err.end(), '\n') == long(expected_lines));
+    REQUIRE(lines.size() == expected_lines);
+    for (std::size_t i = 0; i < e.more.size(); ++i) CHECK(lines[i + 1].rfind("error: " + place(e.more[i]) + ": ", 0) == 0);
+    if (!e.not_listed.empty())
+        CHECK(lines.back() == "note: " + e.not_listed + " more errors in " + name + " not listed (the first " +
+                                  std::to_string(e.more.size() + 1) + " are)");
     for (const auto& s : e.says) {
         INFO("the message should say: " << s);
         CHECK(err.find(s) != std::string::npos);

@@ -176,7 +176,7 @@ TEST_CASE("errors name file:line:column, what was expected, and the nearest key"
     SUBCASE("unknown unit") {
         const auto e = error_of(edit("horizon: 20y", "horizon: 20h"));
         CHECK(e.where().line == 2);
-        CHECK(e.message().find("unknown duration unit 'h'") != std::string::npos);
+        CHECK(e.message().find("found '20h'; a duration is a number and one letter") != std::string::npos);
     }
     SUBCASE("unknown distribution with a suggestion") {
         const auto e = error_of(edit("distribution: exponential", "distribution: lognormel"));
@@ -284,4 +284,52 @@ TEST_CASE("compare files") {
         CHECK(e.suggestion() == "c.yaml");
     }
     fs::remove_all(dir);
+}
+
+TEST_CASE("errors quote the value and say the fix: durations in words, percentages, decimal commas") {
+    auto message = [](const std::string& from, const std::string& to) { return error_of(edit(from, to)).message(); };
+    auto share = [&](const std::string& value) { return message("rate_per_week: 7.7", "rate_per_week: 7.7\n  urgent_share: " + value); };
+    CHECK(message("horizon: 20y", "horizon: 20 years") ==
+          "expected a duration such as 6m, 26w or 180d, found '20 years'; write it as 20y (d days, w weeks, m months, y years)");
+    CHECK(message("horizon: 20y", "horizon: 20 jaar").find("write it as 20y") != std::string::npos);
+    CHECK(message("horizon: 20y", "horizon: 1,5 jaar").find("write it as 1.5y") != std::string::npos);
+    CHECK(message("horizon: 20y", "horizon: 2,5y") ==
+          "expected a duration such as 6m, 26w or 180d, found '2,5y'; write decimals with a point: 2.5y");
+    CHECK(message("warmup: 2y", "warmup: 2025-01-01").find("found the date '2025-01-01'") != std::string::npos);
+    CHECK(message("rate_per_week: 7.7", "rate_per_week: 7,7") ==
+          "expected a number, found '7,7'; write decimals with a point: 7.7");
+    CHECK(message("rate_per_week: 7.7", "rate_per_week: 1,000,5") == "expected a number, found '1,000,5'");
+    CHECK(share("12.5%") == "expected a number, found '12.5%'; write a percentage as a fraction: 12.5% is 0.125");
+    CHECK(share("40") == "expected a share between 0 and 1, found '40'; 40% is 0.4");
+    CHECK(share("400") == "expected a share between 0 and 1, found '400'");
+}
+
+TEST_CASE("a file's errors are all reported, in file order, up to a limit") {
+    std::string text = kExample;
+    text.replace(text.find("rate_per_week: 7.7"), 18, "rate_per_week: 7,7");
+    text.replace(text.find("horizon: 20y"), 12, "horizon: 20 years");
+    text += "bogus_key: 1\n";
+    try {
+        (void)parse_scenario(text, "several.yaml", kData);
+        FAIL("expected an error");
+    } catch (const ScenarioError& e) {
+        REQUIRE(e.errors().size() == 3);
+        CHECK(e.errors()[0].key_path() == "horizon");  // file order: the horizon comes first
+        CHECK(e.key_path() == "horizon");
+        CHECK(e.errors()[1].key_path() == "referrals.rate_per_week");
+        CHECK(e.errors()[2].key_path() == "bogus_key");
+        const std::string what = e.what();
+        CHECK(std::count(what.begin(), what.end(), '\n') == 2);
+        CHECK(what.find("\nerror: several.yaml:7:18: referrals.rate_per_week: ") != std::string::npos);
+    }
+    std::string many = kExample + "interventions:\n";
+    for (int i = 0; i < 30; ++i) many += "  - {type: extra_workers, fte: x}\n";
+    try {
+        (void)parse_scenario(many, "many.yaml", kData);
+        FAIL("expected an error");
+    } catch (const ScenarioError& e) {
+        CHECK(e.errors().size() == kMaxErrorsPerFile);
+        CHECK(std::string(e.what()).find("\nnote: 10 more errors in many.yaml not listed (the first 20 are)") !=
+              std::string::npos);
+    }
 }

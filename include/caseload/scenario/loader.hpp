@@ -26,6 +26,13 @@ struct Location {
 class ScenarioError : public InputError {
 public:
     ScenarioError(Location where, std::string key_path, std::string message, std::string suggestion = {});
+    // Several errors of one file, reported together: what() lists each on a
+    // line of its own ("\nerror: " between them, as the command line starts
+    // the first), and says how many more were found when `not_listed` > 0.
+    // where(), key_path(), message() and suggestion() are the first's.
+    ScenarioError(std::vector<ScenarioError> errors, std::size_t not_listed);
+    // The errors reported together (empty for a single error).
+    [[nodiscard]] const std::vector<ScenarioError>& errors() const { return errors_; }
     [[nodiscard]] const Location& where() const { return where_; }
     [[nodiscard]] const std::string& key_path() const { return key_path_; }
     [[nodiscard]] const std::string& message() const { return message_; }
@@ -36,7 +43,11 @@ private:
     std::string key_path_;
     std::string message_;
     std::string suggestion_;
+    std::vector<ScenarioError> errors_;
 };
+
+// A file's errors are all reported, up to this many (the rest are counted).
+inline constexpr std::size_t kMaxErrorsPerFile = 20;
 
 // Load a scenario file (following `extends:`), fill defaults, validate.
 [[nodiscard]] Scenario load_scenario(const std::filesystem::path& file);

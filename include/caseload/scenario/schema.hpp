@@ -1,14 +1,24 @@
 #pragma once
-// The keys a scenario or compare file may hold, section by section: one table
-// that the loader checks keys against and that `caseload schema` turns into
-// a JSON Schema for editors, so the two cannot drift apart.
+// The key table: every key a scenario or compare file may hold, section by
+// section, with its kind, range, unit, description, the words of its error
+// message and where its value lives in the Scenario struct. The loader reads
+// and range-checks values by it, the YAML emitter (to_yaml) writes them by
+// it, `caseload schema` turns it into a JSON Schema, and a form can build its
+// fields from it (key, label, kind, range, default, description).
 //
-// A new section is one more entry in the table (sim/scenario/schema.cpp) and
-// one more key in the section that holds it.
+// The table itself is in sim/scenario/key_table.cpp. A new scenario value is
+// one row there (with `field` naming its member) plus the member in
+// scenario.hpp; a new section is one more Section and a `section` key in the
+// section that holds it. Intervention types keep their keys in their own
+// parameter tables (interventions.hpp); their sections here are built from them.
 
+#include "caseload/kernel/random.hpp"
+
+#include <cstdint>
 #include <limits>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 namespace caseload::scenario::schema {
@@ -30,6 +40,23 @@ enum class Kind {
 
 inline constexpr double kNoLimit = std::numeric_limits<double>::infinity();
 
+// A value as the table moves it between a file and a struct: absent (an
+// optional value not set), a number, a whole number (also a date in days
+// since 1970-01-01, and the index of a choice), a text (a name, or the
+// `or_word` of an optional value), a distribution.
+using Value = std::variant<std::monostate, double, std::int64_t, std::string, kernel::DistributionSpec>;
+
+// Where a key's value lives: two functions on the struct its section fills
+// (Scenario for most sections; MeasureTypeSpec for referrals.types). Built
+// by `field<&Scenario::workforce, &WorkforceSpec::fte>()` (field.hpp), which
+// checks the types; null for keys the loader reads by hand (lists, named
+// mappings, sections, distributions' own keys).
+struct Field {
+    Value (*get)(const void* owner) = nullptr;
+    void (*set)(void* owner, const Value& value) = nullptr;
+    [[nodiscard]] explicit operator bool() const { return get != nullptr; }
+};
+
 struct Key {
     std::string_view name;
     Kind kind = Kind::text;
@@ -43,6 +70,17 @@ struct Key {
     std::string_view or_word = {};              // a word accepted instead of the number ("unlimited")
     bool required = false;                      // always required (not only when nothing is extended)
     std::size_t min_items = 0;                  // for lists
+    // What an error says a value out of range should have been ("expected
+    // <expected>, found ..."); for a text, what it should be ("a name").
+    std::string_view expected = {};
+    // Said after "found ..." when a limit is hit (where the limit is set).
+    std::string_view limit_note = {};
+    // For a choice: the message for a word not among the choices; {value} is
+    // the word, {found} the word as messages quote it.
+    std::string_view unknown = {};
+    bool date_ok = false;      // a time: a duration, or a date once initial.start_date is set
+    std::string_view unit = {};  // for a form: "families per FTE", "euro"; durations are in days
+    Field field = {};
 };
 
 struct Section {
@@ -53,6 +91,9 @@ struct Section {
     std::vector<std::string_view> at_most_one = {};
     // Alternatives of which exactly one must be given (each a set of keys).
     std::vector<std::vector<std::string_view>> exactly_one_of = {};
+    // Keys the resolved YAML writes after all others, in this order (the
+    // order it has always had); the rest in table order.
+    std::vector<std::string_view> emit_last = {};
 };
 
 // The sections of a scenario file; the first is the file's top level.
@@ -70,6 +111,15 @@ struct Section {
 [[nodiscard]] const std::vector<std::string>& distribution_kinds();
 // The intervention types, in order; each has a section "intervention.<type>".
 [[nodiscard]] const std::vector<std::string>& intervention_types();
+
+// A key by section and name; null when there is none.
+[[nodiscard]] const Key* find_key(std::string_view section_name, std::string_view key);
+
+// For a form: a key's label ("caseload_norm" -> "Caseload norm"), and its
+// default as YAML text ("14", "2y", "fifo"; empty when the key has no single
+// default: a section, a list, a value that is off unless given).
+[[nodiscard]] std::string label(const Key& k);
+[[nodiscard]] std::string default_text(const Section& s, const Key& k);
 
 // JSON Schema (draft-07) documents, pretty-printed, ending in a newline.
 [[nodiscard]] std::string scenario_json_schema();
