@@ -68,7 +68,7 @@ YAML::Node child(YAML::Node node, const std::string& path) {
         YAML::Node next = node[k];
         if (!next) return YAML::Node(YAML::NodeType::Undefined);
         if (dot == std::string::npos) return next;
-        node = next;
+        node.reset(next);  // rebinds; `node = next` would overwrite the node in the tree
         from = dot + 1;
     }
 }

@@ -277,9 +277,9 @@ private:
                 const auto st = std::find_if(states_.begin(), states_.end(),
                                              [&](const LibraryEntry& e) { return e.file == state; });
                 const fs::path file = options_.library / it->file;
-                const auto sc = st == states_.end()
-                                    ? scenario::load_scenario(file)
-                                    : scenario::load_scenario_from(file, options_.library / "states" / st->file);
+                auto sc = st == states_.end() ? scenario::load_scenario(file)
+                                              : scenario::load_scenario_from(file, options_.library / "states" / st->file);
+                sc.name += "_plan";  // the plan's own name, told apart from the library's file in the report
                 yaml = scenario::to_yaml(sc);
                 v.from = it->file + (st == states_.end() ? "" : " + states/" + st->file);
             }
