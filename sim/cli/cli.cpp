@@ -34,6 +34,8 @@ constexpr std::array kCommands{
     Command{"trace", "trace FILE", "every event of one replication, as CSV on stdout", cmd_trace},
     Command{"solve", "solve FILE", "break-even: the smallest workforce for which a metric meets a target", cmd_solve},
     Command{"schema", "schema [compare]", "the JSON Schema of scenario (or compare) files, for editors", cmd_schema},
+    Command{"serve", "serve", "the what-if pages in a browser: plan form, queued runs, reports (127.0.0.1:8080)",
+            cmd_serve},
 };
 
 constexpr std::size_t kUsageColumn = 20;  // where the summaries start, after two spaces

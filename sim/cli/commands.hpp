@@ -50,6 +50,7 @@ int cmd_validate(const Args& args, const Streams& io);
 int cmd_trace(const Args& args, const Streams& io);
 int cmd_solve(const Args& args, const Streams& io);
 int cmd_schema(const Args& args, const Streams& io);
+int cmd_serve(const Args& args, const Streams& io);
 
 namespace detail {
 

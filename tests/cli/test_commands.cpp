@@ -60,7 +60,7 @@ TEST_CASE("commands: every row of the table runs its own command") {
         CHECK(r.code == cli::kExitOk);
         CHECK(r.out.rfind("usage: caseload " + std::string(c.name), 0) == 0);
     }
-    CHECK(names.size() == 9);
+    CHECK(names.size() == 10);
     CHECK(cli::find_command("runn") == nullptr);
     CHECK(cli::find_command("") == nullptr);
 }
