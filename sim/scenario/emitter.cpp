@@ -112,6 +112,14 @@ private:
             e_ << YAML::Key << "in_care_by_type" << YAML::Value << YAML::BeginMap;
             for (const auto& t : s_.initial.in_care_by_type) e_ << YAML::Key << t.first << YAML::Value << t.second;
             e_ << YAML::EndMap;
+        } else if (p == "workforce.teams") {
+            if (s_.teams.list.empty()) return;
+            e_ << YAML::Key << "teams" << YAML::Value << YAML::BeginMap;
+            for (const auto& t : s_.teams.list) {
+                e_ << YAML::Key << t.name << YAML::Value;
+                section(p + "." + t.name, "workforce.teams", &t);
+            }
+            e_ << YAML::EndMap;
         } else if (p == "interventions") {
             interventions();
         } else {

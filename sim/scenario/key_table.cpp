@@ -161,6 +161,13 @@ std::vector<Section> make_scenario_sections() {
                      {.name = "attrition", .kind = K::section, .description = "Workers leaving.", .ref = "workforce.attrition"},
                      {.name = "hiring", .kind = K::section, .description = "Filling vacancies.", .ref = "workforce.hiring"},
                      {.name = "overload", .kind = K::section, .description = "Caseloads above the norm while families wait.", .ref = "workforce.overload"},
+                     {.name = "teams", .kind = K::named, .description = "Teams by name, each with its share of referrals and its funded positions (the positions sum to workers); a family waits for its own team. Absent = one pooled team.", .ref = "workforce.teams", .min_items = 1},
+                     {.name = "lend_after", .kind = K::duration, .description = "With teams: a family that has waited this long may also go to another team's worker with room (after that team's own families). Absent = no lending.", .min = 0, .field = field<&Scenario::teams, &TeamsSpec::lend_after_days>()},
+                 }});
+    s.push_back({"workforce.teams", "A team: its own intake and its own funded positions.",
+                 {
+                     {.name = "share", .kind = K::share, .description = "Share of referrals of this team; the teams' shares sum to 1.", .required = true, .field = field<&TeamSpec::share>()},
+                     {.name = "workers", .kind = K::integer, .description = "Funded positions of this team.", .min = 1, .max = kMaxWorkers, .required = true, .unit = "positions", .field = field<&TeamSpec::workers>()},
                  }});
     s.push_back({"workforce.sick_leave", "Sick leave: episodes start at a rate per worker-year while a worker is present.",
                  {
@@ -410,6 +417,10 @@ std::string default_text(const Section& s, const Key& k) {
     if (s.name == "referrals.types") {
         const MeasureTypeSpec type;
         return value_text(k, k.field.get(&type));
+    }
+    if (s.name == "workforce.teams") {
+        const TeamSpec team;
+        return value_text(k, k.field.get(&team));
     }
     const Scenario defaults;
     return value_text(k, k.field.get(&defaults));

@@ -387,6 +387,8 @@ void Parser::apply_custom(const YAML::Node& v, const std::string& path, Scenario
             s.initial.in_care_by_type.emplace_back(type, integer(kv.second, path + "." + type, 0, kMaxWaitlistLength));
         }
         note(v, path);
+    } else if (path == "workforce.teams") {
+        apply_teams(v, path, s);
     } else if (path == "interventions") {
         apply_interventions(v, s.interventions);
     } else {
@@ -458,6 +460,32 @@ void Parser::apply_types(const YAML::Node& v, const std::string& tp, ReferralSpe
         else
             *existing = std::move(t);
     });
+    note(v, tp);
+}
+
+// Teams by name; a child file's teams replace its parent's.
+void Parser::apply_teams(const YAML::Node& v, const std::string& tp, Scenario& s) {
+    expect_map(v, tp);
+    if (v.size() == 0) fail(v, tp, "expected at least one team (name: {share: ..., workers: ...})");
+    std::set<std::string> seen;
+    std::vector<TeamSpec> teams;
+    for (auto it = v.begin(); it != v.end(); ++it) attempt([&] {
+        const std::string name = scalar(it->first, tp, "a team name");
+        if (!seen.insert(name).second) fail(it->first, tp + "." + name, "duplicate team");
+        if (it->second.IsNull())
+            fail(it->first, tp + "." + name, "found nothing after '" + name + ":'; expected {share: ..., workers: ...}");
+        const std::string ip = tp + "." + name;
+        const YAML::Node tn = it->second;
+        check_keys(tn, ip, schema::keys("workforce.teams"));
+        (void)require(tn, ip, "share");
+        (void)require(tn, ip, "workers");
+        TeamSpec t;
+        t.name = name;
+        apply_section(tn, ip, "workforce.teams", &t, s);
+        note(tn, ip);
+        teams.push_back(std::move(t));
+    });
+    s.teams.list = std::move(teams);
     note(v, tp);
 }
 

@@ -91,6 +91,7 @@ private:
     void apply_schedule(const YAML::Node& v, const std::string& path, ReferralSpec& r);
     void apply_children(const YAML::Node& v, const std::string& path, ReferralSpec& r);
     void apply_types(const YAML::Node& v, const std::string& path, ReferralSpec& r, Scenario& s);
+    void apply_teams(const YAML::Node& v, const std::string& path, Scenario& s);
     kernel::DistributionSpec empirical_csv(const YAML::Node& n, const std::string& path);
 
     std::string file_;

@@ -70,6 +70,31 @@ void validate_start_state(const Loaded& l) {
         fail("initial.ramping", "staff ramping up need a ramp-up: set workforce.hiring.ramp_up and start_fraction below 1");
 }
 
+// Teams: shares that sum to 1, positions that sum to the workforce's.
+void validate_teams(const Loaded& l) {
+    const Scenario& s = l.scenario;
+    if (s.teams.list.empty()) {
+        if (s.teams.lend_after_days)
+            throw ScenarioError(at(l, "workforce.lend_after"), "workforce.lend_after",
+                                "lending needs teams: add workforce.teams, or remove lend_after");
+        return;
+    }
+    double shares = 0;
+    std::int64_t positions = 0;
+    for (const auto& t : s.teams.list) {
+        shares += t.share;
+        positions += t.workers;
+    }
+    if (std::fabs(shares - 1.0) > 1e-6)
+        throw ScenarioError(at(l, "workforce.teams"), "workforce.teams",
+                            "the teams' shares of referrals must sum to 1, they sum to " +
+                                format_number(std::round(shares * 1e9) / 1e9));
+    if (positions != s.workforce.workers)
+        throw ScenarioError(at(l, "workforce.teams"), "workforce.teams",
+                            "the teams' positions sum to " + std::to_string(positions) + ", but workforce.workers is " +
+                                std::to_string(s.workforce.workers) + "; expected them equal");
+}
+
 }  // namespace
 
 void validate(const Loaded& l) {
@@ -108,6 +133,7 @@ void validate(const Loaded& l) {
             throw ScenarioError(at(l, "referrals.types." + t.name), "referrals.types." + t.name + ".weight",
                                 "weight " + format_number(t.weight) + " exceeds a worker's cap of " +
                                     format_number(worker_cap) + " (caseload_norm x fte): such a family could never be assigned");
+    validate_teams(l);
     if (s.triage.review_probability > 0 && !s.triage.review_every_days)
         throw ScenarioError(at(l, "triage.review_probability"), "triage.review_probability",
                             "a review probability needs triage.review_every (how often waiting families are reviewed)");

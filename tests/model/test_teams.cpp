@@ -8,6 +8,7 @@
 
 #include "caseload/experiment/analysis.hpp"
 #include "caseload/experiment/runner.hpp"
+#include "caseload/scenario/loader.hpp"
 #include "caseload/stats/inference.hpp"
 #include "caseload/stats/queueing.hpp"
 #include "../helpers.hpp"
@@ -95,4 +96,24 @@ TEST_CASE("teams: one team listed is the pooled organisation, bit for bit") {
     one.teams.list = {{"all", 1.0, 2}};
     const auto a = experiment::run_experiments({pool(2), one});
     for (std::size_t r = 0; r < 2; ++r) CHECK(test::identical(a[0].replications[r].metrics, a[1].replications[r].metrics));
+}
+
+TEST_CASE("teams: read from workforce.teams and lend_after, written back by the resolved YAML") {
+    const std::string text = std::string(
+        "name: t\nhorizon: 2y\nwarmup: 0d\nreplications: 2\nseed: 1\n"
+        "referrals:\n  rate_per_week: 3\n  types:\n    ots: {share: 1, length: {distribution: exponential, mean: 100d}, weight: 1}\n"
+        "workforce:\n  workers: 5\n  caseload_norm: 10\n"
+        "  teams:\n    north: {share: 0.7, workers: 3}\n    south: {share: 0.3, workers: 2}\n  lend_after: 6w\n");
+    const auto sc = scenario::parse_scenario(text, "t.yaml");
+    REQUIRE(sc.teams.list.size() == 2);
+    CHECK(sc.teams.list[0].name == "north");
+    CHECK(sc.teams.list[0].share == 0.7);
+    CHECK(sc.teams.list[1].workers == 2);
+    REQUIRE(sc.teams.lend_after_days);
+    CHECK(*sc.teams.lend_after_days == 42.0);
+    const auto back = scenario::parse_scenario(scenario::to_yaml(sc), "t2.yaml");
+    REQUIRE(back.teams.list.size() == 2);
+    CHECK(back.teams.list[1].name == "south");
+    CHECK(back.teams.list[1].share == 0.3);
+    CHECK(*back.teams.lend_after_days == 42.0);
 }

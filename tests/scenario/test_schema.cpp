@@ -211,6 +211,8 @@ workforce:
   sick_leave: {episodes_per_year: 1, length: {distribution: lognormal, mean: 14d, cv: 2}, long_after: 6w, pressure_elasticity: 0.5}
   attrition: {per_year: 0.1, pressure_elasticity: 1, first_year_multiplier: 1.5}
   hiring: {delay: {distribution: lognormal, mean: 4m, cv: 0.5}, ramp_up: 6m, start_fraction: 0.3}
+  teams: {north: {share: 0.6, workers: 6}, south: {share: 0.4, workers: 4}}
+  lend_after: 8w
 waitlist: {discipline: urgent_first, max_length: 100000}
 handover: {penalty: 2w, priority: ahead}
 effects: {reference_caseload: 14, length_strength: 0.3, repeat_strength: 0.5, waitlist_pressure_weight: 0.5}
@@ -228,6 +230,7 @@ std::pair<YAML::Node, std::string> holder(YAML::Node doc, const std::string& sec
     const std::string dist = "distribution.";
     if (section == "scenario") return {doc, ""};
     if (section == "referrals.types") return {doc["referrals"]["types"]["ots"], "referrals.types.ots"};
+    if (section == "workforce.teams") return {doc["workforce"]["teams"]["north"], "workforce.teams.north"};
     const std::string intervention = "intervention.";
     if (section.rfind(intervention, 0) == 0) {
         // A valid intervention of the type: its required keys and one effect.
