@@ -29,8 +29,7 @@ Waitlist::Waitlist(const scenario::Scenario& sc, Families& families, Context ctx
     contact_ = sc.waitlist.interim_contact;
 }
 
-void Waitlist::referred(Family& f) {
-    if (!leaving_on_) return;
+void Waitlist::draw_leave_after(Family& f) {
     const double budget = boost::random::exponential_distribution<double>(1.0)(leave_rng_);
     const double rate = leave_rate_[f.type];
     f.leave_after = rate > 0 ? budget / rate : std::numeric_limits<double>::infinity();

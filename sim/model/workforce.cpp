@@ -50,30 +50,21 @@ Workforce::Workforce(const scenario::Scenario& sc, Families& families, Context c
     }
     cap_.assign(n, 0.0);
     load_.assign(n, 0.0);
+    rooms_.assign(n, 0.0);
     for (std::size_t w = 0; w < n; ++w) set_cap(w);
     funded_fte_ = wf.workers * wf.fte;
     fte_in_post_ = funded_fte_;
     headcount_ = double(n);
 }
 
-double pressure_multiplier(double elasticity, double pressure, const std::optional<double>& ceiling) {
-    const double x = std::exp(elasticity * (pressure - 1.0));
+double bounded_multiplier(double x, const std::optional<double>& ceiling) {
     if (!ceiling) return x;
     const double c = *ceiling;
     return c / (1.0 + (c - 1.0) / x);  // x = inf gives c, x = 0 gives 0
 }
 
-std::size_t Workforce::most_room() const {
-    std::size_t best = 0;
-    double best_room = -kInf;
-    for (std::size_t w = 0; w < cap_.size(); ++w) {
-        const double r = cap_[w] - load_[w];
-        // select, not branch: which worker wins is unpredictable
-        const bool more = r > best_room;
-        best = more ? w : best;
-        best_room = more ? r : best_room;
-    }
-    return best;
+double pressure_multiplier(double elasticity, double pressure, const std::optional<double>& ceiling) {
+    return bounded_multiplier(std::exp(elasticity * (pressure - 1.0)), ceiling);
 }
 
 std::size_t Workforce::most_room_at_work() const {
@@ -123,18 +114,20 @@ double Workforce::pressure(std::size_t w, const PressureInputs& in) const {
     return per_fte / sc_.effects.reference_caseload;
 }
 
-double Workforce::attrition_rate(std::size_t w, double pressure) const {
+double Workforce::attrition_rate(std::size_t w, double pressure) {
     const auto& a = sc_.workforce.attrition;
     double rate = a.per_year / kYear;
     if (ctx_.now - workers_[w].hired_at < kYear) rate *= a.first_year_multiplier;
-    if (a.pressure_elasticity != 0) rate *= pressure_multiplier(a.pressure_elasticity, pressure, a.pressure_ceiling);
+    if (a.pressure_elasticity != 0)  // pressure_multiplier, with exp remembered
+        rate *= bounded_multiplier(exp_(a.pressure_elasticity * (pressure - 1.0)), a.pressure_ceiling);
     return rate;
 }
 
-double Workforce::sick_rate(double pressure) const {
+double Workforce::sick_rate(double pressure) {
     const auto& s = sc_.workforce.sick_leave;
     double rate = s.episodes_per_year / kYear;
-    if (s.pressure_elasticity != 0) rate *= pressure_multiplier(s.pressure_elasticity, pressure, s.pressure_ceiling);
+    if (s.pressure_elasticity != 0)
+        rate *= bounded_multiplier(exp_(s.pressure_elasticity * (pressure - 1.0)), s.pressure_ceiling);
     return rate;
 }
 
@@ -282,6 +275,7 @@ std::size_t Workforce::add_position(double fte) {
     workers_.push_back(k);
     cap_.push_back(0.0);
     load_.push_back(0.0);
+    rooms_.push_back(workers_.size() - 1, cap_.back() - load_.back());
     funded_fte_ += fte;
     return workers_.size() - 1;
 }
@@ -292,11 +286,13 @@ void Workforce::set_cap(std::size_t w) {
     if (overload_ > 0) cap *= 1.0 + overload_;
     total_cap_ += cap - cap_[w];
     cap_[w] = cap;
+    rooms_.set(w, cap_[w] - load_[w]);
     capacity_avg_.update(ctx_.now, total_cap_);
 }
 
 void Workforce::change_load(std::size_t w, double delta) {
     load_[w] += delta;
+    rooms_.set(w, cap_[w] - load_[w]);
     total_load_ += delta;
     load_avg_.update(ctx_.now, total_load_);
 }

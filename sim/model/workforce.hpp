@@ -27,6 +27,8 @@
 #include "caseload/stats/accumulators.hpp"
 #include "context.hpp"
 #include "family.hpp"
+#include "memo.hpp"
+#include "room_index.hpp"
 
 #include <boost/random/exponential_distribution.hpp>
 
@@ -60,8 +62,10 @@ struct Worker {
     kernel::EventHandle long_sick;
 };
 
-// The pressure multiplier of a hazard (formula above).
+// The pressure multiplier of a hazard (formula above); bounded_multiplier
+// applies the ceiling to x = exp(e (p - 1)).
 [[nodiscard]] double pressure_multiplier(double elasticity, double pressure, const std::optional<double>& ceiling);
+[[nodiscard]] double bounded_multiplier(double x, const std::optional<double>& ceiling);
 
 // What weighs on a worker besides their own load.
 struct PressureInputs {
@@ -81,7 +85,7 @@ public:
     [[nodiscard]] double cap(std::size_t w) const { return cap_[w]; }
     [[nodiscard]] double load(std::size_t w) const { return load_[w]; }
     // The worker with the most room; ties go to the lowest index.
-    [[nodiscard]] std::size_t most_room() const;
+    [[nodiscard]] std::size_t most_room() const { return rooms_.best(); }
     // The worker at work (in post, not sick) with the most room, even when
     // that room is below a family's weight; size() when nobody is at work.
     [[nodiscard]] std::size_t most_room_at_work() const;
@@ -153,8 +157,8 @@ public:
 
 private:
     [[nodiscard]] double pressure(std::size_t w, const PressureInputs& in) const;
-    [[nodiscard]] double attrition_rate(std::size_t w, double pressure) const;
-    [[nodiscard]] double sick_rate(double pressure) const;
+    [[nodiscard]] double attrition_rate(std::size_t w, double pressure);
+    [[nodiscard]] double sick_rate(double pressure);
     void start_clock(Clock& c, kernel::Engine& rng, double rate, std::uint16_t kind, std::size_t w);
     void run_segment(Clock& c, double rate, std::uint16_t kind, std::size_t w);
     void set_cap(std::size_t w);
@@ -174,6 +178,7 @@ private:
     std::vector<Worker> workers_;
     std::vector<double> cap_;   // what each worker may carry now
     std::vector<double> load_;  // what each worker carries
+    RoomIndex rooms_;           // cap - load of each worker, for most_room
     double total_load_ = 0.0;
     double total_cap_ = 0.0;
     double funded_fte_ = 0.0;
@@ -185,6 +190,7 @@ private:
     kernel::Engine sick_rng_, sick_length_rng_, attrition_rng_, hiring_rng_;
     kernel::Distribution sick_length_, hiring_delay_;
     boost::random::exponential_distribution<double> unit_exp_{1.0};
+    ExpMemo exp_;  // of the hazards' pressure multipliers: workers with the same load share one
 
     stats::TimeAverage load_avg_, fte_avg_, headcount_avg_, sick_avg_, capacity_avg_, overload_avg_;
 };
