@@ -156,7 +156,13 @@ public:
     [[nodiscard]] double overload_mean(Time end) const { return overload_avg_.mean(end); }
 
 private:
-    [[nodiscard]] double pressure(std::size_t w, const PressureInputs& in) const;
+    struct PressureTerms {
+        bool relieved = false, waits = false;
+        double relief = 1.0;   // factor on load per FTE from support workers
+        double waiting = 0.0;  // the waitlist's term
+    };
+    [[nodiscard]] PressureTerms pressure_terms(const PressureInputs& in) const;
+    [[nodiscard]] double pressure(std::size_t w, const PressureTerms& t) const;
     [[nodiscard]] double attrition_rate(std::size_t w, double pressure);
     [[nodiscard]] double sick_rate(double pressure);
     void start_clock(Clock& c, kernel::Engine& rng, double rate, std::uint16_t kind, std::size_t w);
@@ -170,6 +176,7 @@ private:
     Families& families_;
     Context ctx_;
     double reference_caseload_;
+    double attrition_per_day_ = 0.0, sick_per_day_ = 0.0;  // the hazards' base rates
     bool sick_on_ = false, attrition_on_ = false, hiring_on_ = false, ramp_on_ = false, overload_on_ = false;
     double overload_ = 0.0;  // share above the norm, from the last tick
     bool intensity_from_load_ = false;
