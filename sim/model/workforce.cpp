@@ -52,7 +52,6 @@ Workforce::Workforce(const scenario::Scenario& sc, Families& families, Context c
     }
     cap_.assign(n, 0.0);
     load_.assign(n, 0.0);
-    rooms_.assign(n, 0.0);
     for (std::size_t w = 0; w < n; ++w) set_cap(w);
     funded_fte_ = wf.workers * wf.fte;
     fte_in_post_ = funded_fte_;
@@ -67,6 +66,19 @@ double bounded_multiplier(double x, const std::optional<double>& ceiling) {
 
 double pressure_multiplier(double elasticity, double pressure, const std::optional<double>& ceiling) {
     return bounded_multiplier(std::exp(elasticity * (pressure - 1.0)), ceiling);
+}
+
+std::size_t Workforce::most_room() const {
+    std::size_t best = 0;
+    double best_room = -kInf;
+    for (std::size_t w = 0; w < cap_.size(); ++w) {
+        const double r = cap_[w] - load_[w];
+        // select, not branch: which worker wins is unpredictable
+        const bool more = r > best_room;
+        best = more ? w : best;
+        best_room = more ? r : best_room;
+    }
+    return best;
 }
 
 std::size_t Workforce::most_room_at_work() const {
@@ -286,7 +298,6 @@ std::size_t Workforce::add_position(double fte) {
     workers_.push_back(k);
     cap_.push_back(0.0);
     load_.push_back(0.0);
-    rooms_.push_back(workers_.size() - 1, cap_.back() - load_.back());
     funded_fte_ += fte;
     return workers_.size() - 1;
 }
@@ -297,13 +308,11 @@ void Workforce::set_cap(std::size_t w) {
     if (overload_ > 0) cap *= 1.0 + overload_;
     total_cap_ += cap - cap_[w];
     cap_[w] = cap;
-    rooms_.set(w, cap_[w] - load_[w]);
     capacity_avg_.update(ctx_.now, total_cap_);
 }
 
 void Workforce::change_load(std::size_t w, double delta) {
     load_[w] += delta;
-    rooms_.set(w, cap_[w] - load_[w]);
     total_load_ += delta;
     load_avg_.update(ctx_.now, total_load_);
 }

@@ -1,13 +1,12 @@
 // The structures that make the model faster answer exactly what the plain
-// computation they replace would: the max tree of rooms against a scan, the
-// memos of exp and pow against the functions, the cached period lookup
-// against its formula. (Whole runs are checked to the bit by the known
-// answers; these look at the edges: ties, growth, collisions, boundaries.)
+// computation they replace would: the memos of exp and pow against the
+// functions, the cached period lookup against its formula. (Whole runs are
+// checked to the bit by the known answers; these look at the edges:
+// collisions, signed zeros, period boundaries to the ulp.)
 
 #include "caseload/scenario/loader.hpp"
 #include "model/memo.hpp"
 #include "model/periods.hpp"
-#include "model/room_index.hpp"
 
 #include <doctest/doctest.h>
 
@@ -21,48 +20,6 @@
 #include <vector>
 
 using namespace caseload;
-using model::detail::RoomIndex;
-
-namespace {
-
-// The scan the tree replaces: strictly more room replaces the best so far.
-std::size_t scan(const std::vector<double>& rooms) {
-    std::size_t best = 0;
-    double best_room = -std::numeric_limits<double>::infinity();
-    for (std::size_t w = 0; w < rooms.size(); ++w)
-        if (rooms[w] > best_room) {
-            best = w;
-            best_room = rooms[w];
-        }
-    return best;
-}
-
-}  // namespace
-
-TEST_CASE("most room: the max tree picks the worker a scan picks, ties to the lowest index, as workers are added") {
-    std::mt19937_64 rng(11);
-    for (const std::size_t n0 : {0u, 1u, 2u, 3u, 25u, 122u}) {
-        RoomIndex index;
-        index.assign(n0, 0.0);
-        std::vector<double> rooms(n0, 0.0);
-        CHECK(index.best() == scan(rooms));
-        for (int step = 0; step < 4000; ++step) {
-            if (step % 500 == 499) {  // a new position, past a power of two now and then
-                index.push_back(rooms.size(), 0.0);
-                rooms.push_back(0.0);
-            }
-            if (rooms.empty()) continue;
-            const std::size_t w = rng() % rooms.size();
-            // Small integer rooms make ties the rule; some fractional and negative ones too.
-            const int kind = int(rng() % 4);
-            const double room = kind == 0 ? double(int(rng() % 3)) : kind == 1 ? double(int(rng() % 3)) - 0.2 * double(rng() % 2)
-                                                                  : kind == 2 ? -double(rng() % 2) : 0.0;
-            rooms[w] = room;
-            index.set(w, room);
-            REQUIRE(index.best() == scan(rooms));
-        }
-    }
-}
 
 TEST_CASE("memos of exp and pow give the function's own bits, for repeated and colliding arguments") {
     std::mt19937_64 rng(5);
