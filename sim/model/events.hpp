@@ -3,6 +3,7 @@
 // priorities: one table, so a new kind cannot miss its name.
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -62,6 +63,13 @@ inline constexpr std::array<EventInfo, kEventKinds> kEventInfo{{
     {"lend", false},
 }};
 static_assert(kEventInfo.back().name == "lend", "kEventInfo follows EventKind");
+
+// The always_settle column on its own, for the run loop (one byte an event kind).
+inline constexpr std::array<bool, kEventKinds> kAlwaysSettle = [] {
+    std::array<bool, kEventKinds> a{};
+    for (std::size_t k = 0; k < kEventKinds; ++k) a[k] = kEventInfo[k].always_settle;
+    return a;
+}();
 
 // Same-instant order: what frees room or places first, then what takes it
 // away, then arrivals, then the warm-up reset and the weekly tick.

@@ -23,18 +23,18 @@ Interventions::Interventions(const scenario::Scenario& sc, Context ctx, Workforc
     if (has<iv::EarlyUvo>()) dv_rng_ = ctx.engine(streams::domestic_violence);
     if (has<iv::LocalTeamCooperation>()) local_team_rng_ = ctx.engine(streams::local_team);
     if (has<iv::SupportWorkers>()) support_rng_ = ctx.engine(streams::support);
+    has_local_team_ = has<iv::LocalTeamCooperation>();
+    // Without these, the referral hook would only multiply the work by 1.
+    referral_hooks_on_ = has<iv::SpvFirstVisit>() || has<iv::EarlyUvo>() || has_local_team_;
 }
 
 bool Interventions::start(std::size_t index) {
     return std::visit([this](const auto& v) { return apply(v); }, sc_.interventions[index].kind);
 }
 
-bool Interventions::referral_dropped() {
-    if (!has<iv::LocalTeamCooperation>()) return false;
-    return kernel::uniform01(local_team_rng_) < referral_reduction_;
-}
+bool Interventions::local_team_drops() { return kernel::uniform01(local_team_rng_) < referral_reduction_; }
 
-void Interventions::at_referral(Family& f) {
+void Interventions::referral_hooks(Family& f) {
     if (has<iv::SpvFirstVisit>()) f.psychiatry = kernel::uniform01(psychiatry_rng_) < psychiatry_share_;
     if (has<iv::EarlyUvo>()) {
         f.domestic_violence = kernel::uniform01(dv_rng_) < dv_share_;
@@ -46,8 +46,8 @@ void Interventions::at_referral(Family& f) {
     f.work *= local_length_multiplier_;
 }
 
-void Interventions::at_first_assignment(Family& f) {
-    if (f.psychiatry && spv_visits_left_ >= 1.0) {
+void Interventions::spv_first_visit(Family& f) {
+    if (spv_visits_left_ >= 1.0) {
         // A nurse joins the first visit: the family is screened.
         spv_visits_left_ -= 1.0;
         f.work *= spv_length_multiplier_;

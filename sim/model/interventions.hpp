@@ -39,13 +39,19 @@ public:
     // ---- hooks ----
     // A referral arrives: whether it no longer comes (drawn for every
     // referral, so the stream stays aligned before the start).
-    [[nodiscard]] bool referral_dropped();
+    [[nodiscard]] bool referral_dropped() { return has_local_team_ && local_team_drops(); }
     // Factor on the placement share of a new referral.
     [[nodiscard]] double placement_factor() const { return placement_factor_; }
-    // A referral's flags and work, after its measure type and placement.
-    void at_referral(Family& f);
-    // A family's first assignment, before its worker takes it.
-    void at_first_assignment(Family& f);
+    // A referral's flags and work, after its measure type and placement
+    // (nothing to do, and no call, unless an intervention here touches referrals).
+    void at_referral(Family& f) {
+        if (referral_hooks_on_) referral_hooks(f);
+    }
+    // A family's first assignment, before its worker takes it (only a
+    // family flagged for spv_first_visit is touched).
+    void at_first_assignment(Family& f) {
+        if (f.psychiatry) spv_first_visit(f);
+    }
     // Factor on a closing family's repeat probability.
     [[nodiscard]] double repeat_multiplier(const Family& f) const { return f.dv_early ? uvo_repeat_multiplier_ : 1.0; }
     // The weekly tick.
@@ -71,12 +77,17 @@ private:
     bool apply(const scenario::interventions::EarlyUvo& v);
     bool apply(const scenario::interventions::LocalTeamCooperation& v);
     void change_support(double fte);
+    bool local_team_drops();
+    void referral_hooks(Family& f);
+    void spv_first_visit(Family& f);
 
     const scenario::Scenario& sc_;
     Context ctx_;
     Workforce& workforce_;
     Care& care_;
     std::array<bool, scenario::kInterventionTypes> has_{};
+    bool has_local_team_ = false;     // has<LocalTeamCooperation>(), for the hook at every referral
+    bool referral_hooks_on_ = false;  // an intervention that draws or changes work at referral
 
     double referral_reduction_ = 0.0, local_length_multiplier_ = 1.0, placement_factor_ = 1.0;
     double psychiatry_share_ = 0.0, spv_visits_per_week_ = 0.0, spv_visits_left_ = 0.0;

@@ -30,9 +30,43 @@ PeriodRecorder::PeriodRecorder(const scenario::Scenario& sc, std::vector<PeriodR
     periods_.resize(ends_.size());
 }
 
-std::uint16_t PeriodRecorder::period_of(Time t) const {
+std::uint16_t PeriodRecorder::formula(Time t) const {
     const double k = std::floor((t - start_) / sc_.period_days);
     return static_cast<std::uint16_t>(std::clamp(k, 0.0, double(periods_.size() - 1)));
+}
+
+// The smallest time the formula puts in `period` or later (period >= 1):
+// from start + period x period_days, a few steps of one ulp either way.
+// NaN if the steps do not find it (then nothing is cached).
+Time PeriodRecorder::first_time_at_or_after(std::uint16_t period) const {
+    constexpr Time kInf = std::numeric_limits<Time>::infinity();
+    Time c = start_ + double(period) * sc_.period_days;
+    for (int step = 0; step < 64; ++step) {
+        if (formula(c) >= period) {
+            const Time below = std::nextafter(c, -kInf);
+            if (formula(below) < period) return c;
+            c = below;
+        } else {
+            c = std::nextafter(c, kInf);
+        }
+    }
+    return kNaN;
+}
+
+std::uint16_t PeriodRecorder::find_period(Time t) const {
+    constexpr Time kInf = std::numeric_limits<Time>::infinity();
+    const std::uint16_t k = formula(t);
+    if (no_span_) return k;
+    const Time from = k == 0 ? -kInf : first_time_at_or_after(k);
+    const Time until = std::size_t(k) + 1 >= periods_.size() ? kInf : first_time_at_or_after(std::uint16_t(k + 1));
+    if (std::isnan(from) || std::isnan(until) || !(from <= t && t < until)) {
+        no_span_ = true;  // never seen; then the formula every time
+    } else {
+        span_from_ = from;
+        span_until_ = until;
+        span_period_ = k;
+    }
+    return k;
 }
 
 void PeriodRecorder::wait(std::uint16_t period, double days, bool censored) {

@@ -40,8 +40,14 @@ public:
     [[nodiscard]] Time next_end() const {
         return open_ < ends_.size() ? ends_[open_] : std::numeric_limits<double>::infinity();
     }
-    // The period of a time in the window.
-    [[nodiscard]] std::uint16_t period_of(Time t) const;
+    // The period of a time in the window: floor((t - start) / period_days),
+    // clamped to the periods there are. Answered from the span of times
+    // known to give the last answer (the formula is monotone in t, so the
+    // span is exact); the formula runs once per period.
+    [[nodiscard]] std::uint16_t period_of(Time t) const {
+        if (t >= span_from_ && t < span_until_) return span_period_;
+        return find_period(t);
+    }
 
     void referral(Time now) { ++at(now).referrals; }
     void closure(Time now) { ++at(now).closures; }
@@ -62,6 +68,9 @@ private:
         PeriodReadings end;
     };
     Period& at(Time now) { return periods_[period_of(now)]; }
+    [[nodiscard]] std::uint16_t formula(Time t) const;
+    [[nodiscard]] Time first_time_at_or_after(std::uint16_t period) const;
+    std::uint16_t find_period(Time t) const;
 
     const scenario::Scenario& sc_;
     std::vector<PeriodResult>& out_;
@@ -69,6 +78,10 @@ private:
     std::vector<Time> ends_;
     std::vector<Period> periods_;
     std::size_t open_ = 0;
+    // period_of's cache: every t in [span_from_, span_until_) is in span_period_.
+    mutable Time span_from_ = 0.0, span_until_ = 0.0;
+    mutable std::uint16_t span_period_ = 0;
+    mutable bool no_span_ = false;
 };
 
 }  // namespace caseload::model::detail

@@ -27,16 +27,6 @@ void Recorder::reset_window() {
     children_in_window_ = left_waiting_children_in_window_ = 0;
 }
 
-void Recorder::referral(Time now, bool repeat) {
-    if (!in_window(now)) return;
-    ++referrals_in_window_;
-    if (repeat) ++repeats_in_window_;
-}
-
-void Recorder::placed(Time now) {
-    if (in_window(now)) ++placed_in_window_;
-}
-
 void Recorder::closure(Time now, const Family& f) {
     if (!in_window(now)) return;
     ++closures_in_window_;
@@ -67,10 +57,6 @@ void Recorder::left_waiting(Time now, const Family& f) {
 void Recorder::without_contact(Time now, std::size_t families) {
     without_contact_last_ = double(families);
     if (in_window(now)) without_contact_.add(double(families));
-}
-
-void Recorder::children_referred(Time now, std::uint16_t children) {
-    if (in_window(now)) children_in_window_ += children;
 }
 
 void Recorder::care_started(const Family& f, double delay) {

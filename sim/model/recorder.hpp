@@ -41,14 +41,22 @@ public:
     // Counters since the window started (at warm-up's end).
     void reset_window();
 
-    void referral(Time now, bool repeat);
-    void placed(Time now);
+    void referral(Time now, bool repeat) {
+        if (!in_window(now)) return;
+        ++referrals_in_window_;
+        if (repeat) ++repeats_in_window_;
+    }
+    void placed(Time now) {
+        if (in_window(now)) ++placed_in_window_;
+    }
     void closure(Time now, const Family& f);
     void repeat_triggered(Time now);
     void departure(Time now);
     void escalation(Time now);
     void left_waiting(Time now, const Family& f);
-    void children_referred(Time now, std::uint16_t children);
+    void children_referred(Time now, std::uint16_t children) {
+        if (in_window(now)) children_in_window_ += children;
+    }
     // Waiting families without contact for longer than the interval, at a weekly tick.
     void without_contact(Time now, std::size_t families);
     void care_started(const Family& f, double delay);

@@ -22,6 +22,7 @@
 #include "events.hpp"
 #include "family.hpp"
 #include "interventions.hpp"
+#include "memo.hpp"
 #include "periods.hpp"
 #include "recorder.hpp"
 #include "waitlist.hpp"
@@ -136,25 +137,28 @@ public:
         if (kWeek < horizon_) calendar_.set_timer(tick_timer_, kWeek);
         recorder_.start_week(workforce_.headcount());  // after the interventions of day 0
 
+        // The loop does per event only what every event needs; what a
+        // mechanism needs is in its handler, and a mechanism that is off
+        // costs at most one predictable branch here.
+        const auto max_length = static_cast<std::size_t>(sc_.waitlist.max_length);
+        Time period_end = periods_.next_end();
         kernel::Event ev;
         while (calendar_.pop_before(horizon_, ev)) {
-            while (ev.time >= periods_.next_end()) close_period(periods_.next_end());
+            while (ev.time >= period_end) [[unlikely]] {
+                close_period(period_end);
+                period_end = periods_.next_end();
+            }
             now_ = ev.time;
             ++result_.events;
             subject_family_ = -1;
             subject_worker_ = -1;
-            always_settle_ = kEventInfo[ev.kind].always_settle;
+            always_settle_ = kAlwaysSettle[ev.kind];
             dispatch(ev);
             waitlist_.settle(now_, always_settle_);
-            check_waitlist_target();
-            if (trace_ && trace_->wants_caseloads())
-                for (std::size_t w = 0; w < workforce_.size(); ++w)
-                    trace_->on_caseload(now_, w, workforce_.load(w), workforce_[w].fte, workforce_[w].norm);
-            if (trace_)
-                trace_->on_event(now_, kEventInfo[ev.kind].name.data(),
-                                 subject_family_ >= 0 ? std::int64_t(families_[std::uint32_t(subject_family_)].token) : -1,
-                                 subject_worker_, waitlist_.size(), with_worker_, closed_total_);
-            if (waitlist_.size() >= static_cast<std::size_t>(sc_.waitlist.max_length)) {
+            if (target_on_) check_waitlist_target();
+            if (trace_) [[unlikely]]
+                trace_event(ev);
+            if (waitlist_.size() >= max_length) [[unlikely]] {
                 result_.hit_waitlist_bound = true;
                 break;
             }
@@ -165,6 +169,16 @@ public:
     }
 
 private:
+    // What a trace sees after an event (caseloads first, when it wants them).
+    void trace_event(const kernel::Event& ev) {
+        if (trace_->wants_caseloads())
+            for (std::size_t w = 0; w < workforce_.size(); ++w)
+                trace_->on_caseload(now_, w, workforce_.load(w), workforce_[w].fte, workforce_[w].norm);
+        trace_->on_event(now_, kEventInfo[ev.kind].name.data(),
+                         subject_family_ >= 0 ? std::int64_t(families_[std::uint32_t(subject_family_)].token) : -1,
+                         subject_worker_, waitlist_.size(), with_worker_, closed_total_);
+    }
+
     void dispatch(const kernel::Event& ev) {
         switch (ev.kind) {
             case kReferral: on_referral(false); break;
@@ -446,7 +460,7 @@ private:
         workforce_.take(id, w, f.weight);
         ++with_worker_;
         f.days_without_worker += now_ - f.unassigned_since;
-        f.speed = sc_.effects.length_strength > 0 ? std::pow(workforce_.intensity(w), sc_.effects.length_strength) : 1.0;
+        f.speed = sc_.effects.length_strength > 0 ? speed_of_(workforce_.intensity(w)) : 1.0;
         f.closure_at = now_ + f.work / f.speed;
         f.closure = calendar_.schedule(f.closure_at, kClosure, id, kPrioRelease);
         if (trace_ && !filling_initial_) trace_->on_assign(now_, f.token, std::int64_t(w), !f.helped);
@@ -479,7 +493,7 @@ private:
             const double u = kernel::uniform01(repeat_rng_);
             const double delay = repeat_delay_(repeat_rng_);
             double p = sc_.effects.repeat_strength > 0
-                           ? sc_.repeat.probability * std::pow(workforce_.intensity(w), -sc_.effects.repeat_strength)
+                           ? sc_.repeat.probability * repeat_factor_(workforce_.intensity(w))
                            : sc_.repeat.probability;
             if (f.dv_early) p *= interventions_.repeat_multiplier(f);
             if (u < p) {
@@ -626,7 +640,7 @@ private:
 
     // The first time after warm-up that the waitlist is at or under targets.waitlist.
     void check_waitlist_target() {
-        if (sc_.targets.waitlist && std::isnan(target_reached_after_) && recorder_.in_window(now_) &&
+        if (target_on_ && std::isnan(target_reached_after_) && recorder_.in_window(now_) &&
             double(waitlist_.size()) <= *sc_.targets.waitlist)
             target_reached_after_ = now_ - warmup_;
     }
@@ -701,6 +715,7 @@ private:
     Recorder recorder_;
     PeriodRecorder periods_;
     double target_reached_after_ = std::numeric_limits<double>::quiet_NaN();
+    const bool target_on_ = sc_.targets.waitlist.has_value();  // targets.waitlist is set
 
     kernel::TimerId referral_timer_ = 0;
     kernel::TimerId tick_timer_ = 0;
@@ -724,6 +739,10 @@ private:
     std::vector<kernel::Engine> length_rng_, repeat_length_rng_;
     std::vector<double> weights_;
     bool mixed_weights_ = false;
+    // intensity ^ length_strength and intensity ^ -repeat_strength, remembered
+    // (the intensity seldom changes: it follows the norm).
+    PowMemo speed_of_{sc_.effects.length_strength};
+    PowMemo repeat_factor_{-sc_.effects.repeat_strength};
     bool repeat_on_ = false;
     kernel::Distribution repeat_delay_;
 

@@ -34,8 +34,7 @@ Waitlist::Waitlist(const scenario::Scenario& sc, Families& families, Context ctx
     contact_ = sc.waitlist.interim_contact;
 }
 
-void Waitlist::referred(Family& f) {
-    if (!leaving_on_) return;
+void Waitlist::draw_leave_after(Family& f) {
     const double budget = boost::random::exponential_distribution<double>(1.0)(leave_rng_);
     const double rate = leave_rate_[f.type];
     f.leave_after = rate > 0 ? budget / rate : std::numeric_limits<double>::infinity();
@@ -82,28 +81,33 @@ void Waitlist::to_urgent(std::uint32_t id) {
 }
 
 std::size_t Waitlist::interim_contact(Time now) {
+    std::size_t without = 0;
+    if (contact_.duty_fte <= 0) {  // no duty team: only count, in place
+        for (const auto& queue : queues_)
+            queue.for_each([&](const QueueEntry& e) {
+                if (valid(e) && now - families_[e.family].contacted_at > contact_.interval_days) ++without;
+            });
+        return without;
+    }
     scratch_.clear();
     for (const auto& queue : queues_)
         queue.for_each([&](const QueueEntry& e) {
             if (valid(e)) scratch_.push_back(e.family);
         });
-    if (contact_.duty_fte > 0) {
-        contact_budget_ += contact_.duty_fte * contact_.contacts_per_fte_week;
-        // Longest since the last contact first; ties by order of joining.
-        std::sort(scratch_.begin(), scratch_.end(), [&](std::uint32_t a, std::uint32_t b) {
-            const Family& x = families_[a];
-            const Family& y = families_[b];
-            return x.contacted_at != y.contacted_at ? x.contacted_at < y.contacted_at : x.queue_seq < y.queue_seq;
-        });
-        for (std::uint32_t id : scratch_) {
-            if (contact_budget_ < 1.0) break;
-            families_[id].contacted_at = now;
-            contact_budget_ -= 1.0;
-        }
-        // Unused checks do not pile up beyond one week's worth.
-        contact_budget_ = std::min(contact_budget_, contact_.duty_fte * contact_.contacts_per_fte_week);
+    contact_budget_ += contact_.duty_fte * contact_.contacts_per_fte_week;
+    // Longest since the last contact first; ties by order of joining.
+    std::sort(scratch_.begin(), scratch_.end(), [&](std::uint32_t a, std::uint32_t b) {
+        const Family& x = families_[a];
+        const Family& y = families_[b];
+        return x.contacted_at != y.contacted_at ? x.contacted_at < y.contacted_at : x.queue_seq < y.queue_seq;
+    });
+    for (std::uint32_t id : scratch_) {
+        if (contact_budget_ < 1.0) break;
+        families_[id].contacted_at = now;
+        contact_budget_ -= 1.0;
     }
-    std::size_t without = 0;
+    // Unused checks do not pile up beyond one week's worth.
+    contact_budget_ = std::min(contact_budget_, contact_.duty_fte * contact_.contacts_per_fte_week);
     for (std::uint32_t id : scratch_)
         if (now - families_[id].contacted_at > contact_.interval_days) ++without;
     return without;

@@ -56,7 +56,9 @@ public:
     // enqueue schedules it for a family never helped; `leave` takes the
     // family out (the caller releases it).
     [[nodiscard]] bool leaving_on() const { return leaving_on_; }
-    void referred(Family& f);
+    void referred(Family& f) {
+        if (leaving_on_) draw_leave_after(f);
+    }
     void leave(std::uint32_t id);
 
     // Interim contact, at the weekly tick: the duty team's checks, then the
@@ -90,6 +92,8 @@ public:
     [[nodiscard]] double children_mean(Time end) const { return children_on_ ? children_average_.mean(end) : mean(end); }
 
 private:
+    void draw_leave_after(Family& f);
+
     Families& families_;
     Context ctx_;
     std::size_t types_;

@@ -32,6 +32,8 @@ Workforce::Workforce(const scenario::Scenario& sc, Families& families, Context c
     ramp_on_ = wf.hiring.ramp_days > 0 && wf.hiring.start_fraction < 1.0;
     overload_on_ = wf.overload.max > 0 && wf.overload.per_waiting_per_fte > 0;
     intensity_from_load_ = sc.effects.intensity_from == scenario::IntensityFrom::load;
+    attrition_per_day_ = wf.attrition.per_year / kYear;
+    sick_per_day_ = wf.sick_leave.episodes_per_year / kYear;
     if (sick_on_) {
         sick_rng_ = ctx.engine(streams::sickness);
         sick_length_rng_ = ctx.engine(streams::sick_length);
@@ -75,11 +77,14 @@ Workforce::Workforce(const scenario::Scenario& sc, Families& families, Context c
     headcount_ = double(n);
 }
 
-double pressure_multiplier(double elasticity, double pressure, const std::optional<double>& ceiling) {
-    const double x = std::exp(elasticity * (pressure - 1.0));
+double bounded_multiplier(double x, const std::optional<double>& ceiling) {
     if (!ceiling) return x;
     const double c = *ceiling;
     return c / (1.0 + (c - 1.0) / x);  // x = inf gives c, x = 0 gives 0
+}
+
+double pressure_multiplier(double elasticity, double pressure, const std::optional<double>& ceiling) {
+    return bounded_multiplier(std::exp(elasticity * (pressure - 1.0)), ceiling);
 }
 
 std::size_t Workforce::most_room() const {
@@ -167,28 +172,38 @@ std::uint32_t Workforce::take_families(std::size_t w) {
     return first;
 }
 
-double Workforce::pressure(std::size_t w, const PressureInputs& in) const {
-    const Worker& k = workers_[w];
-    double per_fte = load_[w] / k.fte;
-    if (in.support_fte > 0 && fte_in_post_ > 0)
-        per_fte *= std::max(0.0, 1.0 - in.support_relief * in.support_fte / fte_in_post_);
-    if (sc_.effects.waitlist_pressure_weight > 0 && fte_in_post_ > 0)
-        per_fte += sc_.effects.waitlist_pressure_weight * in.waiting / fte_in_post_;
-    return per_fte / sc_.effects.reference_caseload;
+// The terms of the pressure formula shared by every worker at one moment,
+// computed once (the weekly tick evaluates every worker with them).
+Workforce::PressureTerms Workforce::pressure_terms(const PressureInputs& in) const {
+    PressureTerms t;
+    t.relieved = in.support_fte > 0 && fte_in_post_ > 0;
+    if (t.relieved) t.relief = std::max(0.0, 1.0 - in.support_relief * in.support_fte / fte_in_post_);
+    t.waits = sc_.effects.waitlist_pressure_weight > 0 && fte_in_post_ > 0;
+    if (t.waits) t.waiting = sc_.effects.waitlist_pressure_weight * in.waiting / fte_in_post_;
+    return t;
 }
 
-double Workforce::attrition_rate(std::size_t w, double pressure) const {
+double Workforce::pressure(std::size_t w, const PressureTerms& t) const {
+    double per_fte = load_[w] / workers_[w].fte;
+    if (t.relieved) per_fte *= t.relief;
+    if (t.waits) per_fte += t.waiting;
+    return per_fte / reference_caseload_;
+}
+
+double Workforce::attrition_rate(std::size_t w, double pressure) {
     const auto& a = sc_.workforce.attrition;
-    double rate = a.per_year / kYear;
+    double rate = attrition_per_day_;
     if (ctx_.now - workers_[w].hired_at < kYear) rate *= a.first_year_multiplier;
-    if (a.pressure_elasticity != 0) rate *= pressure_multiplier(a.pressure_elasticity, pressure, a.pressure_ceiling);
+    if (a.pressure_elasticity != 0)  // pressure_multiplier, with exp remembered
+        rate *= bounded_multiplier(exp_(a.pressure_elasticity * (pressure - 1.0)), a.pressure_ceiling);
     return rate;
 }
 
-double Workforce::sick_rate(double pressure) const {
+double Workforce::sick_rate(double pressure) {
     const auto& s = sc_.workforce.sick_leave;
-    double rate = s.episodes_per_year / kYear;
-    if (s.pressure_elasticity != 0) rate *= pressure_multiplier(s.pressure_elasticity, pressure, s.pressure_ceiling);
+    double rate = sick_per_day_;
+    if (s.pressure_elasticity != 0)
+        rate *= bounded_multiplier(exp_(s.pressure_elasticity * (pressure - 1.0)), s.pressure_ceiling);
     return rate;
 }
 
@@ -217,7 +232,7 @@ void Workforce::run_segment(Clock& c, double rate, std::uint16_t kind, std::size
 }
 
 void Workforce::start_clocks(std::size_t w, const PressureInputs& in) {
-    const double p = pressure(w, in);
+    const double p = pressure(w, pressure_terms(in));
     if (attrition_on_) start_clock(workers_[w].attrition, attrition_rng_, attrition_rate(w, p), kDeparture, w);
     if (sick_on_ && !workers_[w].sick) start_clock(workers_[w].sickness, sick_rng_, sick_rate(p), kSickOnset, w);
 }
@@ -262,10 +277,11 @@ bool Workforce::tick(Time segment_end, const PressureInputs& in) {
             for (std::size_t w = 0; w < workers_.size(); ++w) set_cap(w);
         }
     }
+    const PressureTerms terms = pressure_terms(in);
     for (std::size_t w = 0; w < workers_.size(); ++w) {
         Worker& k = workers_[w];
         if (!k.in_post) continue;
-        const double p = pressure(w, in);
+        const double p = pressure(w, terms);
         if (attrition_on_) run_segment(k.attrition, attrition_rate(w, p), kDeparture, w);
         if (sick_on_ && !k.sick) run_segment(k.sickness, sick_rate(p), kSickOnset, w);
         if (ramp_on_ && k.ramp < 1.0) {
@@ -325,7 +341,7 @@ void Workforce::recover(std::size_t w, const PressureInputs& in) {
     k.sick = false;
     change_sick(-k.fte);
     set_cap(w);
-    start_clock(k.sickness, sick_rng_, sick_rate(pressure(w, in)), kSickOnset, w);
+    start_clock(k.sickness, sick_rng_, sick_rate(pressure(w, pressure_terms(in))), kSickOnset, w);
 }
 
 std::size_t Workforce::add_position(double fte) {
