@@ -23,6 +23,9 @@ Workforce::Workforce(const scenario::Scenario& sc, Families& families, Context c
       segment_end_(kWeek),
       norm_for_new_(sc.workforce.caseload_norm) {
     const auto& wf = sc.workforce;
+    const auto& contact = sc.waitlist.interim_contact;
+    if (contact.duty_from == scenario::InterimContactSpec::From::case_work && contact.duty_fte > 0)
+        case_share_ = std::max(0.0, 1.0 - contact.duty_fte / (double(wf.workers) * wf.fte));
     sick_on_ = wf.sick_leave.episodes_per_year > 0;
     attrition_on_ = wf.attrition.per_year > 0;
     for (const auto& v : sc.interventions)
@@ -361,6 +364,7 @@ void Workforce::set_cap(std::size_t w) {
     const Worker& k = workers_[w];
     double cap = (k.in_post && !k.sick) ? k.norm * k.fte * k.ramp : 0.0;
     if (overload_ > 0) cap *= 1.0 + overload_;
+    if (case_share_ < 1.0) cap *= case_share_;
     total_cap_ += cap - cap_[w];
     cap_[w] = cap;
     capacity_avg_.update(ctx_.now, total_cap_);

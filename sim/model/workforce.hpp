@@ -5,7 +5,9 @@
 // moves a family: a departure or a long absence is reported to the run,
 // which hands the families back.
 //
-//   cap of a worker      = caseload_norm x fte x ramp fraction x (1 + overload); 0 while sick or vacant
+//   cap of a worker      = caseload_norm x fte x ramp fraction x (1 + overload) x case share;
+//                          0 while sick or vacant; case share = 1 - duty FTE / (workers x fte) when
+//                          the interim contact's duty team comes from case work, else 1
 //   overload             = min(overload.max, overload.per_waiting_per_fte x waiting / FTE in post),
 //                          set at the weekly tick (0 when overload.max is 0)
 //   pressure of a worker = (load / fte x support relief + waitlist_pressure_weight x waiting / FTE in post)
@@ -197,6 +199,7 @@ private:
     double attrition_per_day_ = 0.0, sick_per_day_ = 0.0;  // the hazards' base rates
     bool sick_on_ = false, attrition_on_ = false, hiring_on_ = false, ramp_on_ = false, overload_on_ = false;
     double overload_ = 0.0;  // share above the norm, from the last tick
+    double case_share_ = 1.0;  // share of case workers' time left for cases (interim contact from case work)
     bool intensity_from_load_ = false;
     Time segment_end_;  // end of the current hazard segment (the next tick)
 

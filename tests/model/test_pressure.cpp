@@ -345,3 +345,18 @@ TEST_CASE("interim contact: a duty team changes no other result, and fewer waiti
     // Off, every family waiting longer than the interval counts: not vacuous.
     CHECK(experiment::summarize(res[0])[Metric::without_contact_mean].ci.low > 50);
 }
+
+TEST_CASE("interim contact from case work: the caps shrink by duty FTE / case FTE, and the waitlist grows") {
+    // 2 duty FTE out of 20 case FTE: every cap is 10% smaller. With no
+    // sick leave or attrition the time-average capacity is exactly 90% of
+    // the duty team's own-staff run, and fewer places mean a longer waitlist.
+    const std::string own = "waitlist: {discipline: fifo, max_length: 5000, interim_contact: {duty_fte: 2, contacts_per_fte_week: 20}}\n";
+    const std::string from_cases =
+        "waitlist: {discipline: fifo, max_length: 5000, interim_contact: {duty_fte: 2, contacts_per_fte_week: 20, duty_from: case_work}}\n";
+    const auto res = run({busy("", own), busy("", from_cases)});
+    for (std::size_t r = 0; r < res[0].replications.size(); ++r)
+        CHECK(res[1].replications[r][Metric::capacity_mean] ==
+              doctest::Approx(0.9 * res[0].replications[r][Metric::capacity_mean]).epsilon(1e-9));
+    const auto c = experiment::compare(res[0], res[1]);
+    CHECK(pick(c, Metric::waitlist_mean).difference.low > 0);
+}

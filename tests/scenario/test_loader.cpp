@@ -134,7 +134,7 @@ TEST_CASE("errors name file:line:column, what was expected, and the nearest key"
         CHECK(e.suggestion() == "workers");
         CHECK(e.key_path() == "workforce.wrokers");
         CHECK(std::string(e.what()) ==
-              "t.yaml:10:13: workforce.wrokers: unknown key 'wrokers'; expected one of: workers, fte, caseload_norm, cost_per_fte_year, sick_leave, attrition, hiring, overload "
+              "t.yaml:10:13: workforce.wrokers: unknown key 'wrokers'; expected one of: workers, fte, caseload_norm, cost_per_fte_year, sick_leave, attrition, hiring, overload, teams, lend_after "
               "(did you mean 'workers'?)");
     }
     SUBCASE("unknown top-level key") {

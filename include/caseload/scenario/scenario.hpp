@@ -180,6 +180,9 @@ struct InterimContactSpec {
     double duty_fte = 0.0;                // 0 = no duty team (off): nobody is contacted
     double contacts_per_fte_week = 10.0;  // checks one duty FTE makes a week
     double interval_days = 28.0;          // the check every waiting family should have
+    // Where the duty FTE come from: their own staff (off), or the case
+    // workers' time: every cap shrinks by duty_fte / (workers x fte).
+    enum class From { own_staff, case_work } duty_from = From::own_staff;
 };
 
 struct WaitlistSpec {
