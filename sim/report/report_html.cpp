@@ -60,6 +60,7 @@ td.verdict { font-weight: 600; white-space: nowrap; }
 td.verdict.better { background: #dcfce7; color: #14532d; }
 td.verdict.worse { background: #fee2e2; color: #7f1d1d; }
 td.verdict.unclear { background: #f1f5f9; color: #334155; }
+td.verdict.negligible { background: #e0f2fe; color: #0c4a6e; }
 td.verdict.unrated { color: #6b7280; font-weight: normal; }
 .swatch { display: inline-block; width: 1.4em; border-top: 4px solid; vertical-align: middle; margin-right: .4em; }
 .badge { display: inline-block; background: #b91c1c; color: #fff; font-size: .75rem; font-weight: 700;
@@ -97,7 +98,8 @@ const char* verdict_mark(experiment::Verdict v) {
     switch (v) {
         case experiment::Verdict::better: return "✓ ";
         case experiment::Verdict::worse: return "✗ ";
-        case experiment::Verdict::no_clear_difference: return "≈ ";
+        case experiment::Verdict::negligible: return "= ";
+        case experiment::Verdict::unclear: return "? ";
         case experiment::Verdict::not_rated: return "";
     }
     return "";
@@ -123,7 +125,11 @@ void scenarios_section(std::ostringstream& o, const ReportData& d, const Words& 
         if (i == 0 && d.command == "compare") o << " <span class=\"unit\">" << w.baseline_tag << "</span>";
         if (d.checks[i].unstable) o << "<span class=\"badge\">" << w.unstable_badge << "</span>";
         o << "<br><code class=\"file\" title=\"" << w.col_file << "\">" << html_escape(s.file) << "</code></th><td>"
-          << html_escape(s.description) << "</td><td>" << html_escape(staff_text(s, lang)) << "</td><td>"
+          << html_escape(s.description);
+        if (i > 0 && d.command == "compare")
+            o << "<br><span class=\"changes\"><strong>" << (lang == Language::nl ? "Interventies en wijzigingen" : "Interventions and changes")
+              << ":</strong> " << html_escape(s.changes(lang)) << "</span>";
+        o << "</td><td>" << html_escape(staff_text(s, lang)) << "</td><td>"
           << fmt_duration(s.horizon_days, lang) << "</td><td>" << fmt_duration(s.warmup_days, lang)
           << "</td><td class=\"num\">" << s.replications << "</td><td class=\"num\">" << s.seed << "</td></tr>\n";
     }
@@ -244,9 +250,10 @@ std::string report_html(const ReportData& d, Language lang) {
     o << "</header>\n";
     plan_section(o, d, w, lang);
 
-    // In short: the verdicts counted, unstable scenarios called out.
+    // In short: the headline measures of each comparison, unstable scenarios called out.
     o << "<section id=\"in-short\">\n<h2>" << w.in_short << "</h2>\n";
-    for (const auto& c : d.comparisons) o << "<p class=\"lead\">" << html_escape(verdict_sentence(c, lang)) << "</p>\n";
+    for (const auto& c : d.comparisons)
+        o << "<p class=\"lead\">" << html_escape(verdict_sentence(c, d.period_table(c), lang)) << "</p>\n";
     if (d.comparisons.empty())
         o << "<p class=\"lead\">" << html_escape(run_sentence(d, lang)) << "</p>\n";
     for (std::size_t i = 0; i < d.scenarios.size(); ++i)

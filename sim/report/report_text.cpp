@@ -298,8 +298,28 @@ std::string group_digits(std::string s) {
     return s;
 }
 
+std::string fmt_money(double v, Language lang, bool sign) {
+    if (std::isnan(v)) return lang == Language::nl ? "n.v.t." : "n/a";
+    const bool nl = lang == Language::nl;
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.0f", std::fabs(v));
+    const std::string plain = buf;
+    std::string digits;
+    for (std::size_t i = 0; i < plain.size(); ++i) {
+        if (i > 0 && (plain.size() - i) % 3 == 0) digits += nl ? '.' : ',';
+        digits += plain[i];
+    }
+    std::string s(nl ? "€\u00a0" : "€");
+    s += digits;
+    if (digits == "0" || (v > 0 && !sign)) return s;
+    std::string out(v < 0 ? "-" : "+");  // appended, not prepended: GCC 12 warns (-Wrestrict) on "+" + s
+    out += s;
+    return out;
+}
+
 std::string fmt_value(double v, std::string_view unit, Language lang) {
     if (std::isnan(v)) return lang == Language::nl ? "n.v.t." : "n/a";
+    if (unit.starts_with("euro")) return fmt_money(v, lang, false);
     return group_digits(decimal_comma(human(v, unit), lang));
 }
 
@@ -316,7 +336,9 @@ std::string fmt_diff(double v, std::string_view unit, Language lang, bool with_u
         s = buf;
         if (s == "-0.0") s = "0.0";
         s = decimal_comma(s, lang);
-        if (with_unit) s += lang == Language::nl ? " %-punt" : " pp";
+        if (with_unit) s += lang == Language::nl ? " procentpunt" : " pp";
+    } else if (unit.starts_with("euro")) {
+        return fmt_money(v, lang, true);
     } else {
         s = fmt_value(v, unit, lang);
     }
@@ -368,7 +390,8 @@ std::string verdict_word(experiment::Verdict v, Language lang) {
     switch (v) {
         case experiment::Verdict::better: return nl ? "beter" : "better";
         case experiment::Verdict::worse: return nl ? "slechter" : "worse";
-        case experiment::Verdict::no_clear_difference: return nl ? "geen duidelijk verschil" : "no clear difference";
+        case experiment::Verdict::negligible: return nl ? "verwaarloosbaar" : "negligible";
+        case experiment::Verdict::unclear: return nl ? "onduidelijk" : "unclear";
         case experiment::Verdict::not_rated: return nl ? "geen oordeel" : "not rated";
     }
     return "?";
@@ -378,7 +401,8 @@ const char* verdict_class(experiment::Verdict v) {
     switch (v) {
         case experiment::Verdict::better: return "better";
         case experiment::Verdict::worse: return "worse";
-        case experiment::Verdict::no_clear_difference: return "unclear";
+        case experiment::Verdict::negligible: return "negligible";
+        case experiment::Verdict::unclear: return "unclear";
         case experiment::Verdict::not_rated: return "unrated";
     }
     return "unrated";
@@ -396,21 +420,70 @@ SeriesText series_text(std::string_view name, Language lang) {
     return {"Series '" + words + "' over time", "", "Weekly values of '" + std::string(name) + "' from timeseries.csv."};
 }
 
-std::string verdict_sentence(const ComparisonTable& c, Language lang) {
-    int better = 0, worse = 0, unclear = 0;
-    for (const auto& r : c.rows) {
-        better += r.verdict == experiment::Verdict::better;
-        worse += r.verdict == experiment::Verdict::worse;
-        unclear += r.verdict == experiment::Verdict::no_clear_difference;
+namespace {
+// One headline measure: "waitlist at the end −94 families [−109; −79] (better)".
+std::string headline_part(std::string_view unit, double mean, double low, double high,
+                          experiment::Verdict v, std::string label, Language lang) {
+    const std::string unit_words = unit == "euro/year" ? std::string(lang == Language::nl ? "per jaar" : "a year")
+                                   : unit == "share" || unit.starts_with("euro") ? std::string()
+                                                                                 : unit_label(unit, lang);
+    // The unit goes after the mean: "-19.4 families [-30.2, -8.61]".
+    const std::string full = fmt_interval(mean, low, high, unit, lang, true);
+    const std::size_t head = std::min(fmt_diff(mean, unit, lang).size(), full.size());
+    std::string out = std::move(label);
+    out += ' ';
+    out.append(full, 0, head);
+    if (!unit_words.empty()) {
+        out += ' ';
+        out += unit_words;
     }
-    const int rated = better + worse + unclear;
-    const auto n = [](int k) { return std::to_string(k); };
-    if (lang == Language::nl)
-        return "Vergeleken met " + c.baseline + " is " + c.scenario + " beter op " + n(better) + ", slechter op " +
-               n(worse) + " en is er geen duidelijk verschil op " + n(unclear) + " van de " + n(rated) +
-               " beoordeelde maatstaven.";
-    return "Compared with " + c.baseline + ", " + c.scenario + " is better on " + n(better) + ", worse on " + n(worse) +
-           " and shows no clear difference on " + n(unclear) + " of the " + n(rated) + " rated measures.";
+    out.append(full, head, std::string::npos);
+    out += " (";
+    out += verdict_word(v, lang);
+    out += ')';
+    return out;
+}
+std::string lower_first(std::string s) {
+    if (!s.empty() && s[0] >= 'A' && s[0] <= 'Z') s[0] = char(s[0] - 'A' + 'a');
+    return s;
+}
+}  // namespace
+
+std::string verdict_sentence(const ComparisonTable& c, const PeriodTable* p, Language lang) {
+    const bool nl = lang == Language::nl;
+    std::vector<std::string> parts;
+    auto window = [&](std::string_view m) -> const ComparisonRow* {
+        for (const auto& r : c.rows)
+            if (r.metric == m) return &r;
+        return nullptr;
+    };
+    auto add_row = [&](const auto* r, std::string label) {
+        if (r && !std::isnan(r->diff_mean))
+            parts.push_back(headline_part(r->unit, r->diff_mean, r->diff_low, r->diff_high, r->verdict,
+                                          std::move(label), lang));
+    };
+    if (p && p->periods() > 0) {
+        // Year by year: the last period's waitlist and time to help, the plan's staff cost.
+        const std::size_t last = p->periods();
+        const PeriodRow* w = p->find(last, "waitlist_end");
+        std::string when;
+        if (w) (when = nl ? " na " : " after ") += fmt_duration(w->end_day - p->rows.front().start_day, lang);
+        add_row(w, lower_first(metric_label("waitlist_end", lang)) + when);
+        add_row(p->find(last, "time_to_help_mean_days"), lower_first(metric_label("time_to_help_mean_days", lang)));
+        const PeriodRow* cost = p->find(0, "staff_cost");
+        if (cost && cost->diff_mean != 0 && !std::isnan(cost->diff_mean))
+            parts.push_back(std::string(nl ? "personeelskosten over het plan " : "staff cost over the plan ") +=
+                            fmt_interval(cost->diff_mean, cost->diff_low, cost->diff_high, "euro", lang, true));
+    } else {
+        const ComparisonRow* w = window("waitlist_mean");
+        if (w && w->verdict == experiment::Verdict::not_rated) w = window("waitlist_growth_per_year");
+        if (w) add_row(w, lower_first(metric_label(w->metric, lang)));
+        add_row(window("time_to_help_mean_days"), lower_first(metric_label("time_to_help_mean_days", lang)));
+        add_row(window("staff_cost_per_year"), nl ? "personeelskosten" : "staff cost");
+    }
+    std::string s = nl ? c.scenario + " tegenover " + c.baseline + ": " : c.scenario + " against " + c.baseline + ": ";
+    for (std::size_t i = 0; i < parts.size(); ++i) s += (i ? "; " : "") + parts[i];
+    return s + ".";
 }
 
 std::vector<std::size_t> headline_periods(std::size_t periods) {
@@ -489,6 +562,11 @@ std::string_view start_text(const ReportData& d, Language lang) {
 }
 
 std::string staff_text(const ScenarioInfo& s, Language lang) {
+    // From a start state the staff are the state's (positions, vacancies, sick): name the file, not a count.
+    if (s.start_state)
+        return (lang == Language::nl ? "begintoestand: " : "start state: ") +
+               (s.start_state_file.empty() ? std::string(lang == Language::nl ? "initial: in het scenario" : "initial: in the scenario")
+                                           : s.start_state_file);
     const std::string fte = decimal_comma(number(s.fte), lang), norm = decimal_comma(number(s.caseload_norm), lang);
     if (lang == Language::nl)
         return std::to_string(s.workers) + " medewerkers × " + fte + " fte, caseloadnorm " + norm;
