@@ -1,0 +1,110 @@
+// Answers people can act on (issue 13): what each scenario changes, named on
+// every scenario line; one language switch for the terminal, comparison.md,
+// the report and the warnings; verdicts with a practical size in every output.
+
+#include "caseload/report/output.hpp"
+#include "caseload/report/report.hpp"
+#include "../helpers.hpp"
+#include "report/report_text.hpp"
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <unistd.h>
+
+using namespace caseload;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kScenarios = std::string(CASELOAD_SOURCE_DIR) + "/scenarios/";
+
+fs::path tmp(const std::string& name) {
+    const fs::path p = fs::temp_directory_path() / ("caseload_answers_" + name + "_" + std::to_string(::getpid()));
+    fs::remove_all(p);
+    return p;
+}
+
+bool has(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("what changed: every scenario line lists its interventions and the keys that differ from the baseline") {
+    const fs::path root = tmp("changes");
+    fs::create_directories(root);
+    std::ofstream(root / "plan.yaml") << "extends: " << kScenarios << "baseline.yaml\nname: plan\n"
+                                      << "workforce: {caseload_norm: 12}\n"
+                                      << "interventions:\n  - {type: extra_workers, at: 2y, fte: 12}\n";
+    const auto r = test::run_cli({"compare", kScenarios + "baseline.yaml", (root / "plan.yaml").string(), "-r", "2",
+                                  "--out", (root / "out").string(), "-q"});
+    REQUIRE(r.code == 0);
+    const std::string md = test::slurp(root / "out" / "comparison.md");
+    const std::string html = test::slurp(root / "out" / "report.html");
+    const std::string rmd = test::slurp(root / "out" / "report.md");
+    for (const std::string* text : {&r.out, &md, &html, &rmd}) {
+        CHECK(has(*text, "+12 FTE from year 2"));
+        CHECK(has(*text, "caseload norm 12 (baseline 14)"));
+    }
+    CHECK(has(html, "Interventions and changes"));
+    CHECK(has(rmd, "Interventions and changes"));
+    fs::remove_all(root);
+}
+
+TEST_CASE("what changed: a compare from a start state names the state file, not a head count; Dutch everywhere") {
+    const fs::path out = tmp("from_state");
+    const auto r = test::run_cli(
+        {"compare", kScenarios + "compare_plans.yaml", "-r", "2", "--out", out.string(), "-q", "--lang", "nl"});
+    REQUIRE(r.code == 0);
+    const std::string md = test::slurp(out / "comparison.md");
+    const std::string html = test::slurp(out / "report.html");
+    const std::string rmd = test::slurp(out / "report.md");
+    for (const std::string* text : {&r.out, &md, &html, &rmd}) {
+        CHECK(has(*text, "states/region"));  // Markdown escapes the underscores of the rest
+        CHECK(has(*text, "pressure.yaml"));
+        CHECK_FALSE(has(*text, "114 workers"));
+        CHECK_FALSE(has(*text, "114 medewerkers"));
+        CHECK(has(*text, "+11 fte vanaf 2027-01-01"));  // verbeterplan_2021's extra workers, on the start date
+    }
+    // The terminal and comparison.md speak Dutch: labels in words, verdicts, money, percentage points.
+    for (const std::string* text : {&r.out, &md}) {
+        CHECK(has(*text, "Wachtlijst, gemiddeld"));
+        CHECK_FALSE(has(*text, "waitlist_mean"));
+        CHECK(has(*text, "oordeel"));
+        CHECK(has(*text, "slechter"));
+        CHECK(has(*text, "€\u00a0"));
+        CHECK(has(*text, "procentpunt"));
+        CHECK_FALSE(has(*text, " vs "));
+    }
+    CHECK(has(md, "## Zo leest u dit"));
+    // The CSV files stay English.
+    CHECK(has(test::slurp(out / "comparison.csv"), ",verdict,relevant\n"));
+    CHECK_FALSE(has(test::slurp(out / "comparison.csv"), "slechter"));
+    fs::remove_all(out);
+}
+
+TEST_CASE("verdicts: the terminal, comparison.md and the report say the verdict of comparison.csv") {
+    const fs::path out = tmp("verdicts");
+    const auto r = test::run_cli({"compare", kScenarios + "baseline.yaml", kScenarios + "extra_workers.yaml", "-r", "4",
+                                  "--out", out.string(), "-q"});
+    REQUIRE(r.code == 0);
+    const auto data = report::read_results(out);
+    REQUIRE(data.comparisons.size() == 1);
+    const std::string md = test::slurp(out / "comparison.md");
+    int negligible = 0;
+    for (const auto& row : data.comparisons[0].rows) {
+        if (row.verdict == experiment::Verdict::negligible) ++negligible;
+        if (row.verdict == experiment::Verdict::not_rated) continue;
+        INFO(row.metric);
+        const std::string word = experiment::to_string(row.verdict);
+        // comparison.md: the verdict first in the row of the measure.
+        CHECK(has(md, "| " + word + " | " + report::markdown_escape(report::detail::metric_label(row.metric, report::Language::en))));
+    }
+    CHECK(negligible > 0);
+    // "In short" names headline measures with intervals, not a vote count.
+    const std::string html = test::slurp(out / "report.html");
+    CHECK_FALSE(has(html, "rated measures"));
+    CHECK(has(html, "extra_workers against baseline: waitlist, average "));
+    fs::remove_all(out);
+}
