@@ -338,6 +338,27 @@ ReportData read_results(const fs::path& dir) {
     {
         const CsvTable t(read_file(dir, "timeseries.csv"), (dir / "timeseries.csv").string());
         read_bands(t, "day", "metric", n, ScenarioIndex(d.scenarios), d.series);
+        // Weekly turnover is a week's departures as a yearly rate: it jumps
+        // from 0 to 250% and back. The report shows its 13-week rolling mean
+        // (timeseries.csv keeps the weekly values).
+        for (auto& s : d.series)
+            if (s.name == "turnover")
+                for (auto& band : s.by_scenario) {
+                    const std::vector<BandPoint> weekly = band;
+                    for (std::size_t i = 0; i < band.size(); ++i) {
+                        const std::size_t from = i >= 12 ? i - 12 : 0;
+                        double m = 0, lo = 0, hi = 0;
+                        for (std::size_t j = from; j <= i; ++j) {
+                            m += weekly[j].mean;
+                            lo += weekly[j].p10;
+                            hi += weekly[j].p90;
+                        }
+                        const double k = double(i - from + 1);
+                        band[i].mean = m / k;
+                        band[i].p10 = lo / k;
+                        band[i].p90 = hi / k;
+                    }
+                }
     }
     {
         const CsvTable t(read_file(dir, "time_to_help_distribution.csv"),

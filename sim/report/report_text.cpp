@@ -59,10 +59,12 @@ constexpr Words kEnglish{
      "The difference is the scenario minus the baseline. Every replication of a scenario sees the same referrals and "
      "case lengths as the same replication of the baseline, so the difference is measured pair by pair and is more "
      "precise than the two figures on their own.",
-     "Better or worse (in colour) means the whole interval of the difference lies on one side of zero, taking into "
-     "account whether lower or higher is better. No clear difference means the difference may be zero: these runs "
-     "cannot tell the scenarios apart on that measure. Measures such as referrals, closures and caseload per FTE are "
-     "not rated: more or fewer is not better in itself.",
+     "Every measure has a minimum relevant difference (see the README; a compare file may change it with "
+     "'relevant:'). Better or worse (in colour) means the whole interval of the difference lies beyond it, taking "
+     "into account whether lower or higher is better. Negligible means the whole interval lies within it: the "
+     "difference is too small to matter. Unclear means neither: these runs cannot decide. Measures such as "
+     "referrals, closures and caseload per FTE are not rated: more or fewer is not better in itself; an unstable "
+     "scenario gets no verdict on cost and staffing.",
      "In the charts the line is the average over replications and the shaded band holds the middle 80% of them "
      "(from the 10th to the 90th percentile).",
      "Time to help runs from referral to the first case worker. Families still waiting at the end count with their "
@@ -85,10 +87,12 @@ constexpr Words kEnglish{
     "The runs start from the organisation's state on the start date in the scenario file: the families waiting and "
     "how long they have waited, the families in care, the staff in post, vacancies, sick leave and recent hires. "
     "There is no warm-up: every year from the start date counts.",
-    "The grey area at the start is the warm-up: the simulation starts with nobody waiting and each caseload filled "
-    "to a share of its cap, so the figures leave those years out until it has settled.",
-    "The simulation starts with nobody waiting and each caseload filled to a share of its cap, and has no warm-up: "
-    "the figures count from the very start.",
+    "The grey area at the start is the warm-up: the simulation starts with nobody waiting and every caseload "
+    "already filled to a share of its cap (initial.caseload, 90% in the shipped baseline), not with empty caseloads; "
+    "the figures leave those years out until it has settled.",
+    "The simulation starts with nobody waiting and every caseload already filled to a share of its cap "
+    "(initial.caseload, 90% in the shipped baseline), not with empty caseloads, and has no warm-up: the figures "
+    "count from the very start.",
 };
 
 constexpr Words kDutch{
@@ -140,10 +144,13 @@ constexpr Words kDutch{
      "Het verschil is het scenario min het basisscenario. Elke herhaling van een scenario krijgt dezelfde "
      "aanmeldingen en zaakduren als dezelfde herhaling van het basisscenario. Zo wordt het verschil paarsgewijs "
      "gemeten en is het nauwkeuriger dan de twee cijfers los.",
-     "Beter of slechter (in kleur) betekent dat het hele interval van het verschil aan één kant van nul ligt, "
-     "rekening houdend met of lager of hoger beter is. Geen duidelijk verschil betekent dat het verschil nul kan "
-     "zijn: deze simulaties kunnen de scenario's op die maatstaf niet uit elkaar houden. Maatstaven zoals "
-     "aanmeldingen, afsluitingen en caseload per fte krijgen geen oordeel: meer of minder is op zich niet beter.",
+     "Elke maatstaf heeft een kleinste relevant verschil (zie de README; een vergelijkingsbestand kan het "
+     "aanpassen met 'relevant:'). Beter of slechter (in kleur) betekent dat het hele interval van het verschil "
+     "voorbij dat verschil ligt, rekening houdend met of lager of hoger beter is. Verwaarloosbaar betekent dat het "
+     "hele interval erbinnen ligt: het verschil is te klein om ertoe te doen. Onduidelijk betekent geen van beide: "
+     "deze simulaties kunnen het niet beslissen. Maatstaven zoals aanmeldingen, afsluitingen en caseload per fte "
+     "krijgen geen oordeel: meer of minder is op zich niet beter; een instabiel scenario krijgt geen oordeel over "
+     "kosten en bezetting.",
      "In de grafieken is de lijn het gemiddelde over de herhalingen en omvat de gekleurde band de middelste 80% "
      "ervan (van het 10e tot het 90e percentiel).",
      "Tijd tot hulp loopt van de aanmelding tot de eerste jeugdbeschermer. Gezinnen die aan het eind nog wachten, "
@@ -169,9 +176,11 @@ constexpr Words kDutch{
     "wachtende gezinnen en hoe lang ze al wachten, de gezinnen in zorg, de bezetting, vacatures, ziekteverzuim en "
     "nieuwe medewerkers die nog inwerken. Er is geen inloopperiode: elk jaar vanaf de startdatum telt mee.",
     "Het grijze deel aan het begin is de inloopperiode: de simulatie begint zonder wachtenden en met elke caseload "
-    "voor een deel gevuld, dus die jaren tellen niet mee in de cijfers totdat het model tot rust is gekomen.",
-    "De simulatie begint zonder wachtenden en met elke caseload voor een deel gevuld, en heeft geen inloopperiode: "
-    "de cijfers tellen vanaf het allereerste begin.",
+    "al voor een deel gevuld (initial.caseload, 90% in het meegeleverde basisscenario), niet met lege caseloads; "
+    "die jaren tellen niet mee in de cijfers totdat het model tot rust is gekomen.",
+    "De simulatie begint zonder wachtenden en met elke caseload al voor een deel gevuld (initial.caseload, 90% in "
+    "het meegeleverde basisscenario), niet met lege caseloads, en heeft geen inloopperiode: de cijfers tellen vanaf "
+    "het allereerste begin.",
 };
 
 struct Label {
@@ -264,11 +273,13 @@ constexpr std::array kSeriesLabels{
     SeriesLabel{"absent_fte", "Staff absent through sickness over time (FTE)", "Ziekteverzuim in de tijd (fte)",
                 "FTE", "Case-carrying staff on sick leave, in FTE, week by week.",
                 "Casusvoerende medewerkers met ziekteverlof, in fte, week na week."},
-    SeriesLabel{"turnover", "Staff turnover over time (share leaving a year)",
-                "Personeelsverloop in de tijd (aandeel vertrekkers per jaar)", "share",
-                "Case-carrying staff leaving in the week per head in post, as a yearly rate, week by week.",
-                "Vertrekkende casusvoerende medewerkers in de week per medewerker in dienst, omgerekend naar een "
-                "jaar, week na week."},
+    SeriesLabel{"turnover", "Staff turnover over time (13-week rolling average, share leaving a year)",
+                "Personeelsverloop in de tijd (voortschrijdend gemiddelde over 13 weken, aandeel vertrekkers per jaar)",
+                "share",
+                "Case-carrying staff leaving per head in post, as a yearly rate, averaged over the last 13 weeks "
+                "(the weekly values are in timeseries.csv).",
+                "Vertrekkende casusvoerende medewerkers per medewerker in dienst, omgerekend naar een jaar, gemiddeld "
+                "over de laatste 13 weken (de weekwaarden staan in timeseries.csv)."},
     SeriesLabel{"absenteeism", "Absenteeism over time (share of FTE in post)",
                 "Ziekteverzuim in de tijd (aandeel van de fte in dienst)", "share",
                 "Case-carrying staff on sick leave as a share of the FTE in post, week by week.",
