@@ -36,7 +36,7 @@ namespace {
 constexpr const char* kCss = R"css(
 :root { color-scheme: light; }
 body { font-family: Helvetica, Arial, sans-serif; color: #111; background: #fff; margin: 0; line-height: 1.45; }
-main { max-width: 60rem; margin: 0 auto; padding: 1.5rem 1.25rem 3rem; }
+main { max-width: 72rem; margin: 0 auto; padding: 1.5rem 1.25rem 3rem; }
 h1 { font-size: 1.7rem; margin: 0 0 .2rem; }
 h2 { font-size: 1.3rem; margin: 2rem 0 .6rem; border-bottom: 2px solid #e5e7eb; padding-bottom: .2rem; }
 h3 { font-size: 1.05rem; margin: 1.4rem 0 .4rem; }
@@ -69,11 +69,12 @@ figure { margin: 1rem 0 1.8rem; }
 /* Wide tables and charts scroll inside their own box, never the page; the
    verdict column stays in view at the right edge of its box. */
 .scroll { overflow-x: auto; max-width: 100%; }
-td.verdict, th.verdict { position: sticky; right: 0; background: #fff; box-shadow: -4px 0 4px -4px #9ca3af; }
+
 svg.chart { width: 100%; height: auto; max-width: 720px; min-width: 660px; display: block; }
 figcaption { color: #333; font-size: .9rem; margin: 0 0 .4rem; max-width: 720px; }
 @media (max-width: 40rem) {
   main { padding: 1rem .75rem 2rem; }
+  td.verdict, th.verdict { position: sticky; right: 0; background: #fff; box-shadow: -4px 0 4px -4px #9ca3af; }
   table.key-figures th[scope=row], table.scenarios th[scope=row] { min-width: 7rem; }
   table { font-size: .85rem; }
 }

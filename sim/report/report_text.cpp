@@ -560,9 +560,9 @@ std::string plan_sentence(const PeriodTable& t, const ScenarioInfo& b, Language 
     if (const PeriodRow* c = t.find(0, "staff_cost")) {
         const std::string diff = fmt_interval(c->diff_mean, c->diff_low, c->diff_high, c->unit, lang, true);
         if (!out.empty()) out += ' ';
-        out += nl ? "De personeelskosten over het hele plan verschillen " + diff + " euro van die van " + t.baseline +
+        out += nl ? "De personeelskosten over het hele plan verschillen " + diff + " van die van " + t.baseline +
                         "."
-                  : "Its staff cost over the whole plan differs from " + t.baseline + "'s by " + diff + " euro.";
+                  : "Its staff cost over the whole plan differs from " + t.baseline + "'s by " + diff + ".";
     }
     return out;
 }
