@@ -12,6 +12,8 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
+#include <vector>
 #include <unistd.h>
 
 using namespace caseload;
@@ -107,4 +109,58 @@ TEST_CASE("verdicts: the terminal, comparison.md and the report say the verdict 
     CHECK_FALSE(has(html, "rated measures"));
     CHECK(has(html, "extra_workers against baseline: waitlist, average "));
     fs::remove_all(out);
+}
+
+TEST_CASE("README: every scenario, compare and sweep snippet passes caseload validate") {
+    // The snippets are written beside the shipped scenarios (linked into a
+    // temporary folder), under the names the README gives them: the start
+    // state as states/our_region.yaml and the what-if as my_plan.yaml, which
+    // the compare snippet names.
+    const fs::path dir = tmp("readme");
+    fs::create_directories(dir / "states");
+    for (const auto& e : fs::directory_iterator(kScenarios))
+        if (e.is_regular_file()) fs::create_symlink(e.path(), dir / e.path().filename());
+    for (const auto& e : fs::directory_iterator(kScenarios + "states"))
+        fs::create_symlink(e.path(), dir / "states" / e.path().filename());
+    const std::string readme = test::slurp(std::string(CASELOAD_SOURCE_DIR) + "/README.md");
+    std::vector<std::pair<std::string, std::string>> files;  // name, text
+    int n = 0;
+    for (std::size_t p = readme.find("```yaml\n"); p != std::string::npos; p = readme.find("```yaml\n", p + 1)) {
+        const std::size_t b = p + 8, e = readme.find("```", b);
+        std::string text = readme.substr(b, e - b);
+        // A snippet inside a numbered list is indented: take the indentation of its first line off every line.
+        const std::size_t indent = text.find_first_not_of(' ');
+        if (indent > 0 && indent != std::string::npos) {
+            std::string out;
+            std::size_t q = 0;
+            while (q < text.size()) {
+                const std::size_t nl = text.find('\n', q);
+                const std::string line = text.substr(q, nl - q);
+                out += (line.size() >= indent ? line.substr(indent) : line) + "\n";
+                q = nl == std::string::npos ? text.size() : nl + 1;
+            }
+            text = out;
+        }
+        std::string name;
+        if (text.find("# scenarios/states/our_region.yaml") == 0) name = "states/our_region.yaml";
+        else if (text.find("name: my_plan") != std::string::npos) name = "my_plan.yaml";
+        else if (text.find("compare:") != std::string::npos || text.find("sweep:") != std::string::npos ||
+                 text.find("name:") != std::string::npos)
+            name = "readme_snippet_" + std::to_string(++n) + ".yaml";
+        else continue;  // a line or two to show a key, not a file
+        files.emplace_back(name, text);
+        std::ofstream(dir / name) << text;
+    }
+    REQUIRE(files.size() >= 6);
+    int validated = 0;
+    for (const auto& [name, text] : files) {
+        if (name.rfind("states/", 0) == 0) continue;  // a start state is checked through the compare file that names it
+        INFO(name << ":\n" << text);
+        const auto r = test::run_cli({"validate", (dir / name).string()});
+        INFO(r.err);
+        CHECK(r.code == 0);
+        ++validated;
+    }
+    CHECK(validated >= 5);
+    fs::remove_all(dir);
 }
