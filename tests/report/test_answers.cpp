@@ -10,6 +10,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <set>
 #include <fstream>
 #include <string>
 #include <utility>
@@ -162,5 +163,33 @@ TEST_CASE("README: every scenario, compare and sweep snippet passes caseload val
         ++validated;
     }
     CHECK(validated >= 5);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("sweep: the terminal and sensitivity.csv say how many points are UNSTABLE, the fit leaves them out, "
+          "a text parameter is named") {
+    const fs::path dir = tmp("sweep_unstable");
+    fs::create_directories(dir);
+    const std::string data = std::string(CASELOAD_SOURCE_DIR) + "/tests/data/";
+    // Two workers of norm 10 (20 places) at 3.5 referrals a week: stable at the low rate, the waitlist grows at the high.
+    std::ofstream(dir / "s.yaml") << "sweep:\n  base: " << data << "sweep_base.yaml\n  design: grid\n  replications: 3\n"
+                                  << "  parameters:\n    referrals.rate_per_week: [2, 2.5, 3, 3.5, 12]\n"
+                                  << "    waitlist.discipline: [fifo, urgent_first]\n";
+    const auto r = test::run_cli({"sweep", (dir / "s.yaml").string(), "--out", (dir / "out").string(), "-q"});
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    // The points flagged in summary.csv.
+    std::ifstream summary(dir / "out" / "summary.csv");
+    std::string line;
+    std::set<std::string> unstable;
+    while (std::getline(summary, line))
+        if (line.size() > 5 && line.substr(line.size() - 5) == ",true") unstable.insert(line.substr(0, line.find(',')));
+    REQUIRE(!unstable.empty());
+    REQUIRE(unstable.size() < 10);
+    const std::string n = std::to_string(unstable.size());
+    CHECK(has(r.out, n + " of 10 points are UNSTABLE"));
+    CHECK(has(r.out, "fitted on the " + std::to_string(10 - unstable.size()) + " stable points only"));
+    CHECK(has(r.out, "Not in the metamodel (words, not numbers; compare their values in summary.csv): waitlist.discipline."));
+    const std::string sens = test::slurp(dir / "out" / "sensitivity.csv");
+    CHECK(has(sens, "," + std::to_string(10 - unstable.size()) + "," + n + "\n"));  // points fitted, unstable points
     fs::remove_all(dir);
 }
