@@ -55,7 +55,7 @@ TEST_CASE("what changed: every scenario line lists its interventions and the key
     fs::remove_all(root);
 }
 
-TEST_CASE("what changed: a compare from a start state names the state file, not a head count; Dutch everywhere") {
+TEST_CASE("what changed: a compare from a start state names the state file, not a head count, Dutch everywhere") {
     const fs::path out = tmp("from_state");
     const auto r = test::run_cli(
         {"compare", kScenarios + "compare_plans.yaml", "-r", "2", "--out", out.string(), "-q", "--lang", "nl"});
