@@ -9,6 +9,8 @@ and draws one metric:
   * over two parameters (--y), as a heat map of the mean.
 
 Points flagged unstable (the waitlist keeps growing) are marked with an x.
+A Latin hypercube (design: lhs) has no lines to follow: its points are drawn
+as a scatter with a smoother (a local linear fit) through the stable ones.
 
 Needs Debian's python3-pandas and python3-matplotlib:
     apt-get install python3-pandas python3-matplotlib
@@ -22,14 +24,79 @@ Examples:
 """
 
 import argparse
+import csv
+import importlib
 import os
 import sys
 
-import matplotlib
+pd = plt = np = None  # imported by require(), after the arguments are read (so --help needs neither)
 
-matplotlib.use("Agg")  # files only, no display needed
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
+PACKAGES = [("pandas", "python3-pandas"), ("matplotlib", "python3-matplotlib")]
+
+
+def require():
+    """Import pandas and matplotlib, or say which is missing and how to install it."""
+    global pd, plt, np
+    missing = []
+    for module, debian in PACKAGES:
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            missing.append((module, debian))
+    if missing:
+        names = " and ".join(m for m, _ in missing)
+        sys.exit(f"plot_sweep.py needs {names}, which {'is' if len(missing) == 1 else 'are'} not installed.\n"
+                 f"Install on Debian/Ubuntu: sudo apt-get install {' '.join(d for _, d in missing)}\n"
+                 f"or with pip: python3 -m pip install {' '.join(m for m, _ in missing)}")
+    import matplotlib
+    matplotlib.use("Agg")  # files only, no display needed
+    import matplotlib.pyplot as plt_module
+    import numpy as np_module
+    import pandas as pd_module
+    pd, plt, np = pd_module, plt_module, np_module
+
+
+def design_of(folder):
+    """The sweep's design ('grid' or 'lhs') from manifest.csv; 'grid' when it does not say."""
+    path = os.path.join(folder, "manifest.csv")
+    if os.path.exists(path):
+        with open(path, newline="") as f:
+            for row in csv.reader(f):
+                if len(row) >= 2 and row[0] == "design":
+                    return row[1]
+    return "grid"
+
+
+def smooth(x, y, points=60):
+    """A local linear fit with a Gaussian kernel (a fifth of the range wide): the trend through a scatter."""
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    grid = np.linspace(x.min(), x.max(), points)
+    width = max((x.max() - x.min()) / 5, 1e-12)
+    out = []
+    for g in grid:
+        w = np.exp(-0.5 * ((x - g) / width) ** 2)
+        sw = w.sum()
+        mx, my = (w * x).sum() / sw, (w * y).sum() / sw
+        var = (w * (x - mx) ** 2).sum()
+        slope = (w * (x - mx) * (y - my)).sum() / var if var > 0 else 0.0
+        out.append(my + slope * (g - mx))
+    return grid, np.array(out)
+
+
+def scatter_plot(df, metric, x, ax):
+    stable = df[~df["unstable"]]
+    ax.scatter(stable[x], stable["mean"], s=18, alpha=0.7, label="point (mean over replications)")
+    bad = df[df["unstable"]]
+    if not bad.empty:
+        ax.scatter(bad[x], bad["mean"], marker="x", s=60, color="black", label="unstable")
+    if len(stable) >= 3 and stable[x].nunique() >= 3:
+        gx, gy = smooth(stable[x], stable["mean"])
+        ax.plot(gx, gy, color="firebrick", linewidth=2, label="smoother (local linear, stable points)")
+    ax.set_xlabel(x)
+    ax.set_ylabel(f"{metric} ({df['unit'].iloc[0]})")
+    ax.set_title(f"{metric}: Latin hypercube points, the other parameters vary too")
+    ax.legend(fontsize="small")
 
 FIXED = ["point", "metric", "mean", "ci_low", "ci_high", "sd", "p10", "p90", "replications", "unit", "unstable"]
 
@@ -112,6 +179,7 @@ def main():
     ap.add_argument("--where", action="append", default=[], help="keep only points with PARAM=VALUE (repeatable)")
     ap.add_argument("--out", help="image file (default: <folder>/<metric>-<x>[-<y>].png)")
     args = ap.parse_args()
+    require()
 
     df, params = load(args.folder, args.metric)
     check_param(args.x, params)
@@ -122,6 +190,8 @@ def main():
         check_param(args.y, params)
         others = [p for p in params if p not in (args.x, args.y) and p not in fixed and df[p].nunique() > 1]
         heat_map(df, args.metric, args.x, args.y, others, fig, ax)
+    elif design_of(args.folder) == "lhs" and not args.by:
+        scatter_plot(df, args.metric, args.x, ax)
     else:
         by = args.by or [p for p in params if p != args.x and p not in fixed and df[p].nunique() > 1]
         for b in by:

@@ -8,6 +8,7 @@
 // turned into a message and an exit code in one place (cli.cpp).
 
 #include "caseload/cli/cli.hpp"
+#include "caseload/scenario/loader.hpp"
 
 #include <boost/program_options/options_description.hpp>
 #include <boost/program_options/value_semantic.hpp>
@@ -16,6 +17,7 @@
 #include <filesystem>
 #include <functional>
 #include <limits>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -96,6 +98,11 @@ struct RunFlags {
     std::string lang = "en";
     bool allow_large = false;
 };
+
+// A compare file's `relevant:` by metric name, each name checked against the
+// metrics (whole-window and per period): an unknown one is a ScenarioError
+// at its place in the file. Used by compare and validate.
+[[nodiscard]] std::map<std::string, double, std::less<>> relevant_overrides(const scenario::CompareSpec& spec);
 
 }  // namespace detail
 

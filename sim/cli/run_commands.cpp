@@ -5,6 +5,8 @@
 #include "caseload/experiment/analysis.hpp"
 #include "caseload/experiment/run_checks.hpp"
 #include "caseload/experiment/runner.hpp"
+#include "caseload/model/metrics.hpp"
+#include "caseload/model/periods.hpp"
 #include "caseload/report/metadata.hpp"
 #include "caseload/report/output.hpp"
 #include "caseload/report/report.hpp"
@@ -16,9 +18,11 @@
 
 #include <boost/program_options.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <map>
 #include <ostream>
 
 namespace caseload::cli {
@@ -217,10 +221,34 @@ int cmd_run(const Args& args, const Streams& io) {
         }))
         return failed;
     saved.remove();
-    io.out << report::summary_text(o.results[0], o.summaries[0]);
+    io.out << report::summary_text(o.results[0], o.summaries[0], lang);
     if (!c.quiet) say_done(std::size_t(sc.replications), o, final_dir, io);
     return kExitOk;
 }
+
+// A compare file's `relevant:` names metrics: the whole-window ones and the
+// per-period ones (a name in both sets both).
+std::map<std::string, double, std::less<>> detail::relevant_overrides(const scenario::CompareSpec& spec) {
+    std::vector<std::string> names;
+    for (const auto& mi : model::kMetrics) names.emplace_back(mi.name);
+    for (const auto& mi : model::kPeriodMetrics)
+        if (std::find(names.begin(), names.end(), mi.name) == names.end()) names.emplace_back(mi.name);
+    std::map<std::string, double, std::less<>> out;
+    for (std::size_t i = 0; i < spec.relevant.size(); ++i) {
+        const auto& [name, value] = spec.relevant[i];
+        if (std::find(names.begin(), names.end(), name) == names.end()) {
+            std::string path("compare.relevant.");
+            path += name;
+            std::string message("unknown metric '");
+            message += name;
+            message += "'; expected a metric of the metrics table (README, Metrics) or of period_comparison.csv";
+            throw scenario::ScenarioError(spec.relevant_at[i], path, message, scenario::nearest(name, names));
+        }
+        out[name] = value;
+    }
+    return out;
+}
+
 
 int cmd_compare(const Args& args, const Streams& io) {
     RunFlags c;
@@ -236,8 +264,12 @@ int cmd_compare(const Args& args, const Streams& io) {
     std::vector<scenario::Scenario> scenarios;
     std::string title;
     std::optional<scenario::Location> replications_at;
+    std::map<std::string, double, std::less<>> relevant;
+    std::string start_state;
     if (files.size() == 1) {
         const auto spec = scenario::load_compare(files[0]);
+        relevant = detail::relevant_overrides(spec);
+        if (spec.from) start_state = spec.from->lexically_normal().generic_string();
         if (spec.replications) replications_at = scenario::locate(files[0], "compare.replications");
         scenarios = scenario::load_compare_scenarios(spec);
         if (spec.replications) scenarios[0].replications = *spec.replications;
@@ -281,21 +313,21 @@ int cmd_compare(const Args& args, const Streams& io) {
     if (!outcome) return kExitInterrupted;
     const Outcome& o = *outcome;
 
-    const std::vector<report::Comparison> comparisons = report::compare_all(o.results, o.summaries);
+    const std::vector<report::Comparison> comparisons = report::compare_all(o.results, o.summaries, relevant);
     fs::path final_dir;
     if (const int failed = keeping_replications(saved, resume, io, [&] {
             report::write_results(dir, o.results, o.summaries, yamls);
             dir.write("comparison.csv", report::comparison_csv(comparisons));
             dir.write("period_comparison.csv", report::period_comparison_csv(o.results, o.summaries, comparisons));
-            dir.write("comparison.md", report::comparison_markdown(o.results, o.summaries, comparisons));
-            dir.write("metadata.json",
-                      report::run_metadata_json("compare", report_title, o.results, yamls, o.threads, o.wall_seconds));
+            dir.write("comparison.md", report::comparison_markdown(o.results, o.summaries, comparisons, {lang, start_state}));
+            dir.write("metadata.json", report::run_metadata_json("compare", report_title, o.results, yamls, o.threads,
+                                                                 o.wall_seconds, start_state));
             write_reports(dir, lang);
             final_dir = dir.commit();
         }))
         return failed;
     saved.remove();
-    io.out << report::comparison_text(o.results, o.summaries, comparisons);
+    io.out << report::comparison_text(o.results, o.summaries, comparisons, {lang, start_state});
     if (!c.quiet) {
         std::size_t reps = 0;
         for (const auto& s : scenarios) reps += std::size_t(s.replications);

@@ -53,6 +53,7 @@ int cmd_validate(const Args& args, const Streams& io) {
                        << " replications on " << plan.spec().base.string() << ")\n";
             } else if (scenario::is_compare_file(f)) {
                 const auto spec = scenario::load_compare(f);
+                (void)detail::relevant_overrides(spec);
                 std::vector<scenario::Scenario> all = scenario::load_compare_scenarios(spec);
                 if (spec.replications) all[0].replications = *spec.replications;
                 for (auto& s : all) s.replications = all[0].replications;  // as compare runs them

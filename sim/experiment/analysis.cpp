@@ -50,21 +50,31 @@ stats::Interval clamp_period(stats::Interval ci, const model::PeriodMetricInfo& 
     return ci;
 }
 
-// better / worse when the paired interval excludes 0, in the metric's direction.
-Verdict verdict_of(model::Better better, const stats::Interval& d) {
-    if (better == model::Better::neither || d.n < 2 || std::isnan(d.low)) return Verdict::not_rated;
-    if (d.low > 0 || d.high < 0) {
-        const bool higher = d.low > 0;
-        return (higher == (better == model::Better::higher)) ? Verdict::better : Verdict::worse;
-    }
-    return Verdict::no_clear_difference;
+bool period_total(model::PeriodMetric m) {
+    using model::PeriodMetric;
+    return m == PeriodMetric::family_weeks_waited || m == PeriodMetric::referrals || m == PeriodMetric::closures ||
+           m == PeriodMetric::departures || m == PeriodMetric::staff_cost;
+}
+// Cost, throughput and staffing of an UNSTABLE scenario are not rated: staff
+// leave, posts stay empty and cases pile up, so a lower cost is no gain.
+bool rated_when_unstable(model::PeriodMetric m) {
+    using model::PeriodMetric;
+    return !(m == PeriodMetric::staff_cost || m == PeriodMetric::departures || m == PeriodMetric::turnover_per_year ||
+             m == PeriodMetric::fte_in_post_mean || m == PeriodMetric::referrals || m == PeriodMetric::closures);
 }
 }  // namespace
 
-std::vector<PeriodComparison> compare_periods(const ExperimentResult& baseline, const ExperimentResult& scenario) {
+std::vector<PeriodComparison> compare_periods(const ExperimentResult& baseline, const ExperimentResult& scenario,
+                                              const VerdictRules& rules) {
     std::vector<PeriodComparison> out;
     const std::size_t n = std::min(period_count(baseline), period_count(scenario));
-    for (std::size_t k = 0; k < n; ++k)
+    for (std::size_t k = 0; k < n; ++k) {
+        double years = 0;
+        for (const auto& rep : baseline.replications)
+            if (k < rep.periods.size()) {
+                years = (rep.periods[k].end_day - rep.periods[k].start_day) / scenario::kDaysPerYear;
+                break;
+            }
         for (const auto& mi : model::kPeriodMetrics) {
             const auto a = period_values(baseline, k, mi.metric);
             const auto b = period_values(scenario, k, mi.metric);
@@ -74,9 +84,13 @@ std::vector<PeriodComparison> compare_periods(const ExperimentResult& baseline, 
             c.baseline = clamp_period(stats::mean_interval(a), mi);
             c.scenario = clamp_period(stats::mean_interval(b), mi);
             c.difference = stats::paired_difference(a, b);
-            c.verdict = verdict_of(mi.better, c.difference);
+            c.relevant = relevant_difference(mi.name, mi.relevant, period_total(mi.metric), years, rules);
+            c.verdict = rules.unstable && !rated_when_unstable(mi.metric)
+                            ? Verdict::not_rated
+                            : decide(mi.better, c.difference, c.relevant);
             out.push_back(c);
         }
+    }
     return out;
 }
 
@@ -207,14 +221,36 @@ const char* to_string(Verdict v) {
     switch (v) {
         case Verdict::better: return "better";
         case Verdict::worse: return "worse";
-        case Verdict::no_clear_difference: return "no clear difference";
+        case Verdict::negligible: return "negligible";
+        case Verdict::unclear: return "unclear";
         case Verdict::not_rated: return "-";
     }
     return "?";
 }
 
-std::vector<MetricComparison> compare(const ExperimentResult& baseline, const ExperimentResult& scenario) {
+Verdict decide(model::Better better, const stats::Interval& d, double relevant) {
+    if (better == model::Better::neither || d.n < 2 || std::isnan(d.low) || std::isnan(d.high) || std::isnan(relevant))
+        return Verdict::not_rated;
+    relevant = std::fabs(relevant);
+    if (d.low > relevant || d.high < -relevant) {
+        const bool higher = d.low > relevant;
+        return (higher == (better == model::Better::higher)) ? Verdict::better : Verdict::worse;
+    }
+    if (d.low >= -relevant && d.high <= relevant) return Verdict::negligible;
+    return Verdict::unclear;
+}
+
+double relevant_difference(std::string_view name, double table_value, bool total, double years,
+                           const VerdictRules& rules) {
+    if (const auto it = rules.relevant.find(name); it != rules.relevant.end()) return it->second;
+    return total ? table_value * years : table_value;
+}
+
+std::vector<MetricComparison> compare(const ExperimentResult& baseline, const ExperimentResult& scenario,
+                                      const VerdictRules& rules) {
+    using model::Metric;
     std::vector<MetricComparison> out;
+    const double years = (baseline.scenario.horizon_days - baseline.scenario.warmup_days) / scenario::kDaysPerYear;
     for (const auto& mi : model::kMetrics) {
         const auto a = values(baseline, mi.metric);
         const auto b = values(scenario, mi.metric);
@@ -225,7 +261,11 @@ std::vector<MetricComparison> compare(const ExperimentResult& baseline, const Ex
         c.difference = stats::paired_difference(a, b);
         c.unpaired_difference = stats::unpaired_difference(a, b);
         c.difference_pct = c.baseline.mean != 0 ? 100.0 * c.difference.mean / c.baseline.mean : kNaN;
-        c.verdict = verdict_of(mi.better, c.difference);
+        c.relevant = relevant_difference(mi.name, mi.relevant, mi.metric == Metric::family_weeks_waited, years, rules);
+        // An UNSTABLE side: window means depend on the horizon; only the growth rate is rated.
+        c.verdict = rules.unstable && mi.metric != Metric::waitlist_growth_per_year
+                        ? Verdict::not_rated
+                        : decide(mi.better, c.difference, c.relevant);
         out.push_back(c);
     }
     return out;

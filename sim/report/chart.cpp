@@ -112,13 +112,14 @@ std::string truncate_utf8(const std::string& s, std::size_t max_chars) {
 std::string svg_chart(const ChartSpec& c) {
     const auto& bands = *c.bands;
     const bool share = c.y_unit == "share";
+    const auto shown = [&c](std::size_t s) { return c.show.empty() || std::find(c.show.begin(), c.show.end(), s) != c.show.end(); };
 
     // Data range.
     double x_max = 0, y_min = 0, y_max = share ? 1.0 : 0.0;
     bool any = false;
-    for (const auto& band : bands)
-        for (const auto& p : band) {
-            if (!std::isfinite(p.x) || !std::isfinite(p.mean)) continue;
+    for (std::size_t s = 0; s < bands.size(); ++s)
+        for (const auto& p : bands[s]) {
+            if (!shown(s) || !std::isfinite(p.x) || !std::isfinite(p.mean)) continue;
             any = true;
             x_max = std::max(x_max, p.x * c.x_scale);
             for (double v : {p.mean, p.p10, p.p90})
@@ -149,8 +150,12 @@ std::string svg_chart(const ChartSpec& c) {
     };
     std::vector<Item> legend;
     double lx = kLeft, ly = 14;
-    for (const auto& name : c.names) {
-        const std::string text = truncate_utf8(name, 48);
+    for (std::size_t s = 0; s < c.names.size(); ++s) {
+        if (!shown(s)) {
+            legend.push_back({-1, -1, {}});  // keeps the scenario's colour and dash by index
+            continue;
+        }
+        const std::string text = truncate_utf8(c.names[s], 48);
         const double w = 30 + 7.2 * double(code_points(text)) + 18;
         if (lx + w > kWidth - kRight && lx > kLeft) {
             lx = kLeft;
@@ -208,6 +213,7 @@ std::string svg_chart(const ChartSpec& c) {
         return pts;
     };
     for (std::size_t s = 0; s < bands.size(); ++s) {
+        if (!shown(s)) continue;
         const auto pts = thinned(bands[s]);
         std::vector<const BandPoint*> run;
         auto flush = [&] {
@@ -227,6 +233,7 @@ std::string svg_chart(const ChartSpec& c) {
         flush();
     }
     for (std::size_t s = 0; s < bands.size(); ++s) {
+        if (!shown(s)) continue;
         const auto pts = thinned(bands[s]);
         std::string d;
         bool pen = false;
@@ -260,6 +267,7 @@ std::string svg_chart(const ChartSpec& c) {
     // Legend.
     for (std::size_t s = 0; s < legend.size(); ++s) {
         const auto& it = legend[s];
+        if (it.x < 0) continue;
         const char* dash = kDashes[s % kDashes.size()];
         o << "<line x1=\"" << coord(it.x) << "\" x2=\"" << coord(it.x + 24) << "\" y1=\"" << coord(it.y - 4)
           << "\" y2=\"" << coord(it.y - 4) << "\" stroke=\"" << scenario_colour(s) << "\" stroke-width=\"3\"";

@@ -30,6 +30,7 @@ struct ChartSpec {
     std::optional<std::int64_t> start_date;
     std::vector<std::string> names;                        // legend, one per band
     const std::vector<std::vector<BandPoint>>* bands = nullptr;
+    std::vector<std::size_t> show;  // the bands drawn (empty: all), each in its scenario's colour: small multiples
     Language lang = Language::en;
 };
 

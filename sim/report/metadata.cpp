@@ -73,10 +73,13 @@ void write_results(ResultsDir& dir, const std::vector<experiment::ExperimentResu
 
 std::string run_metadata_json(const std::string& command, const std::string& title,
                               const std::vector<experiment::ExperimentResult>& results,
-                              const std::vector<std::string>& yamls, unsigned threads, double wall_seconds) {
+                              const std::vector<std::string>& yamls, unsigned threads, double wall_seconds,
+                              const std::string& start_state) {
     std::ostringstream o;
     head(o, command);
-    o << ",\n  \"title\": " << json_string(title) << ",\n  \"threads\": " << threads
+    o << ",\n  \"title\": " << json_string(title);
+    if (!start_state.empty()) o << ",\n  \"start_state\": " << json_string(start_state);
+    o << ",\n  \"threads\": " << threads
       << ",\n  \"wall_seconds\": " << number(wall_seconds) << ",\n  \"scenarios\": [\n";
     for (std::size_t i = 0; i < results.size(); ++i) {
         const auto& sc = results[i].scenario;

@@ -54,31 +54,6 @@ void write_all(const fs::path& file, const std::string& content) {
 
 std::string scenario_label(const ExperimentResult& r) { return r.scenario.name; }
 
-// Width in code points, so Dutch or other non-ASCII names line up.
-std::size_t display_width(const std::string& s) {
-    std::size_t len = 0;
-    for (unsigned char c : s) len += (c & 0xC0) != 0x80;
-    return len;
-}
-
-std::string pad(const std::string& s, std::size_t w) {
-    const std::size_t len = display_width(s);
-    return len >= w ? s : s + std::string(w - len, ' ');
-}
-
-std::string signed_human(double v, std::string_view unit) {
-    std::string s = human(v, unit);
-    if (!std::isnan(v) && v > 0) s = "+" + s;
-    return s;
-}
-
-std::string interval_text(const stats::Interval& ci, std::string_view unit, bool sign = false) {
-    if (std::isnan(ci.mean)) return "n/a";
-    auto f = [&](double x) { return sign ? signed_human(x, unit) : human(x, unit); };
-    if (ci.n < 2) return f(ci.mean);
-    return f(ci.mean) + " [" + f(ci.low) + ", " + f(ci.high) + "]";
-}
-
 // A hidden sibling name: ".<name>.<tag>-<pid>". Built by appending: GCC 12
 // warns falsely (-Wrestrict) on "." + std::string.
 fs::path hidden_sibling(const fs::path& p, const char* tag) {
@@ -145,10 +120,6 @@ bool replaceable(const fs::path& dir) {
     return fs::is_regular_file(dir / "metadata.json", ec);
 }
 
-std::string years_text(double days) {
-    const double y = days / scenario::kDaysPerYear;
-    return number(std::round(y * 100) / 100) + "y";
-}
 
 }  // namespace
 
@@ -414,10 +385,8 @@ std::string timeseries_csv(const std::vector<ExperimentResult>& results, const s
     return o.str();
 }
 
-namespace {
-
 // A period metric summed over all periods, per replication.
-std::vector<double> plan_totals(const ExperimentResult& r, model::PeriodMetric m) {
+std::vector<double> detail::plan_totals(const ExperimentResult& r, model::PeriodMetric m) {
     std::vector<double> v;
     for (const auto& rep : r.replications) {
         double t = 0;
@@ -428,9 +397,13 @@ std::vector<double> plan_totals(const ExperimentResult& r, model::PeriodMetric m
 }
 
 // Sum of a period metric over all periods, paired baseline vs scenario.
-stats::Interval plan_total_difference(const ExperimentResult& a, const ExperimentResult& b, model::PeriodMetric m) {
+stats::Interval detail::plan_total_difference(const ExperimentResult& a, const ExperimentResult& b, model::PeriodMetric m) {
     return stats::paired_difference(plan_totals(a, m), plan_totals(b, m));
 }
+
+namespace {
+using detail::plan_total_difference;
+using detail::plan_totals;
 
 const char* better_word(model::Better b) {
     return b == model::Better::lower ? "lower" : b == model::Better::higher ? "higher" : "neither";
@@ -442,7 +415,7 @@ std::string comparison_csv(const std::vector<Comparison>& comparisons) {
     std::ostringstream o;
     o << "metric,unit,better,baseline,scenario,baseline_mean,baseline_ci_low,baseline_ci_high,scenario_mean,"
          "scenario_ci_low,scenario_ci_high,diff_mean,diff_ci_low,diff_ci_high,diff_pct,unpaired_diff_ci_low,"
-         "unpaired_diff_ci_high,verdict\n";
+         "unpaired_diff_ci_high,verdict,relevant\n";
     for (const auto& c : comparisons)
         for (const auto& m : c.metrics) {
             const auto& mi = model::info(m.metric);
@@ -451,7 +424,8 @@ std::string comparison_csv(const std::vector<Comparison>& comparisons) {
               << number(m.baseline.high) << ',' << number(m.scenario.mean) << ',' << number(m.scenario.low) << ','
               << number(m.scenario.high) << ',' << number(m.difference.mean) << ',' << number(m.difference.low) << ','
               << number(m.difference.high) << ',' << number(m.difference_pct) << ',' << number(m.unpaired_difference.low)
-              << ',' << number(m.unpaired_difference.high) << ',' << csv_field(experiment::to_string(m.verdict)) << '\n';
+              << ',' << number(m.unpaired_difference.high) << ',' << csv_field(experiment::to_string(m.verdict)) << ','
+              << number(m.relevant) << '\n';
         }
     return o.str();
 }
@@ -461,14 +435,14 @@ std::string period_comparison_csv(const std::vector<ExperimentResult>& results, 
     std::string o =
         "baseline,scenario,period,start_day,end_day,start_date,end_date,metric,unit,better,baseline_mean,"
         "baseline_ci_low,baseline_ci_high,scenario_mean,scenario_ci_low,scenario_ci_high,diff_mean,diff_ci_low,"
-        "diff_ci_high,verdict\n";
+        "diff_ci_high,verdict,relevant\n";
     auto row = [&o](const std::string& head, std::string_view metric, std::string_view unit, model::Better better,
                     const stats::Interval& b, const stats::Interval& s, const stats::Interval& d,
-                    experiment::Verdict v) {
+                    experiment::Verdict v, double relevant) {
         o += head + std::string(metric) + ',' + csv_field(std::string(unit)) + ',' + better_word(better) + ',' +
              number(b.mean) + ',' + number(b.low) + ',' + number(b.high) + ',' + number(s.mean) + ',' + number(s.low) +
              ',' + number(s.high) + ',' + number(d.mean) + ',' + number(d.low) + ',' + number(d.high) + ',' +
-             csv_field(experiment::to_string(v)) + '\n';
+             csv_field(experiment::to_string(v)) + ',' + number(relevant) + '\n';
     };
     for (std::size_t i = 0; i < comparisons.size() && i + 1 < results.size(); ++i) {
         const Comparison& c = comparisons[i];
@@ -483,7 +457,7 @@ std::string period_comparison_csv(const std::vector<ExperimentResult>& results, 
             const auto& mi = model::info(p.metric);
             row(names + std::to_string(p.period + 1) + ',' + detail::period_span(base.scenario, span.start_day, span.end_day) +
                     ',',
-                mi.name, mi.unit, mi.better, p.baseline, p.scenario, p.difference, p.verdict);
+                mi.name, mi.unit, mi.better, p.baseline, p.scenario, p.difference, p.verdict, p.relevant);
         }
         if (periods.empty()) continue;
         const std::string plan =
@@ -492,259 +466,16 @@ std::string period_comparison_csv(const std::vector<ExperimentResult>& results, 
         const auto& cost = model::info(model::PeriodMetric::staff_cost);
         row(plan, cost.name, cost.unit, model::Better::neither,
             stats::mean_interval(plan_totals(base, cost.metric)), stats::mean_interval(plan_totals(scen, cost.metric)),
-            plan_total_difference(base, scen, cost.metric), experiment::Verdict::not_rated);
+            plan_total_difference(base, scen, cost.metric), experiment::Verdict::not_rated, std::numeric_limits<double>::quiet_NaN());
         for (const auto m : {Metric::time_to_waitlist_target_days, Metric::waitlist_target_reached,
                              Metric::family_weeks_waited})
             for (const auto& mc : c.metrics)
                 if (mc.metric == m && (m == Metric::family_weeks_waited || base.scenario.targets.waitlist)) {
                     const auto& mi = model::info(m);
-                    row(plan, mi.name, mi.unit, mi.better, mc.baseline, mc.scenario, mc.difference, mc.verdict);
+                    row(plan, mi.name, mi.unit, mi.better, mc.baseline, mc.scenario, mc.difference, mc.verdict, mc.relevant);
                 }
     }
     return o;
-}
-
-std::vector<std::string> warnings(const ExperimentResult& r, const Summary& s) {
-    std::vector<std::string> out;
-    if (s.stability.unstable) {
-        out.push_back(r.scenario.name + " is UNSTABLE: " + s.stability.reason + " (about " +
-                      human(s.stability.growth_per_year.mean, "") +
-                      " families a year). Its waitlist and waiting times depend on the horizon; they are not "
-                      "steady-state figures.");
-    }
-    if (s.warmup.looks_short) {
-        const double years = std::ceil((r.scenario.warmup_days + s.warmup.suggested_extra_days) / scenario::kDaysPerYear);
-        out.push_back(r.scenario.name + ": the warm-up looks too short; the waitlist was still drifting for about " +
-                      human(s.warmup.suggested_extra_days, "") + " days after it (MSER-5). Try 'warmup: " +
-                      std::to_string(static_cast<long long>(years)) + "y' (or longer).");
-    }
-    const auto& cens = s[Metric::time_to_help_censored_share].ci.mean;
-    if (!std::isnan(cens) && cens > 0.05) {
-        out.push_back(r.scenario.name + ": " + human(cens, "share") +
-                      " of waits were still open at the horizon; time-to-help figures are lower bounds.");
-    }
-    return out;
-}
-
-namespace {
-
-// In Markdown, text taken from a scenario file (names, files, descriptions) is
-// escaped like report.md's, so it reads as text and cannot add markup or HTML.
-// A span, not a vector: summary_text passes its one result without copying
-// it (a copy held every replication's row twice at the report's peak).
-void describe_runs(std::ostringstream& o, std::span<const ExperimentResult> results, bool markdown) {
-    const auto text = [markdown](const std::string& s) { return markdown ? markdown_escape(s) : s; };
-    for (const auto& r : results) {
-        const auto& sc = r.scenario;
-        if (markdown) o << "- **" << text(sc.name) << "**";
-        else o << "  " << sc.name;
-        o << " (" << text(sc.source_file) << "): " << sc.workforce.workers << " workers x " << number(sc.workforce.fte)
-          << " FTE, caseload norm " << number(sc.workforce.caseload_norm) << "; horizon " << years_text(sc.horizon_days)
-          << ", warm-up " << years_text(sc.warmup_days) << ", " << sc.replications << " replications, seed " << sc.seed;
-        for (std::size_t i = 0; i < sc.interventions.size(); ++i) {
-            const auto& v = sc.interventions[i];
-            o << (i == 0 ? "; interventions: " : ", ") << scenario::intervention_name(v);
-            // The figure that changes the organisation's size, where there is one.
-            if (const auto* n = v.as<scenario::interventions::CaseloadNorm>())
-                o << " " << number(n->norm) << (n->share < 1.0 ? " for " + number(100.0 * n->share) + "% of positions" : "");
-            if (const auto* x = v.as<scenario::interventions::ExtraWorkers>()) o << " +" << number(x->fte) << " FTE";
-            o << " from " << years_text(v.at_days);
-        }
-        if (!sc.description.empty()) o << (markdown ? " — " : "\n      ") << text(sc.description);
-        o << "\n";
-    }
-}
-
-}  // namespace
-
-namespace {
-
-// A count or length as people write it: 5, 50, 28 (not 5.00), else as human().
-std::string plain(double v) {
-    return v == std::round(v) && std::fabs(v) < 1e15 ? std::to_string(static_cast<long long>(v)) : human(v, "");
-}
-
-// The periods a person asks about: after 1, 2 and 5 periods, and the last.
-std::vector<std::size_t> headline_periods(std::size_t n) {
-    std::vector<std::size_t> out;
-    for (std::size_t k : {0u, 1u, 4u})
-        if (k < n) out.push_back(k);
-    if (n > 0 && out.back() != n - 1) out.push_back(n - 1);
-    return out;
-}
-
-// "after 1 year (2028-03-01)" or "after 2 periods (day 730)".
-std::string period_heading(const ExperimentResult& r, const Summary& s, std::size_t k) {
-    const auto& p = s.periods[k];
-    const double years = (p.end_day - r.scenario.warmup_days) / scenario::kDaysPerYear;
-    const bool yearly = std::fabs(r.scenario.period_days - scenario::kDaysPerYear) < 1e-9;
-    const double rounded = std::round(years * 100) / 100;
-    const std::string n = plain(rounded);
-    std::string h = yearly ? "after " + n + (rounded == 1 ? " year" : " years") : "after period " + std::to_string(k + 1);
-    if (r.scenario.initial.start_date) h += " (" + scenario::date_after(*r.scenario.initial.start_date, p.end_day) + ")";
-    else h += " (day " + human(p.end_day, "") + ")";
-    return h;
-}
-
-// The headline measures of a plan, per period.
-constexpr std::array<model::PeriodMetric, 5> kHeadline{model::PeriodMetric::waitlist_end,
-                                                       model::PeriodMetric::time_to_help_mean_days,
-                                                       model::PeriodMetric::waiting_over_target_end,
-                                                       model::PeriodMetric::helped_within_target_share,
-                                                       model::PeriodMetric::staff_cost};
-
-const experiment::PeriodComparison* find_period(const Comparison& c, std::size_t k, model::PeriodMetric m) {
-    for (const auto& p : c.periods)
-        if (p.period == k && p.metric == m) return &p;
-    return nullptr;
-}
-
-
-void year_by_year_text(std::ostringstream& o, const Comparison& c, const ExperimentResult& base, const Summary& sb,
-                       const ExperimentResult& scen, const Summary& ss) {
-    const auto ks = headline_periods(std::min(sb.periods.size(), ss.periods.size()));
-    if (ks.empty()) return;
-    o << "\n" << c.scenario << " vs " << c.baseline;
-    if (base.scenario.initial.start_date) o << ", from " << scenario::format_date(*base.scenario.initial.start_date);
-    o << " — year by year, mean [95% interval] over replications\n\n";
-    std::vector<std::vector<std::string>> rows;
-    std::vector<std::string> head{""};
-    for (std::size_t k : ks) head.push_back(period_heading(base, sb, k));
-    rows.push_back(head);
-    for (model::PeriodMetric m : kHeadline) {
-        const auto& mi = model::info(m);
-        std::string label = std::string(mi.name) + " (" + std::string(mi.unit) + ")";
-        if (m == model::PeriodMetric::waiting_over_target_end || m == model::PeriodMetric::helped_within_target_share)
-            label += ", target " + plain(base.scenario.targets.time_to_help_days) + " days";
-        rows.push_back({label});
-        std::vector<std::string> b{"  " + c.baseline}, s{"  " + c.scenario}, d{"  difference"};
-        for (std::size_t k : ks) {
-            const auto* p = find_period(c, k, m);
-            b.push_back(p ? interval_text(p->baseline, mi.unit) : "n/a");
-            s.push_back(p ? interval_text(p->scenario, mi.unit) : "n/a");
-            d.push_back(p ? interval_text(p->difference, mi.unit, true) + " " +
-                                (p->verdict == experiment::Verdict::not_rated ? "" : experiment::to_string(p->verdict))
-                          : "n/a");
-        }
-        rows.push_back(b);
-        rows.push_back(s);
-        rows.push_back(d);
-    }
-    std::vector<std::size_t> w(head.size(), 0);
-    for (const auto& row : rows)
-        for (std::size_t i = 0; i < row.size(); ++i) w[i] = std::max(w[i], display_width(row[i]));
-    for (const auto& row : rows) {
-        for (std::size_t i = 0; i < row.size(); ++i) o << pad(row[i], i + 1 < row.size() ? w[i] + 2 : 0);
-        o << "\n";
-    }
-    const auto cost = plan_total_difference(base, scen, model::PeriodMetric::staff_cost);
-    o << "\nstaff cost over the " << plain(std::round((sb.periods.back().end_day - base.scenario.warmup_days) / scenario::kDaysPerYear * 10) / 10)
-      << " years: " << interval_text(cost, "euro", true) << " euro against the baseline\n";
-    if (base.scenario.targets.waitlist) {
-
-
-        auto reach = [](const Summary& s) {
-            const auto& t = s[Metric::time_to_waitlist_target_days].ci;
-            const double share = s[Metric::waitlist_target_reached].ci.mean;
-            if (t.n == 0) return std::string("never within the horizon");
-            return interval_text(t, "days") + " days (in " + human(share, "share") + " of replications)";
-        };
-        o << "time until the waitlist is at most " << plain(*base.scenario.targets.waitlist) << " families: "
-          << c.baseline << " " << reach(sb) << "; " << c.scenario << " " << reach(ss) << "\n";
-    }
-    o << "family-weeks waited over the plan: " << interval_text(c.metrics[std::size_t(Metric::family_weeks_waited)].baseline, "")
-      << " (" << c.baseline << "), " << interval_text(c.metrics[std::size_t(Metric::family_weeks_waited)].scenario, "")
-      << " (" << c.scenario << ")\n";
-}
-
-}  // namespace
-
-std::string comparison_text(const std::vector<ExperimentResult>& results, const std::vector<Summary>& summaries,
-                            const std::vector<Comparison>& comparisons) {
-    std::ostringstream o;
-    o << "Scenarios (paired by replication: common random numbers)\n";
-    describe_runs(o, results, false);
-    for (std::size_t i = 0; i < comparisons.size(); ++i)
-        if (comparisons[i].by_period)
-            year_by_year_text(o, comparisons[i], results[0], summaries[0], results[i + 1], summaries[i + 1]);
-    for (const auto& c : comparisons) {
-        o << "\n" << c.scenario << " vs " << c.baseline << "  — mean [95% interval] over replications\n\n";
-        std::vector<std::array<std::string, 5>> rows;
-        rows.push_back({"metric", c.baseline, c.scenario, "difference", "verdict"});
-        for (const auto& m : c.metrics) {
-            const auto& mi = model::info(m.metric);
-            rows.push_back({std::string(mi.name), interval_text(m.baseline, mi.unit), interval_text(m.scenario, mi.unit),
-                            interval_text(m.difference, mi.unit, true), experiment::to_string(m.verdict)});
-        }
-        std::array<std::size_t, 5> w{};
-        for (const auto& row : rows)
-            for (std::size_t i = 0; i < 5; ++i) w[i] = std::max(w[i], display_width(row[i]));
-        for (const auto& row : rows) {
-            for (std::size_t i = 0; i < 5; ++i) o << pad(row[i], i + 1 < 5 ? w[i] + 2 : 0);
-            o << "\n";
-        }
-    }
-    bool any = false;
-    for (std::size_t s = 0; s < results.size(); ++s)
-        for (const auto& line : warnings(results[s], summaries[s])) {
-            if (!any) o << "\n";
-            any = true;
-            o << "! " << line << "\n";
-        }
-    return o.str();
-}
-
-std::string comparison_markdown(const std::vector<ExperimentResult>& results, const std::vector<Summary>& summaries,
-                                const std::vector<Comparison>& comparisons) {
-    std::ostringstream o;
-    o << "# Comparison\n\n## Scenarios\n\n";
-    describe_runs(o, results, true);
-    o << "\nReplications are paired (common random numbers): replication r of every scenario sees the same "
-         "referrals and case lengths, so the differences are measured more precisely than the levels.\n";
-    for (const auto& c : comparisons) {
-        const std::string baseline = markdown_escape(c.baseline), scenario = markdown_escape(c.scenario);
-        o << "\n## " << scenario << " vs " << baseline << "\n\n";
-        o << "| metric | " << baseline << " | " << scenario << " | difference [95% interval] | verdict |\n";
-        o << "|---|---:|---:|---:|---|\n";
-        for (const auto& m : c.metrics) {
-            const auto& mi = model::info(m.metric);
-            o << "| " << mi.name << " (" << mi.unit << ") | " << interval_text(m.baseline, mi.unit) << " | "
-              << interval_text(m.scenario, mi.unit) << " | " << interval_text(m.difference, mi.unit, true) << " | "
-              << experiment::to_string(m.verdict) << " |\n";
-        }
-    }
-    bool any = false;
-    for (std::size_t s = 0; s < results.size(); ++s)
-        for (const auto& line : warnings(results[s], summaries[s])) {
-            if (!any) o << "\n## Warnings\n\n";
-            any = true;
-            o << "- " << markdown_escape(line) << "\n";
-        }
-    o << "\n## How to read this\n\n"
-         "Each figure is the mean over replications with its 95% interval in brackets. The difference is "
-         "scenario minus baseline, paired by replication. *better* or *worse* means the interval of the "
-         "difference excludes zero; *no clear difference* means it does not. Metrics without a better "
-         "direction (referrals, closures, load) are not rated.\n";
-    return o.str();
-}
-
-std::string summary_text(const ExperimentResult& r, const Summary& s) {
-    std::ostringstream o;
-    o << "Scenario\n";
-    describe_runs(o, std::span<const ExperimentResult>(&r, 1), false);
-    o << "\n";
-    std::vector<std::array<std::string, 3>> rows;
-    rows.push_back({"metric", "mean [95% interval]", "p10 .. p90 of replications"});
-    for (const auto& mi : model::kMetrics) {
-        const auto& m = s[mi.metric];
-        rows.push_back({std::string(mi.name), interval_text(m.ci, mi.unit), human(m.p10, mi.unit) + " .. " + human(m.p90, mi.unit)});
-    }
-    std::array<std::size_t, 3> w{};
-    for (const auto& row : rows)
-        for (std::size_t i = 0; i < 3; ++i) w[i] = std::max(w[i], display_width(row[i]));
-    for (const auto& row : rows) o << pad(row[0], w[0] + 2) << pad(row[1], w[1] + 2) << row[2] << "\n";
-    for (const auto& line : warnings(r, s)) o << "! " << line << "\n";
-    return o.str();
 }
 
 }  // namespace caseload::report

@@ -63,18 +63,18 @@ std::string periods_summary_csv(const std::vector<ExperimentResult>& results, co
     return o;
 }
 
-std::vector<Comparison> compare_all(const std::vector<ExperimentResult>& results, const std::vector<Summary>& summaries) {
+std::vector<Comparison> compare_all(const std::vector<ExperimentResult>& results, const std::vector<Summary>& summaries,
+                                    const std::map<std::string, double, std::less<>>& relevant) {
     std::vector<Comparison> out;
     if (results.empty()) return out;
     const bool from_today = results[0].scenario.initial.given();
     for (std::size_t i = 1; i < results.size(); ++i) {
-        Comparison c{results[0].scenario.name, results[i].scenario.name, experiment::compare(results[0], results[i]),
-                     experiment::compare_periods(results[0], results[i]), false};
-        const bool unstable = summaries[0].stability.unstable || summaries[i].stability.unstable;
-        c.by_period = (from_today || unstable) && !c.periods.empty();
-        if (unstable)
-            for (auto& m : c.metrics)
-                if (m.metric != Metric::waitlist_growth_per_year) m.verdict = experiment::Verdict::not_rated;
+        experiment::VerdictRules rules;
+        rules.relevant = relevant;
+        rules.unstable = summaries[0].stability.unstable || summaries[i].stability.unstable;
+        Comparison c{results[0].scenario.name, results[i].scenario.name, experiment::compare(results[0], results[i], rules),
+                     experiment::compare_periods(results[0], results[i], rules), false};
+        c.by_period = (from_today || rules.unstable) && !c.periods.empty();
         out.push_back(std::move(c));
     }
     return out;

@@ -133,9 +133,10 @@ private:
 };
 
 experiment::Verdict parse_verdict(const std::string& s, const CsvTable& t, std::size_t row) {
-    for (auto v : {experiment::Verdict::better, experiment::Verdict::worse, experiment::Verdict::no_clear_difference,
-                   experiment::Verdict::not_rated})
+    for (auto v : {experiment::Verdict::better, experiment::Verdict::worse, experiment::Verdict::negligible,
+                   experiment::Verdict::unclear, experiment::Verdict::not_rated})
         if (s == experiment::to_string(v)) return v;
+    if (s == "no clear difference") return experiment::Verdict::unclear;  // folders written before negligible existed
     throw ReportInputError(t.label() + ": row " + std::to_string(row + 2) + ": unknown verdict '" + s + "'");
 }
 
@@ -171,6 +172,9 @@ ReportData read_results(const fs::path& dir) {
         d.command = member(meta, "command", detail::Json::Kind::string, label).text;
         if (const auto* v = meta.find("version"); v && v->kind == detail::Json::Kind::string) d.version = v->text;
         if (const auto* v = meta.find("title"); v && v->kind == detail::Json::Kind::string) d.title = v->text;
+        std::string start_state;
+        if (const auto* v = meta.find("start_state"); v && v->kind == detail::Json::Kind::string) start_state = v->text;
+        std::vector<scenario::Scenario> resolved_scenarios;
         for (const auto& s : member(meta, "scenarios", detail::Json::Kind::array, label).items) {
             const std::string resolved = member(s, "resolved", detail::Json::Kind::string, label).text;
             const std::string yaml = read_file(dir, resolved);
@@ -196,6 +200,12 @@ ReportData read_results(const fs::path& dir) {
             info.start_date = sc.initial.start_date;
             info.period_days = sc.period_days;
             info.waitlist_target = sc.targets.waitlist;
+            if (sc.initial.given()) info.start_state_file = start_state;
+            if (!resolved_scenarios.empty()) {
+                info.changes_en = changes_text(resolved_scenarios.front(), sc, Language::en);
+                info.changes_nl = changes_text(resolved_scenarios.front(), sc, Language::nl);
+            }
+            resolved_scenarios.push_back(std::move(sc));
             d.scenarios.push_back(std::move(info));
         }
         if (d.scenarios.empty()) throw ReportInputError(label + ": lists no scenarios");
@@ -328,6 +338,27 @@ ReportData read_results(const fs::path& dir) {
     {
         const CsvTable t(read_file(dir, "timeseries.csv"), (dir / "timeseries.csv").string());
         read_bands(t, "day", "metric", n, ScenarioIndex(d.scenarios), d.series);
+        // Weekly turnover is a week's departures as a yearly rate: it jumps
+        // from 0 to 250% and back. The report shows its 13-week rolling mean
+        // (timeseries.csv keeps the weekly values).
+        for (auto& s : d.series)
+            if (s.name == "turnover")
+                for (auto& band : s.by_scenario) {
+                    const std::vector<BandPoint> weekly = band;
+                    for (std::size_t i = 0; i < band.size(); ++i) {
+                        const std::size_t from = i >= 12 ? i - 12 : 0;
+                        double m = 0, lo = 0, hi = 0;
+                        for (std::size_t j = from; j <= i; ++j) {
+                            m += weekly[j].mean;
+                            lo += weekly[j].p10;
+                            hi += weekly[j].p90;
+                        }
+                        const double k = double(i - from + 1);
+                        band[i].mean = m / k;
+                        band[i].p10 = lo / k;
+                        band[i].p90 = hi / k;
+                    }
+                }
     }
     {
         const CsvTable t(read_file(dir, "time_to_help_distribution.csv"),

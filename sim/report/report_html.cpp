@@ -36,7 +36,7 @@ namespace {
 constexpr const char* kCss = R"css(
 :root { color-scheme: light; }
 body { font-family: Helvetica, Arial, sans-serif; color: #111; background: #fff; margin: 0; line-height: 1.45; }
-main { max-width: 60rem; margin: 0 auto; padding: 1.5rem 1.25rem 3rem; }
+main { max-width: 72rem; margin: 0 auto; padding: 1.5rem 1.25rem 3rem; }
 h1 { font-size: 1.7rem; margin: 0 0 .2rem; }
 h2 { font-size: 1.3rem; margin: 2rem 0 .6rem; border-bottom: 2px solid #e5e7eb; padding-bottom: .2rem; }
 h3 { font-size: 1.05rem; margin: 1.4rem 0 .4rem; }
@@ -60,13 +60,24 @@ td.verdict { font-weight: 600; white-space: nowrap; }
 td.verdict.better { background: #dcfce7; color: #14532d; }
 td.verdict.worse { background: #fee2e2; color: #7f1d1d; }
 td.verdict.unclear { background: #f1f5f9; color: #334155; }
+td.verdict.negligible { background: #e0f2fe; color: #0c4a6e; }
 td.verdict.unrated { color: #6b7280; font-weight: normal; }
 .swatch { display: inline-block; width: 1.4em; border-top: 4px solid; vertical-align: middle; margin-right: .4em; }
 .badge { display: inline-block; background: #b91c1c; color: #fff; font-size: .75rem; font-weight: 700;
          padding: .05rem .35rem; border-radius: .2rem; margin-left: .3rem; }
 figure { margin: 1rem 0 1.8rem; }
-svg.chart { width: 100%; height: auto; max-width: 720px; display: block; }
-figcaption { color: #333; font-size: .9rem; margin-top: .3rem; max-width: 720px; }
+/* Wide tables and charts scroll inside their own box, never the page; the
+   verdict column stays in view at the right edge of its box. */
+.scroll { overflow-x: auto; max-width: 100%; }
+
+svg.chart { width: 100%; height: auto; max-width: 720px; min-width: 660px; display: block; }
+figcaption { color: #333; font-size: .9rem; margin: 0 0 .4rem; max-width: 720px; }
+@media (max-width: 40rem) {
+  main { padding: 1rem .75rem 2rem; }
+  td.verdict, th.verdict { position: sticky; right: 0; background: #fff; box-shadow: -4px 0 4px -4px #9ca3af; }
+  table.key-figures th[scope=row], table.scenarios th[scope=row] { min-width: 7rem; }
+  table { font-size: .85rem; }
+}
 .note { color: #444; font-size: .92rem; }
 footer { margin-top: 2.5rem; color: #555; font-size: .85rem; border-top: 1px solid #e5e7eb; padding-top: .6rem; }
 code { font-family: "DejaVu Sans Mono", monospace; font-size: .9em; }
@@ -97,7 +108,8 @@ const char* verdict_mark(experiment::Verdict v) {
     switch (v) {
         case experiment::Verdict::better: return "✓ ";
         case experiment::Verdict::worse: return "✗ ";
-        case experiment::Verdict::no_clear_difference: return "≈ ";
+        case experiment::Verdict::negligible: return "= ";
+        case experiment::Verdict::unclear: return "? ";
         case experiment::Verdict::not_rated: return "";
     }
     return "";
@@ -112,7 +124,7 @@ std::string measure_cell(std::string_view metric, std::string_view unit, Languag
 
 void scenarios_section(std::ostringstream& o, const ReportData& d, const Words& w, Language lang) {
     o << "<section id=\"scenarios\">\n<h2>" << w.what_was_compared << "</h2>\n";
-    o << "<table class=\"scenarios\">\n<thead><tr><th>" << w.col_scenario << "</th><th>" << w.col_description
+    o << "<div class=\"scroll\"><table class=\"scenarios\">\n<thead><tr><th>" << w.col_scenario << "</th><th>" << w.col_description
       << "</th><th>" << w.col_staff << "</th><th>" << w.col_horizon << "</th><th>" << w.col_warmup
       << "</th><th class=\"num\">" << w.col_replications << "</th><th class=\"num\">" << w.col_seed
       << "</th></tr></thead>\n<tbody>\n";
@@ -123,11 +135,15 @@ void scenarios_section(std::ostringstream& o, const ReportData& d, const Words& 
         if (i == 0 && d.command == "compare") o << " <span class=\"unit\">" << w.baseline_tag << "</span>";
         if (d.checks[i].unstable) o << "<span class=\"badge\">" << w.unstable_badge << "</span>";
         o << "<br><code class=\"file\" title=\"" << w.col_file << "\">" << html_escape(s.file) << "</code></th><td>"
-          << html_escape(s.description) << "</td><td>" << html_escape(staff_text(s, lang)) << "</td><td>"
+          << html_escape(s.description);
+        if (i > 0 && d.command == "compare")
+            o << "<br><span class=\"changes\"><strong>" << (lang == Language::nl ? "Interventies en wijzigingen" : "Interventions and changes")
+              << ":</strong> " << html_escape(s.changes(lang)) << "</span>";
+        o << "</td><td>" << html_escape(staff_text(s, lang)) << "</td><td>"
           << fmt_duration(s.horizon_days, lang) << "</td><td>" << fmt_duration(s.warmup_days, lang)
           << "</td><td class=\"num\">" << s.replications << "</td><td class=\"num\">" << s.seed << "</td></tr>\n";
     }
-    o << "</tbody>\n</table>\n<p class=\"note\">" << (d.command == "compare" ? w.paired_note : w.run_note)
+    o << "</tbody>\n</table></div>\n<p class=\"note\">" << (d.command == "compare" ? w.paired_note : w.run_note)
       << "</p>\n</section>\n";
 }
 
@@ -136,12 +152,12 @@ void key_figures_section(std::ostringstream& o, const ReportData& d, const Words
     if (!d.comparisons.empty()) {
         for (const auto& c : d.comparisons) {
             o << "<h3>" << html_escape(c.scenario) << " vs " << html_escape(c.baseline) << "</h3>\n";
-            o << "<table class=\"key-figures\" data-baseline=\"" << html_escape(c.baseline) << "\" data-scenario=\""
+            o << "<div class=\"scroll\"><table class=\"key-figures\" data-baseline=\"" << html_escape(c.baseline) << "\" data-scenario=\""
               << html_escape(c.scenario) << "\">\n<caption>" << w.ci_header << " — "
               << d.scenarios.front().replications << ' ' << w.col_replications << "</caption>\n";
             o << "<thead><tr><th>" << w.col_measure << "</th><th class=\"num\">" << html_escape(c.baseline)
               << "</th><th class=\"num\">" << html_escape(c.scenario) << "</th><th class=\"num\">" << w.col_difference
-              << "</th><th>" << w.col_verdict << "</th></tr></thead>\n<tbody>\n";
+              << "</th><th class=\"verdict\">" << w.col_verdict << "</th></tr></thead>\n<tbody>\n";
             for (const auto& r : c.rows) {
                 o << "<tr data-metric=\"" << html_escape(r.metric) << "\"><th scope=\"row\">"
                   << measure_cell(r.metric, r.unit, lang) << "</th><td class=\"num\">"
@@ -153,12 +169,12 @@ void key_figures_section(std::ostringstream& o, const ReportData& d, const Words
                   << "</td><td class=\"verdict " << verdict_class(r.verdict) << "\"><span aria-hidden=\"true\">"
                   << verdict_mark(r.verdict) << "</span>" << verdict_word(r.verdict, lang) << "</td></tr>\n";
             }
-            o << "</tbody>\n</table>\n";
+            o << "</tbody>\n</table></div>\n";
         }
     } else {
         for (std::size_t i = 0; i < d.scenarios.size(); ++i) {
             if (d.scenarios.size() > 1) o << "<h3>" << html_escape(d.scenarios[i].name) << "</h3>\n";
-            o << "<table class=\"key-figures\" data-scenario=\"" << html_escape(d.scenarios[i].name)
+            o << "<div class=\"scroll\"><table class=\"key-figures\" data-scenario=\"" << html_escape(d.scenarios[i].name)
               << "\">\n<thead><tr><th>" << w.col_measure << "</th><th class=\"num\">" << w.col_mean
               << "</th><th class=\"num\">" << w.col_spread << "</th></tr></thead>\n<tbody>\n";
             for (const auto& r : d.summaries[i]) {
@@ -167,7 +183,7 @@ void key_figures_section(std::ostringstream& o, const ReportData& d, const Words
                   << interval_html(r.mean, r.ci_low, r.ci_high, r.unit, lang, false) << "</td><td class=\"num\">"
                   << fmt_value(r.p10, r.unit, lang) << " – " << fmt_value(r.p90, r.unit, lang) << "</td></tr>\n";
             }
-            o << "</tbody>\n</table>\n";
+            o << "</tbody>\n</table></div>\n";
         }
     }
     o << "</section>\n";
@@ -201,18 +217,18 @@ void plan_section(std::ostringstream& o, const ReportData& d, const Words& w, La
         o << "<h3>" << html_escape(t.scenario) << " vs " << html_escape(t.baseline);
         if (base.start_date) o << " · " << html_escape(scenario::format_date(*base.start_date));
         o << "</h3>\n<p class=\"lead\">" << html_escape(plan_sentence(t, base, lang)) << "</p>\n";
-        o << "<table class=\"plan\" data-baseline=\"" << html_escape(t.baseline) << "\" data-scenario=\""
+        o << "<div class=\"scroll\"><table class=\"plan\" data-baseline=\"" << html_escape(t.baseline) << "\" data-scenario=\""
           << html_escape(t.scenario) << "\">\n<caption>" << w.ci_header << " — " << base.replications << ' '
           << w.col_replications << "</caption>\n<thead><tr><th>" << w.col_when << "</th><th>" << w.col_measure
           << "</th><th class=\"num\">" << html_escape(t.baseline) << "</th><th class=\"num\">"
-          << html_escape(t.scenario) << "</th><th class=\"num\">" << w.col_difference << "</th><th>"
+          << html_escape(t.scenario) << "</th><th class=\"num\">" << w.col_difference << "</th><th class=\"verdict\">"
           << w.col_verdict << "</th></tr></thead>\n<tbody>\n";
         for (std::size_t k : headline_periods(t.periods()))
             for (std::string_view m : kPlanPeriodMetrics)
                 if (const PeriodRow* r = t.find(k, m)) plan_row(o, *r, base, lang);
         for (std::string_view m : kPlanWholeMetrics)
             if (const PeriodRow* r = t.find(0, m)) plan_row(o, *r, base, lang);
-        o << "</tbody>\n</table>\n";
+        o << "</tbody>\n</table></div>\n";
     }
     o << "</section>\n";
 }
@@ -223,9 +239,10 @@ void charts_section(std::ostringstream& o, const ReportData& d, const Words& w, 
     for (const auto& c : chart_list(d, lang)) {
         ChartSpec spec = c.spec;
         spec.id = "chart-" + std::to_string(++k);
-        o << "<figure id=\"figure-" << html_escape(c.key) << "\">\n" << svg_chart(spec) << "\n<figcaption><strong>"
-          << html_escape(spec.title) << ".</strong> " << html_escape(c.caption) << ' ' << w.band_note
-          << "</figcaption>\n</figure>\n";
+        // The title above its chart (a caption below would sit on the next chart's legend).
+        o << "<figure id=\"figure-" << html_escape(c.key) << "\">\n<figcaption><strong>" << html_escape(spec.title)
+          << ".</strong> " << html_escape(c.caption) << ' ' << w.band_note << "</figcaption>\n<div class=\"scroll\">"
+          << svg_chart(spec) << "</div>\n</figure>\n";
     }
     o << "</section>\n";
 }
@@ -244,9 +261,10 @@ std::string report_html(const ReportData& d, Language lang) {
     o << "</header>\n";
     plan_section(o, d, w, lang);
 
-    // In short: the verdicts counted, unstable scenarios called out.
+    // In short: the headline measures of each comparison, unstable scenarios called out.
     o << "<section id=\"in-short\">\n<h2>" << w.in_short << "</h2>\n";
-    for (const auto& c : d.comparisons) o << "<p class=\"lead\">" << html_escape(verdict_sentence(c, lang)) << "</p>\n";
+    for (const auto& c : d.comparisons)
+        o << "<p class=\"lead\">" << html_escape(verdict_sentence(c, d.period_table(c), lang)) << "</p>\n";
     if (d.comparisons.empty())
         o << "<p class=\"lead\">" << html_escape(run_sentence(d, lang)) << "</p>\n";
     for (std::size_t i = 0; i < d.scenarios.size(); ++i)

@@ -152,7 +152,7 @@ std::string report_markdown(const ReportData& d, Language lang) {
     o << "## " << w.in_short << "\n\n";
     for (const auto& c : d.comparisons) {
         // The sentence holds scenario names: escape it as a whole.
-        o << markdown_escape(verdict_sentence(c, lang)) << "\n\n";
+        o << markdown_escape(verdict_sentence(c, d.period_table(c), lang)) << "\n\n";
     }
     if (d.comparisons.empty()) o << markdown_escape(run_sentence(d, lang)) << "\n\n";
     for (std::size_t i = 0; i < d.scenarios.size(); ++i)
@@ -178,7 +178,11 @@ std::string report_markdown(const ReportData& d, Language lang) {
         o << "| **" << markdown_escape(s.name) << "**";
         if (i == 0 && d.command == "compare") o << ' ' << w.baseline_tag;
         if (d.checks[i].unstable) o << ' ' << w.unstable_badge;
-        o << " | " << markdown_escape(s.description) << " | " << markdown_escape(staff_text(s, lang)) << " | "
+        o << " | " << markdown_escape(s.description);
+        if (i > 0 && d.command == "compare")
+            o << "<br>**" << (lang == Language::nl ? "Interventies en wijzigingen" : "Interventions and changes") << ":** "
+              << markdown_escape(s.changes(lang));
+        o << " | " << markdown_escape(staff_text(s, lang)) << " | "
           << fmt_duration(s.horizon_days, lang) << " | " << fmt_duration(s.warmup_days, lang) << " | "
           << s.replications << " | " << s.seed << " | " << markdown_escape(s.file) << " |\n";
     }

@@ -137,7 +137,35 @@ std::vector<ChartPlan> chart_list(const ReportData& d, Language lang) {
     }
     for (const auto& s : d.series)
         if (s.name != "waitlist") out.push_back(series_plan(s));
-    return out;
+    // Scenarios that differ tenfold or more on a series share no readable
+    // scale: one chart per scenario (small multiples), each on its own axis.
+    std::vector<ChartPlan> split;
+    for (auto& p : out) {
+        if (p.weeks || !p.series || p.series->by_scenario.size() < 2) {
+            split.push_back(std::move(p));
+            continue;
+        }
+        double lo = std::numeric_limits<double>::infinity(), hi = 0;
+        for (const auto& band : p.series->by_scenario) {
+            double top = 0;
+            for (const auto& pt : band)
+                if (std::isfinite(pt.mean)) top = std::max(top, std::fabs(pt.mean));
+            lo = std::min(lo, top);
+            hi = std::max(hi, top);
+        }
+        if (!(hi > 0) || hi < 10 * lo) {
+            split.push_back(std::move(p));
+            continue;
+        }
+        for (std::size_t i = 0; i < p.series->by_scenario.size(); ++i) {
+            ChartPlan q = p;
+            q.key = p.key + "-" + std::to_string(i + 1);
+            q.spec.show = {i};
+            q.spec.title = p.spec.title + " — " + names[i];
+            split.push_back(std::move(q));
+        }
+    }
+    return split;
 }
 
 std::string run_sentence(const ReportData& d, Language lang) {

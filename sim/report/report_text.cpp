@@ -59,10 +59,12 @@ constexpr Words kEnglish{
      "The difference is the scenario minus the baseline. Every replication of a scenario sees the same referrals and "
      "case lengths as the same replication of the baseline, so the difference is measured pair by pair and is more "
      "precise than the two figures on their own.",
-     "Better or worse (in colour) means the whole interval of the difference lies on one side of zero, taking into "
-     "account whether lower or higher is better. No clear difference means the difference may be zero: these runs "
-     "cannot tell the scenarios apart on that measure. Measures such as referrals, closures and caseload per FTE are "
-     "not rated: more or fewer is not better in itself.",
+     "Every measure has a minimum relevant difference (see the README; a compare file may change it with "
+     "'relevant:'). Better or worse (in colour) means the whole interval of the difference lies beyond it, taking "
+     "into account whether lower or higher is better. Negligible means the whole interval lies within it: the "
+     "difference is too small to matter. Unclear means neither: these runs cannot decide. Measures such as "
+     "referrals, closures and caseload per FTE are not rated: more or fewer is not better in itself; an unstable "
+     "scenario gets no verdict on cost and staffing.",
      "In the charts the line is the average over replications and the shaded band holds the middle 80% of them "
      "(from the 10th to the 90th percentile).",
      "Time to help runs from referral to the first case worker. Families still waiting at the end count with their "
@@ -85,10 +87,12 @@ constexpr Words kEnglish{
     "The runs start from the organisation's state on the start date in the scenario file: the families waiting and "
     "how long they have waited, the families in care, the staff in post, vacancies, sick leave and recent hires. "
     "There is no warm-up: every year from the start date counts.",
-    "The grey area at the start is the warm-up: the simulation starts with nobody waiting and each caseload filled "
-    "to a share of its cap, so the figures leave those years out until it has settled.",
-    "The simulation starts with nobody waiting and each caseload filled to a share of its cap, and has no warm-up: "
-    "the figures count from the very start.",
+    "The grey area at the start is the warm-up: the simulation starts with nobody waiting and every caseload "
+    "already filled to a share of its cap (initial.caseload, 90% in the shipped baseline), not with empty caseloads; "
+    "the figures leave those years out until it has settled.",
+    "The simulation starts with nobody waiting and every caseload already filled to a share of its cap "
+    "(initial.caseload, 90% in the shipped baseline), not with empty caseloads, and has no warm-up: the figures "
+    "count from the very start.",
 };
 
 constexpr Words kDutch{
@@ -140,10 +144,13 @@ constexpr Words kDutch{
      "Het verschil is het scenario min het basisscenario. Elke herhaling van een scenario krijgt dezelfde "
      "aanmeldingen en zaakduren als dezelfde herhaling van het basisscenario. Zo wordt het verschil paarsgewijs "
      "gemeten en is het nauwkeuriger dan de twee cijfers los.",
-     "Beter of slechter (in kleur) betekent dat het hele interval van het verschil aan één kant van nul ligt, "
-     "rekening houdend met of lager of hoger beter is. Geen duidelijk verschil betekent dat het verschil nul kan "
-     "zijn: deze simulaties kunnen de scenario's op die maatstaf niet uit elkaar houden. Maatstaven zoals "
-     "aanmeldingen, afsluitingen en caseload per fte krijgen geen oordeel: meer of minder is op zich niet beter.",
+     "Elke maatstaf heeft een kleinste relevant verschil (zie de README; een vergelijkingsbestand kan het "
+     "aanpassen met 'relevant:'). Beter of slechter (in kleur) betekent dat het hele interval van het verschil "
+     "voorbij dat verschil ligt, rekening houdend met of lager of hoger beter is. Verwaarloosbaar betekent dat het "
+     "hele interval erbinnen ligt: het verschil is te klein om ertoe te doen. Onduidelijk betekent geen van beide: "
+     "deze simulaties kunnen het niet beslissen. Maatstaven zoals aanmeldingen, afsluitingen en caseload per fte "
+     "krijgen geen oordeel: meer of minder is op zich niet beter; een instabiel scenario krijgt geen oordeel over "
+     "kosten en bezetting.",
      "In de grafieken is de lijn het gemiddelde over de herhalingen en omvat de gekleurde band de middelste 80% "
      "ervan (van het 10e tot het 90e percentiel).",
      "Tijd tot hulp loopt van de aanmelding tot de eerste jeugdbeschermer. Gezinnen die aan het eind nog wachten, "
@@ -169,9 +176,11 @@ constexpr Words kDutch{
     "wachtende gezinnen en hoe lang ze al wachten, de gezinnen in zorg, de bezetting, vacatures, ziekteverzuim en "
     "nieuwe medewerkers die nog inwerken. Er is geen inloopperiode: elk jaar vanaf de startdatum telt mee.",
     "Het grijze deel aan het begin is de inloopperiode: de simulatie begint zonder wachtenden en met elke caseload "
-    "voor een deel gevuld, dus die jaren tellen niet mee in de cijfers totdat het model tot rust is gekomen.",
-    "De simulatie begint zonder wachtenden en met elke caseload voor een deel gevuld, en heeft geen inloopperiode: "
-    "de cijfers tellen vanaf het allereerste begin.",
+    "al voor een deel gevuld (initial.caseload, 90% in het meegeleverde basisscenario), niet met lege caseloads; "
+    "die jaren tellen niet mee in de cijfers totdat het model tot rust is gekomen.",
+    "De simulatie begint zonder wachtenden en met elke caseload al voor een deel gevuld (initial.caseload, 90% in "
+    "het meegeleverde basisscenario), niet met lege caseloads, en heeft geen inloopperiode: de cijfers tellen vanaf "
+    "het allereerste begin.",
 };
 
 struct Label {
@@ -212,6 +221,11 @@ constexpr std::array kMetricLabels{
     Label{"absenteeism_share", "Absenteeism", "Ziekteverzuim"},
     Label{"staff_cost_per_year", "Staff cost per year", "Personeelskosten per jaar"},
     Label{"cost_per_closed_case", "Staff cost per closed case", "Personeelskosten per afgesloten zaak"},
+    Label{"helped_within_target_share", "Helped within the target", "Binnen de norm geholpen"},
+    Label{"waiting_over_target_end", "Waiting longer than the target at the end", "Langer dan de norm wachtend aan het eind"},
+    Label{"family_weeks_waited", "Family-weeks waited", "Gezinsweken gewacht"},
+    Label{"time_to_waitlist_target_days", "Time until the waitlist target is met", "Tijd tot de wachtlijstnorm is gehaald"},
+    Label{"waitlist_target_reached", "Waitlist target reached", "Wachtlijstnorm gehaald"},
     Label{"overload_mean", "Caseload above the norm allowed", "Toegestane caseload boven de norm"},
     Label{"left_waiting_per_year", "Left the waitlist without help per year", "Zonder hulp van de wachtlijst af per jaar"},
     Label{"waiting_children_mean", "Children waiting, average", "Wachtende kinderen, gemiddeld"},
@@ -259,11 +273,13 @@ constexpr std::array kSeriesLabels{
     SeriesLabel{"absent_fte", "Staff absent through sickness over time (FTE)", "Ziekteverzuim in de tijd (fte)",
                 "FTE", "Case-carrying staff on sick leave, in FTE, week by week.",
                 "Casusvoerende medewerkers met ziekteverlof, in fte, week na week."},
-    SeriesLabel{"turnover", "Staff turnover over time (share leaving a year)",
-                "Personeelsverloop in de tijd (aandeel vertrekkers per jaar)", "share",
-                "Case-carrying staff leaving in the week per head in post, as a yearly rate, week by week.",
-                "Vertrekkende casusvoerende medewerkers in de week per medewerker in dienst, omgerekend naar een "
-                "jaar, week na week."},
+    SeriesLabel{"turnover", "Staff turnover over time (13-week rolling average, share leaving a year)",
+                "Personeelsverloop in de tijd (voortschrijdend gemiddelde over 13 weken, aandeel vertrekkers per jaar)",
+                "share",
+                "Case-carrying staff leaving per head in post, as a yearly rate, averaged over the last 13 weeks "
+                "(the weekly values are in timeseries.csv).",
+                "Vertrekkende casusvoerende medewerkers per medewerker in dienst, omgerekend naar een jaar, gemiddeld "
+                "over de laatste 13 weken (de weekwaarden staan in timeseries.csv)."},
     SeriesLabel{"absenteeism", "Absenteeism over time (share of FTE in post)",
                 "Ziekteverzuim in de tijd (aandeel van de fte in dienst)", "share",
                 "Case-carrying staff on sick leave as a share of the FTE in post, week by week.",
@@ -298,8 +314,28 @@ std::string group_digits(std::string s) {
     return s;
 }
 
+std::string fmt_money(double v, Language lang, bool sign) {
+    if (std::isnan(v)) return lang == Language::nl ? "n.v.t." : "n/a";
+    const bool nl = lang == Language::nl;
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.0f", std::fabs(v));
+    const std::string plain = buf;
+    std::string digits;
+    for (std::size_t i = 0; i < plain.size(); ++i) {
+        if (i > 0 && (plain.size() - i) % 3 == 0) digits += nl ? '.' : ',';
+        digits += plain[i];
+    }
+    std::string s(nl ? "€\u00a0" : "€");
+    s += digits;
+    if (digits == "0" || (v > 0 && !sign)) return s;
+    std::string out(v < 0 ? "-" : "+");  // appended, not prepended: GCC 12 warns (-Wrestrict) on "+" + s
+    out += s;
+    return out;
+}
+
 std::string fmt_value(double v, std::string_view unit, Language lang) {
     if (std::isnan(v)) return lang == Language::nl ? "n.v.t." : "n/a";
+    if (unit.starts_with("euro")) return fmt_money(v, lang, false);
     return group_digits(decimal_comma(human(v, unit), lang));
 }
 
@@ -316,7 +352,9 @@ std::string fmt_diff(double v, std::string_view unit, Language lang, bool with_u
         s = buf;
         if (s == "-0.0") s = "0.0";
         s = decimal_comma(s, lang);
-        if (with_unit) s += lang == Language::nl ? " %-punt" : " pp";
+        if (with_unit) s += lang == Language::nl ? " procentpunt" : " pp";
+    } else if (unit.starts_with("euro")) {
+        return fmt_money(v, lang, true);
     } else {
         s = fmt_value(v, unit, lang);
     }
@@ -368,7 +406,8 @@ std::string verdict_word(experiment::Verdict v, Language lang) {
     switch (v) {
         case experiment::Verdict::better: return nl ? "beter" : "better";
         case experiment::Verdict::worse: return nl ? "slechter" : "worse";
-        case experiment::Verdict::no_clear_difference: return nl ? "geen duidelijk verschil" : "no clear difference";
+        case experiment::Verdict::negligible: return nl ? "verwaarloosbaar" : "negligible";
+        case experiment::Verdict::unclear: return nl ? "onduidelijk" : "unclear";
         case experiment::Verdict::not_rated: return nl ? "geen oordeel" : "not rated";
     }
     return "?";
@@ -378,7 +417,8 @@ const char* verdict_class(experiment::Verdict v) {
     switch (v) {
         case experiment::Verdict::better: return "better";
         case experiment::Verdict::worse: return "worse";
-        case experiment::Verdict::no_clear_difference: return "unclear";
+        case experiment::Verdict::negligible: return "negligible";
+        case experiment::Verdict::unclear: return "unclear";
         case experiment::Verdict::not_rated: return "unrated";
     }
     return "unrated";
@@ -396,21 +436,70 @@ SeriesText series_text(std::string_view name, Language lang) {
     return {"Series '" + words + "' over time", "", "Weekly values of '" + std::string(name) + "' from timeseries.csv."};
 }
 
-std::string verdict_sentence(const ComparisonTable& c, Language lang) {
-    int better = 0, worse = 0, unclear = 0;
-    for (const auto& r : c.rows) {
-        better += r.verdict == experiment::Verdict::better;
-        worse += r.verdict == experiment::Verdict::worse;
-        unclear += r.verdict == experiment::Verdict::no_clear_difference;
+namespace {
+// One headline measure: "waitlist at the end −94 families [−109; −79] (better)".
+std::string headline_part(std::string_view unit, double mean, double low, double high,
+                          experiment::Verdict v, std::string label, Language lang) {
+    const std::string unit_words = unit == "euro/year" ? std::string(lang == Language::nl ? "per jaar" : "a year")
+                                   : unit == "share" || unit.starts_with("euro") ? std::string()
+                                                                                 : unit_label(unit, lang);
+    // The unit goes after the mean: "-19.4 families [-30.2, -8.61]".
+    const std::string full = fmt_interval(mean, low, high, unit, lang, true);
+    const std::size_t head = std::min(fmt_diff(mean, unit, lang).size(), full.size());
+    std::string out = std::move(label);
+    out += ' ';
+    out.append(full, 0, head);
+    if (!unit_words.empty()) {
+        out += ' ';
+        out += unit_words;
     }
-    const int rated = better + worse + unclear;
-    const auto n = [](int k) { return std::to_string(k); };
-    if (lang == Language::nl)
-        return "Vergeleken met " + c.baseline + " is " + c.scenario + " beter op " + n(better) + ", slechter op " +
-               n(worse) + " en is er geen duidelijk verschil op " + n(unclear) + " van de " + n(rated) +
-               " beoordeelde maatstaven.";
-    return "Compared with " + c.baseline + ", " + c.scenario + " is better on " + n(better) + ", worse on " + n(worse) +
-           " and shows no clear difference on " + n(unclear) + " of the " + n(rated) + " rated measures.";
+    out.append(full, head, std::string::npos);
+    out += " (";
+    out += verdict_word(v, lang);
+    out += ')';
+    return out;
+}
+std::string lower_first(std::string s) {
+    if (!s.empty() && s[0] >= 'A' && s[0] <= 'Z') s[0] = char(s[0] - 'A' + 'a');
+    return s;
+}
+}  // namespace
+
+std::string verdict_sentence(const ComparisonTable& c, const PeriodTable* p, Language lang) {
+    const bool nl = lang == Language::nl;
+    std::vector<std::string> parts;
+    auto window = [&](std::string_view m) -> const ComparisonRow* {
+        for (const auto& r : c.rows)
+            if (r.metric == m) return &r;
+        return nullptr;
+    };
+    auto add_row = [&](const auto* r, std::string label) {
+        if (r && !std::isnan(r->diff_mean))
+            parts.push_back(headline_part(r->unit, r->diff_mean, r->diff_low, r->diff_high, r->verdict,
+                                          std::move(label), lang));
+    };
+    if (p && p->periods() > 0) {
+        // Year by year: the last period's waitlist and time to help, the plan's staff cost.
+        const std::size_t last = p->periods();
+        const PeriodRow* w = p->find(last, "waitlist_end");
+        std::string when;
+        if (w) (when = nl ? " na " : " after ") += fmt_duration(w->end_day - p->rows.front().start_day, lang);
+        add_row(w, lower_first(metric_label("waitlist_end", lang)) + when);
+        add_row(p->find(last, "time_to_help_mean_days"), lower_first(metric_label("time_to_help_mean_days", lang)));
+        const PeriodRow* cost = p->find(0, "staff_cost");
+        if (cost && cost->diff_mean != 0 && !std::isnan(cost->diff_mean))
+            parts.push_back(std::string(nl ? "personeelskosten over het plan " : "staff cost over the plan ") +=
+                            fmt_interval(cost->diff_mean, cost->diff_low, cost->diff_high, "euro", lang, true));
+    } else {
+        const ComparisonRow* w = window("waitlist_mean");
+        if (w && w->verdict == experiment::Verdict::not_rated) w = window("waitlist_growth_per_year");
+        if (w) add_row(w, lower_first(metric_label(w->metric, lang)));
+        add_row(window("time_to_help_mean_days"), lower_first(metric_label("time_to_help_mean_days", lang)));
+        add_row(window("staff_cost_per_year"), nl ? "personeelskosten" : "staff cost");
+    }
+    std::string s = nl ? c.scenario + " tegenover " + c.baseline + ": " : c.scenario + " against " + c.baseline + ": ";
+    for (std::size_t i = 0; i < parts.size(); ++i) s += (i ? "; " : "") + parts[i];
+    return s + ".";
 }
 
 std::vector<std::size_t> headline_periods(std::size_t periods) {
@@ -471,9 +560,9 @@ std::string plan_sentence(const PeriodTable& t, const ScenarioInfo& b, Language 
     if (const PeriodRow* c = t.find(0, "staff_cost")) {
         const std::string diff = fmt_interval(c->diff_mean, c->diff_low, c->diff_high, c->unit, lang, true);
         if (!out.empty()) out += ' ';
-        out += nl ? "De personeelskosten over het hele plan verschillen " + diff + " euro van die van " + t.baseline +
+        out += nl ? "De personeelskosten over het hele plan verschillen " + diff + " van die van " + t.baseline +
                         "."
-                  : "Its staff cost over the whole plan differs from " + t.baseline + "'s by " + diff + " euro.";
+                  : "Its staff cost over the whole plan differs from " + t.baseline + "'s by " + diff + ".";
     }
     return out;
 }
@@ -489,6 +578,11 @@ std::string_view start_text(const ReportData& d, Language lang) {
 }
 
 std::string staff_text(const ScenarioInfo& s, Language lang) {
+    // From a start state the staff are the state's (positions, vacancies, sick): name the file, not a count.
+    if (s.start_state)
+        return (lang == Language::nl ? "begintoestand: " : "start state: ") +
+               (s.start_state_file.empty() ? std::string(lang == Language::nl ? "initial: in het scenario" : "initial: in the scenario")
+                                           : s.start_state_file);
     const std::string fte = decimal_comma(number(s.fte), lang), norm = decimal_comma(number(s.caseload_norm), lang);
     if (lang == Language::nl)
         return std::to_string(s.workers) + " medewerkers × " + fte + " fte, caseloadnorm " + norm;

@@ -53,7 +53,7 @@ inline constexpr const char* kThinSpace = "\xE2\x80\xAF";
 // Dutch and digits grouped from 10 000 on. Shares are percentages;
 // differences of shares are percentage points.
 [[nodiscard]] std::string fmt_value(double v, std::string_view unit, Language lang);
-// `with_unit` adds " pp" (Dutch " %-punt") to a difference of shares; the
+// `with_unit` adds " pp" (Dutch " procentpunt") to a difference of shares; the
 // bounds of an interval leave it out, so it is said once.
 [[nodiscard]] std::string fmt_diff(double v, std::string_view unit, Language lang, bool with_unit = true);
 // "mean [low, high]" ("mean [low; high]" in Dutch); just the mean when the
@@ -81,8 +81,14 @@ struct SeriesText {
 };
 [[nodiscard]] SeriesText series_text(std::string_view name, Language lang);
 
-// "Compared with A, B is better on x, worse on y, ..." for one comparison.
-[[nodiscard]] std::string verdict_sentence(const ComparisonTable& c, Language lang);
+// "In short" for one comparison: its two or three headline measures with the
+// difference, its interval and the verdict ("B against A: average waitlist
+// −19.4 families [−30.2, −8.6] (better); ..."). Year by year (`p` given): the
+// last period's waitlist and time to help and the staff cost over the plan.
+[[nodiscard]] std::string verdict_sentence(const ComparisonTable& c, const PeriodTable* p, Language lang);
+// Money as people write it: "€9,185,932" ("€ 9.185.932" in Dutch), signed
+// ("+€960,165") when `sign`.
+[[nodiscard]] std::string fmt_money(double v, Language lang, bool sign);
 // The first screen of a plan: the periods a manager asks about (1, 2, 5 and
 // the last, those that exist), when each ends in words ("after 2 years",
 // "na 2 jaar"), the measures shown per period and over the whole plan, and

@@ -141,7 +141,8 @@ std::string manifest_value(const std::vector<std::pair<std::string, std::string>
 }
 
 // Design centre and scale of each column, from design.csv (streamed).
-void design_moments(const fs::path& design, std::size_t columns, std::vector<double>& centre, std::vector<double>& scale) {
+void design_moments(const fs::path& design, std::size_t columns, std::vector<double>& centre, std::vector<double>& scale,
+                    std::vector<bool>* numeric_out = nullptr) {
     std::ifstream in(design);
     if (!in) throw OutputError("cannot read " + design.string());
     std::vector<double> mean(columns, 0.0), m2(columns, 0.0);
@@ -165,6 +166,7 @@ void design_moments(const fs::path& design, std::size_t columns, std::vector<dou
             m2[j] += d * (x - mean[j]);
         }
     }
+    if (numeric_out) *numeric_out = numeric;
     centre.assign(columns, kNaN);
     scale.assign(columns, 0.0);
     for (std::size_t j = 0; j < columns; ++j) {
@@ -188,7 +190,10 @@ public:
         summary_.write(sweep_summary_header(columns_));
         if (sensitivity_) {
             std::vector<double> centre, scale;
-            design_moments(dir / "design.csv", columns_.size(), centre, scale);
+            std::vector<bool> numeric;
+            design_moments(dir / "design.csv", columns_.size(), centre, scale, &numeric);
+            for (std::size_t j = 0; j < columns_.size(); ++j)
+                if (!numeric[j]) text_parameters_.push_back(columns_[j]);
             for (std::size_t m = 0; m < model::kMetricCount; ++m) models_.emplace_back(columns_, centre, scale, terms);
         }
         x_.resize(columns_.size());
@@ -199,6 +204,13 @@ public:
         summary_.write(summary);
         ++points_;
         if (!sensitivity_) return;
+        // An UNSTABLE point (summary.csv's last column) stays out of the fit.
+        const std::size_t first_end = summary.find('\n');
+        const std::string_view first = summary.substr(0, first_end);
+        if (first.size() >= 5 && first.substr(first.size() - 4) == "true") {
+            ++unstable_points_;
+            return;
+        }
         std::size_t start = 0;
         while (start < summary.size()) {
             std::size_t end = summary.find('\n', start);
@@ -220,6 +232,8 @@ public:
         Assembled a;
         a.points = points_;
         a.sensitivity = sensitivity_;
+        a.unstable_points = unstable_points_;
+        a.text_parameters = text_parameters_;
         if (sensitivity_) {
             for (std::size_t m = 0; m < model::kMetricCount; ++m)
                 a.metrics.push_back({std::string(model::kMetrics[m].name), models_[m].fit()});
@@ -237,6 +251,8 @@ private:
     std::vector<stats::Metamodel> models_;
     std::vector<double> x_;
     std::size_t points_ = 0;
+    std::size_t unstable_points_ = 0;
+    std::vector<std::string> text_parameters_;
 };
 
 // Split a point file into its long rows and its summary rows.
@@ -364,7 +380,7 @@ std::string manifest_csv(const SweepPlan& plan, const Shard& shard) {
 
 std::string sensitivity_csv(const Assembled& a) {
     std::ostringstream o;
-    o << "metric,rank,parameter,r2_drop,std_coefficient,coefficient,std_error,r_squared,points\n";
+    o << "metric,rank,parameter,r2_drop,std_coefficient,coefficient,std_error,r_squared,points,unstable_points\n";
     for (const auto& m : a.metrics) {
         if (!m.fit.ok) continue;
         for (const auto& pi : m.fit.ranking) {
@@ -376,7 +392,7 @@ std::string sensitivity_csv(const Assembled& a) {
                 }
             o << m.metric << ',' << pi.rank << ',' << csv_field(pi.parameter) << ',' << number(pi.r2_drop) << ','
               << number(pi.std_main_effect) << ',' << number(coef) << ',' << number(se) << ',' << number(m.fit.r_squared)
-              << ',' << m.fit.observations << '\n';
+              << ',' << m.fit.observations << ',' << a.unstable_points << '\n';
         }
     }
     return o.str();
@@ -406,7 +422,18 @@ std::string sensitivity_text(const Assembled& a, const std::string& terms) {
     std::size_t points = 0;
     for (const auto& m : a.metrics) points = std::max(points, m.fit.observations);
     o << "Sensitivity: " << terms << " metamodel of each metric's point means on the swept parameters (" << points
-      << " points).\nParameters ranked by the share of variance (R^2) lost without them; standardized main effect in "
+      << " points).\n";
+    if (a.unstable_points > 0)
+        o << "! " << a.unstable_points << " of " << a.points
+          << " points are UNSTABLE (their waitlist keeps growing; summary.csv flags them): their means depend on the "
+             "horizon, so the metamodel is fitted on the "
+          << a.points - a.unstable_points << " stable points only.\n";
+    if (!a.text_parameters.empty()) {
+        o << "! Not in the metamodel (words, not numbers; compare their values in summary.csv):";
+        for (const auto& p : a.text_parameters) o << ' ' << p;
+        o << ".\n";
+    }
+    o << "Parameters ranked by the share of variance (R^2) lost without them; standardized main effect in "
          "brackets.\n\n";
     std::vector<std::array<std::string, 3>> rows;
     rows.push_back({"metric", "R^2", "parameters, most influential first"});

@@ -321,6 +321,7 @@ std::vector<Section> make_compare_sections() {
                      {.name = "from", .kind = K::file, .description = "A start state laid over every scenario (the baseline's too): keys such as initial, horizon and warmup, so plans written from day 0 start from the organisation's state today."},
                      {.name = "replications", .kind = K::integer, .description = "Overrides the baseline's replications.", .min = 1, .max = kMaxReplications},
                      {.name = "seed", .kind = K::integer, .description = "Overrides the baseline's seed.", .min = 0},
+                     {.name = "relevant", .kind = K::named, .description = "Minimum relevant differences by metric name, in the metric's unit (shares as fractions), replacing the defaults of the metrics table: a verdict is better or worse only when the paired 95% interval lies beyond it, negligible when it lies inside it.", .min = 0, .item = K::number},
                  }});
     return s;
 }

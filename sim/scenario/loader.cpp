@@ -218,6 +218,16 @@ CompareSpec parse_compare(const std::string& text, const std::string& label, con
             spec.replications = int(p.integer(r, "compare.replications", 1, kMaxReplications));
         if (auto s = c["seed"])
             spec.seed = std::uint64_t(p.integer(s, "compare.seed", 0, std::numeric_limits<std::int64_t>::max()));
+        if (auto rel = c["relevant"]) {
+            if (!rel.IsMap()) p.fail(rel, "compare.relevant", "expected a map of metric: value, found " + describe(rel));
+            for (auto it = rel.begin(); it != rel.end(); ++it) {
+                const std::string name = p.scalar(it->first, "compare.relevant", "a metric name");
+                const std::string path = "compare.relevant." + name;
+                spec.relevant.emplace_back(name, p.number_in(it->second, path, 0.0, 1e300,
+                                                             "a minimum relevant difference of 0 or more"));
+                spec.relevant_at.push_back(p.where(it->first));
+            }
+        }
         return spec;
     });
 }

@@ -375,6 +375,48 @@ int main() {
     check(count(plan, "<table class=\"plan\"") == 3, "one year-by-year table per plan");
     check(plan.find(">2029-01-01</text>") != std::string::npos, "the charts show dates from the start date");
 
+    // 6. Layout at a desktop and a phone width, measured in the page by a
+    // script added to a copy of the report (the report itself has none): no
+    // horizontal scroll of the page, every verdict cell within the window, and
+    // the smallest chart text as rendered (font size x the chart's scale).
+    const std::string probe =
+        "<script>addEventListener('load', () => {"
+        "const de = document.documentElement; let hidden = 0, verdicts = 0, minFont = 1e9, texts = 0;"
+        "for (const td of document.querySelectorAll('td.verdict')) { verdicts++;"
+        "  const b = td.getBoundingClientRect(); if (b.width < 1 || b.left < -0.5 || b.right > innerWidth + 0.5) hidden++; }"
+        "for (const t of document.querySelectorAll('svg.chart text')) { texts++;"
+        "  const m = t.getScreenCTM(); const f = parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b);"
+        "  if (t.textContent.trim()) minFont = Math.min(minFont, f); }"
+        "const o = document.createElement('pre'); o.id = 'layout';"
+        "o.textContent = 'scroll=' + (de.scrollWidth - de.clientWidth) + ' verdicts=' + verdicts + ' hidden=' + hidden"
+        "  + ' texts=' + texts + ' minfont=' + minFont.toFixed(2);"
+        "document.body.appendChild(o); });</script>";
+    for (const fs::path& report : {results / "report.html", plans / "report.html"}) {
+        std::string html = slurp(report);
+        html.insert(html.rfind("</body>"), probe);
+        const fs::path probed = report.parent_path() / "report-probed.html";
+        std::ofstream(probed, std::ios::binary) << html;
+        for (const int width : {1280, 420}) {
+            const fs::path dom = work / ("layout-" + report.parent_path().filename().string() + "-" + std::to_string(width) + ".html");
+            check(browser.run({"--window-size=" + std::to_string(width) + ",2000", "--dump-dom"}, "file://" + probed.string(),
+                              dom) == 0,
+                  "chromium --dump-dom ran at " + std::to_string(width) + " px");
+            const std::string d = slurp(dom);
+            const std::size_t at = d.find("<pre id=\"layout\">");
+            const std::string line = at == std::string::npos ? "" : d.substr(at + 17, d.find("</pre>", at) - at - 17);
+            std::cout << "layout at " << width << " px (" << report.parent_path().filename().string() << "): " << line << "\n";
+            auto field = [&line](const std::string& key) {
+                const std::size_t p = line.find(key + "=");
+                return p == std::string::npos ? -1.0 : std::atof(line.c_str() + p + key.size() + 1);
+            };
+            const std::string where = " at " + std::to_string(width) + " px";
+            check(!line.empty(), "the layout probe ran" + where);
+            check(field("scroll") == 0, "no horizontal scroll of the page" + where);
+            check(field("verdicts") > 0 && field("hidden") == 0, "every verdict cell is within the window" + where);
+            check(field("texts") > 0 && field("minfont") >= 10.0, "chart text is at least 10 px as rendered" + where);
+        }
+    }
+
     if (failures == 0) {
         fs::remove_all(work);
         std::cout << "passed\n";

@@ -73,7 +73,7 @@ TEST_CASE("cli: run writes a results folder and refuses to overwrite it") {
     REQUIRE(r.code == 0);
     for (const char* f : {"summary.csv", "replications.csv", "timeseries.csv", "scenario.yaml", "metadata.json"})
         CHECK(fs::exists(out / f));
-    CHECK(r.out.find("waitlist_mean") != std::string::npos);
+    CHECK(r.out.find("Waitlist, average") != std::string::npos);
     const auto stamp = fs::last_write_time(out / "summary.csv");
     r = cli({"run", kScenarios + "baseline.yaml", "-r", "3", "--out", out.string(), "--quiet"});
     CHECK(r.code == 2);

@@ -1,5 +1,6 @@
 #include "caseload/experiment/analysis.hpp"
 #include "caseload/experiment/runner.hpp"
+#include "caseload/scenario/loader.hpp"
 #include "../helpers.hpp"
 
 #include <cmath>
@@ -35,7 +36,9 @@ TEST_CASE("common random numbers: a paired comparison is sharper than an unpaire
     // The arrival stream is untouched by the norm: identical referral counts.
     for (std::size_t r = 0; r < 20; ++r)
         CHECK(res[0].replications[r][Metric::referrals_per_year] == res[1].replications[r][Metric::referrals_per_year]);
-    const auto cmp = experiment::compare(res[0], res[1]);
+    experiment::VerdictRules significance;  // a relevant difference of 0: the interval need only exclude 0
+    significance.relevant["time_to_help_mean_days"] = 0;
+    const auto cmp = experiment::compare(res[0], res[1], significance);
     const auto& wait = cmp[static_cast<std::size_t>(Metric::time_to_help_mean_days)];
     CHECK(wait.difference.half_width() < 0.7 * wait.unpaired_difference.half_width());
     CHECK(wait.verdict == experiment::Verdict::worse);
@@ -154,20 +157,100 @@ TEST_CASE("verdicts know which direction is better") {
         x.metrics.fill(1.0);
         y.metrics.fill(1.0);
         const double noise = 0.01 * (r % 3);
-        x.metrics[std::size_t(Metric::waitlist_mean)] = 10 + noise;
-        y.metrics[std::size_t(Metric::waitlist_mean)] = 8 + noise;  // lower: better
+        x.metrics[std::size_t(Metric::waitlist_mean)] = 20 + noise;
+        y.metrics[std::size_t(Metric::waitlist_mean)] = 12 + noise;  // lower by 8, beyond the relevant 5: better
         x.metrics[std::size_t(Metric::helped_within_4w_share)] = 0.9 + noise;
         y.metrics[std::size_t(Metric::helped_within_4w_share)] = 0.8 + noise;  // lower: worse
         x.metrics[std::size_t(Metric::time_to_help_mean_days)] = 30 + noise;
         y.metrics[std::size_t(Metric::time_to_help_mean_days)] = 30 + 0.02 * ((r + 1) % 3);  // noise only
+        x.metrics[std::size_t(Metric::waitlist_end)] = 40 + 10 * (r % 3);
+        y.metrics[std::size_t(Metric::waitlist_end)] = 40 + 10 * ((r + 1) % 3);  // noisy, may be 0 or beyond 5
         a.replications.push_back(x);
         b.replications.push_back(y);
     }
     const auto cmp = experiment::compare(a, b);
     CHECK(cmp[std::size_t(Metric::waitlist_mean)].verdict == experiment::Verdict::better);
     CHECK(cmp[std::size_t(Metric::helped_within_4w_share)].verdict == experiment::Verdict::worse);
-    CHECK(cmp[std::size_t(Metric::time_to_help_mean_days)].verdict == experiment::Verdict::no_clear_difference);
+    CHECK(cmp[std::size_t(Metric::time_to_help_mean_days)].verdict == experiment::Verdict::negligible);
+    CHECK(cmp[std::size_t(Metric::waitlist_end)].verdict == experiment::Verdict::unclear);
     CHECK(cmp[std::size_t(Metric::load_per_fte_mean)].verdict == experiment::Verdict::not_rated);
+    // A compare file's override: with 10 families relevant, 8 fewer (interval about [-8, -8]) is negligible.
+    experiment::VerdictRules rules;
+    rules.relevant["waitlist_mean"] = 10;
+    CHECK(experiment::compare(a, b, rules)[std::size_t(Metric::waitlist_mean)].verdict ==
+          experiment::Verdict::negligible);
+    CHECK(experiment::compare(a, b, rules)[std::size_t(Metric::waitlist_mean)].relevant == 10);
+    // Either side UNSTABLE: only the growth rate is rated on the window.
+    rules.unstable = true;
+    CHECK(experiment::compare(a, b, rules)[std::size_t(Metric::helped_within_4w_share)].verdict ==
+          experiment::Verdict::not_rated);
+}
+
+TEST_CASE("verdict at the boundaries of the minimum relevant difference") {
+    using experiment::Verdict;
+    using model::Better;
+    auto iv = [](double low, double high, int n = 10) {
+        stats::Interval i;
+        i.mean = (low + high) / 2;
+        i.low = low;
+        i.high = high;
+        i.n = n;
+        return i;
+    };
+    const auto d = [&](Better b, double low, double high, double rel = 5) { return experiment::decide(b, iv(low, high), rel); };
+    CHECK(d(Better::lower, -8, -6) == Verdict::better);
+    CHECK(d(Better::lower, 6, 8) == Verdict::worse);
+    CHECK(d(Better::higher, 6, 8) == Verdict::better);
+    CHECK(d(Better::higher, -8, -6) == Verdict::worse);
+    CHECK(d(Better::lower, -6, -5.001) == Verdict::better);  // wholly below -5
+    CHECK(d(Better::lower, -5, -4) == Verdict::negligible);          // the bounds belong to the inside
+    CHECK(d(Better::lower, -5, 5) == Verdict::negligible);
+    CHECK(d(Better::lower, -4, 4) == Verdict::negligible);
+    CHECK(d(Better::lower, 5, 6) == Verdict::unclear);  // touches the bound: neither beyond nor inside
+    CHECK(d(Better::lower, 4, 6) == Verdict::unclear);
+    CHECK(d(Better::lower, -7, 3) == Verdict::unclear);  // significant on neither side, not equivalent either
+    CHECK(d(Better::lower, -7, -1) == Verdict::unclear); // significant (excludes 0) but not clearly relevant
+    CHECK(d(Better::lower, -6, 6) == Verdict::unclear);
+    CHECK(d(Better::neither, -8, -6) == Verdict::not_rated);
+    CHECK(experiment::decide(Better::lower, iv(-8, -6, 1), 5) == Verdict::not_rated);  // one replication
+    CHECK(d(Better::lower, 0, 0, 0) == Verdict::negligible);  // no difference at all
+    CHECK(d(Better::lower, 0.1, 0.2, 0) == Verdict::worse);   // 0: the old significance rule
+    CHECK(std::string(experiment::to_string(Verdict::negligible)) == "negligible");
+    CHECK(std::string(experiment::to_string(Verdict::unclear)) == "unclear");
+}
+
+TEST_CASE("per period, an UNSTABLE side gets no verdict on cost, throughput or staffing") {
+    using model::PeriodMetric;
+    experiment::ExperimentResult a, b;
+    for (int r = 0; r < 10; ++r) {
+        model::ReplicationResult x, y;
+        model::PeriodResult px, py;
+        px.start_day = py.start_day = 0;
+        px.end_day = py.end_day = 365.25;
+        px.values.fill(100.0 + r);
+        py.values.fill(10.0 + r);  // lower on everything, by 90
+        px.values[std::size_t(PeriodMetric::staff_cost)] = 9e6 + 1000 * r;
+        py.values[std::size_t(PeriodMetric::staff_cost)] = 8e6 + 1000 * r;  // 1 M less: beyond 80 000
+        x.periods.push_back(px);
+        y.periods.push_back(py);
+        a.replications.push_back(x);
+        b.replications.push_back(y);
+    }
+    auto verdict = [](const std::vector<experiment::PeriodComparison>& v, PeriodMetric m) {
+        for (const auto& c : v)
+            if (c.metric == m) return c.verdict;
+        return experiment::Verdict::not_rated;
+    };
+    const auto stable = experiment::compare_periods(a, b);
+    CHECK(verdict(stable, PeriodMetric::staff_cost) == experiment::Verdict::better);
+    CHECK(verdict(stable, PeriodMetric::departures) == experiment::Verdict::better);
+    experiment::VerdictRules rules;
+    rules.unstable = true;
+    const auto unstable = experiment::compare_periods(a, b, rules);
+    CHECK(verdict(unstable, PeriodMetric::waitlist_end) == experiment::Verdict::better);
+    CHECK(verdict(unstable, PeriodMetric::staff_cost) == experiment::Verdict::not_rated);
+    CHECK(verdict(unstable, PeriodMetric::departures) == experiment::Verdict::not_rated);
+    CHECK(verdict(unstable, PeriodMetric::turnover_per_year) == experiment::Verdict::not_rated);
 }
 
 TEST_CASE("every metric's interval holds its mean, turnover above 100% a year included") {
@@ -182,4 +265,25 @@ TEST_CASE("every metric's interval holds its mean, turnover above 100% a year in
         CHECK(ci.low <= ci.mean);
         CHECK(ci.mean <= ci.high);
     }
+}
+
+TEST_CASE("cutting sick leave by a third: the staff cost verdict is negligible, not worse") {
+    // The issue's example: +3,087 euro a year on 9.19 M was called worse by
+    // significance alone. Against the minimum relevant difference (80,000
+    // euro a year, one FTE) it is negligible: its interval lies inside it.
+    auto base = scenario::load_scenario(std::string(CASELOAD_SOURCE_DIR) + "/scenarios/baseline.yaml");
+    base.horizon_days = 20 * scenario::kDaysPerYear;
+    base.warmup_days = 15 * scenario::kDaysPerYear;
+    base.replications = 10;
+    auto less_sick = base;
+    less_sick.name = "less_sick_leave";
+    less_sick.workforce.sick_leave.episodes_per_year *= 2.0 / 3.0;
+    const auto res = experiment::run_experiments({base, less_sick});
+    const auto cmp = experiment::compare(res[0], res[1]);
+    const auto& cost = cmp[std::size_t(Metric::staff_cost_per_year)];
+    INFO("difference ", cost.difference.mean, " [", cost.difference.low, ", ", cost.difference.high, "]");
+    CHECK(std::fabs(cost.difference.mean) < 0.01 * cost.baseline.mean);
+    CHECK(cost.verdict == experiment::Verdict::negligible);
+    // Absenteeism itself falls by a relevant amount.
+    CHECK(cmp[std::size_t(Metric::absenteeism_share)].verdict == experiment::Verdict::better);
 }

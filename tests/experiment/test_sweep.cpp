@@ -90,7 +90,7 @@ TEST_CASE("sweep: tidy outputs with the documented columns, one row per point x 
     // The sensitivity table: printed and written, both parameters ranked for every metric that varies.
     CHECK(r.out.find("waitlist_mean") != std::string::npos);
     const std::string sens = slurp(d / "sensitivity.csv");
-    CHECK(sens.rfind("metric,rank,parameter,r2_drop,std_coefficient,coefficient,std_error,r_squared,points\n", 0) == 0);
+    CHECK(sens.rfind("metric,rank,parameter,r2_drop,std_coefficient,coefficient,std_error,r_squared,points,unstable_points\n", 0) == 0);
     CHECK(sens.find("\nreferrals_per_year,1,referrals.rate_per_week,") != std::string::npos);
     CHECK(slurp(d / "metamodel.csv").find("\nwaitlist_mean,workforce.caseload_norm:referrals.rate_per_week,") !=
           std::string::npos);

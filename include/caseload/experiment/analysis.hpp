@@ -6,6 +6,9 @@
 #include "caseload/stats/inference.hpp"
 
 #include <array>
+#include <functional>
+#include <map>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -75,8 +78,34 @@ struct Summary {
 // One metric's values over replications, in replication order.
 [[nodiscard]] std::vector<double> values(const ExperimentResult& r, model::Metric m);
 
-enum class Verdict { better, worse, no_clear_difference, not_rated };
+// The verdict on a difference, with a practical size: every metric has a
+// minimum relevant difference (MetricInfo::relevant, overridable per compare).
+//   better / worse  the paired 95% interval lies wholly beyond it (strictly),
+//                   on the better or the worse side;
+//   negligible      the interval lies wholly inside [-relevant, +relevant]
+//                   (an equivalence test at the 95% level: the two one-sided
+//                   tests at 2.5% each);
+//   unclear         anything else: these runs cannot tell;
+//   not_rated       no better direction, fewer than 2 replications, or a
+//                   measure that means nothing for an UNSTABLE scenario.
+enum class Verdict { better, worse, negligible, unclear, not_rated };
+// The CSV word: "better", "worse", "negligible", "unclear", "-".
 [[nodiscard]] const char* to_string(Verdict v);
+// Every verdict of every output is decided here.
+[[nodiscard]] Verdict decide(model::Better better, const stats::Interval& difference, double relevant);
+
+// How a comparison is judged: overrides of the minimum relevant differences
+// (by metric name; a period metric of the same name takes the same value),
+// and whether either side is UNSTABLE.
+struct VerdictRules {
+    std::map<std::string, double, std::less<>> relevant;
+    bool unstable = false;
+};
+// The minimum relevant difference of a metric: the override, else the
+// table's. Totals (family-weeks, referrals, closures, departures, staff cost)
+// scale with the years they cover: `years` of the window or of the period.
+[[nodiscard]] double relevant_difference(std::string_view name, double table_value, bool total, double years,
+                                         const VerdictRules& rules);
 
 struct MetricComparison {
     model::Metric metric;
@@ -84,22 +113,30 @@ struct MetricComparison {
     stats::Interval difference;           // paired, scenario - baseline
     stats::Interval unpaired_difference;  // Welch, for reference
     double difference_pct = 0;            // difference / baseline mean x 100 (NaN when the baseline is 0)
+    double relevant = 0;                  // the minimum relevant difference used
     Verdict verdict = Verdict::not_rated;
 };
 
 // Compare `scenario` with `baseline` replication by replication; both must
-// have been run with the same seed for the pairing to mean anything.
-[[nodiscard]] std::vector<MetricComparison> compare(const ExperimentResult& baseline, const ExperimentResult& scenario);
+// have been run with the same seed for the pairing to mean anything. When
+// either side is UNSTABLE (rules.unstable) its window means depend on the
+// horizon: only the waitlist's growth rate is rated.
+[[nodiscard]] std::vector<MetricComparison> compare(const ExperimentResult& baseline, const ExperimentResult& scenario,
+                                                    const VerdictRules& rules = {});
 
-// The same, per reporting period: [period][metric].
+// The same, per reporting period: [period][metric]. For an UNSTABLE side the
+// values at fixed times are rated, except cost, throughput and staffing
+// (staff leave and posts stay empty: a lower cost is no gain).
 struct PeriodComparison {
     model::PeriodMetric metric;
     std::size_t period = 0;  // 0 = the first
     stats::Interval baseline, scenario, difference;
+    double relevant = 0;
     Verdict verdict = Verdict::not_rated;
 };
 [[nodiscard]] std::vector<PeriodComparison> compare_periods(const ExperimentResult& baseline,
-                                                            const ExperimentResult& scenario);
+                                                            const ExperimentResult& scenario,
+                                                            const VerdictRules& rules = {});
 
 // One period metric's values over replications (NaN for replications without that period).
 [[nodiscard]] std::vector<double> period_values(const ExperimentResult& r, std::size_t period, model::PeriodMetric m);

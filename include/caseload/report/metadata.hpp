@@ -34,7 +34,7 @@ void write_results(ResultsDir& dir, const std::vector<experiment::ExperimentResu
 [[nodiscard]] std::string run_metadata_json(const std::string& command, const std::string& title,
                                             const std::vector<experiment::ExperimentResult>& results,
                                             const std::vector<std::string>& yamls, unsigned threads,
-                                            double wall_seconds);
+                                            double wall_seconds, const std::string& start_state = {});
 
 // How a sweep (or a shard of it) ran, for its metadata.json.
 struct SweepRun {

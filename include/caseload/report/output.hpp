@@ -5,10 +5,13 @@
 // Every write is checked: a full disk is an OutputError, never a short file.
 
 #include "caseload/experiment/analysis.hpp"
+#include "caseload/report/language.hpp"
 #include "caseload/scenario/input_error.hpp"
 
 #include <filesystem>
 #include <stdexcept>
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -109,9 +112,12 @@ struct Comparison {
 
 // Compare every scenario with the first (the baseline): whole-window metrics
 // and per period. When either side is UNSTABLE its window means depend on
-// the horizon: those metrics are not rated (the per-period values are).
+// the horizon: those metrics are not rated (the per-period values are, but
+// for cost, throughput and staffing). `relevant` overrides minimum relevant
+// differences by metric name (a compare file's `relevant:`).
 [[nodiscard]] std::vector<Comparison> compare_all(const std::vector<experiment::ExperimentResult>& results,
-                                                  const std::vector<experiment::Summary>& summaries);
+                                                  const std::vector<experiment::Summary>& summaries,
+                                                  const std::map<std::string, double, std::less<>>& relevant = {});
 [[nodiscard]] std::string comparison_csv(const std::vector<Comparison>& comparisons);
 // `period_comparison.csv`, the year-by-year answer of the comparisons that
 // answer year by year (Comparison::by_period; none: the header only). Tidy:
@@ -124,18 +130,33 @@ struct Comparison {
 [[nodiscard]] std::string period_comparison_csv(const std::vector<experiment::ExperimentResult>& results,
                                                 const std::vector<experiment::Summary>& summaries,
                                                 const std::vector<Comparison>& comparisons);
+// What the terminal and comparison.md say, and in which language. The
+// start state is the file the scenarios were laid over (compare: from:),
+// named instead of the staff it sets.
+struct TextOptions {
+    Language lang = Language::en;
+    std::string start_state;
+};
 [[nodiscard]] std::string comparison_markdown(const std::vector<experiment::ExperimentResult>& results,
                                               const std::vector<experiment::Summary>& summaries,
-                                              const std::vector<Comparison>& comparisons);
+                                              const std::vector<Comparison>& comparisons, const TextOptions& options = {});
 
 // Tables for the terminal.
 [[nodiscard]] std::string comparison_text(const std::vector<experiment::ExperimentResult>& results,
                                           const std::vector<experiment::Summary>& summaries,
-                                          const std::vector<Comparison>& comparisons);
-[[nodiscard]] std::string summary_text(const experiment::ExperimentResult& result, const experiment::Summary& summary);
+                                          const std::vector<Comparison>& comparisons, const TextOptions& options = {});
+[[nodiscard]] std::string summary_text(const experiment::ExperimentResult& result, const experiment::Summary& summary,
+                                       Language lang = Language::en);
 
 // Warnings about stability and warm-up, one line each (empty when none).
 [[nodiscard]] std::vector<std::string> warnings(const experiment::ExperimentResult& result,
-                                                const experiment::Summary& summary);
+                                                const experiment::Summary& summary, Language lang = Language::en);
+// What a scenario changes against the baseline, in words: its interventions
+// ("+12 FTE from 2027-03-01", "caseload norm 12 from day 0") and every value
+// of its resolved scenario that differs from the baseline's ("caseload norm 12
+// (baseline 14)"); changes_text joins them with "; " ("no changes" when none).
+[[nodiscard]] std::vector<std::string> scenario_changes(const scenario::Scenario& baseline, const scenario::Scenario& s,
+                                                        Language lang);
+[[nodiscard]] std::string changes_text(const scenario::Scenario& baseline, const scenario::Scenario& s, Language lang);
 
 }  // namespace caseload::report

@@ -9,6 +9,7 @@
 // report gives the same bytes.
 
 #include "caseload/experiment/analysis.hpp"
+#include "caseload/report/language.hpp"
 #include "caseload/scenario/input_error.hpp"
 
 #include <cstdint>
@@ -21,9 +22,6 @@
 
 namespace caseload::report {
 
-enum class Language { en, nl };
-// "en" or "nl"; nullopt for anything else.
-[[nodiscard]] std::optional<Language> parse_language(std::string_view code);
 
 // A results folder is missing a file, or a file does not read as expected
 // (bad input, exit code 2). The message names the file and line.
@@ -63,6 +61,9 @@ struct ScenarioInfo {
     std::optional<std::int64_t> start_date;  // days since 1970-01-01 of time 0
     double period_days = 0;                  // the reporting period
     std::optional<double> waitlist_target;   // families (targets.waitlist)
+    std::string start_state_file;            // the start state laid over it (compare: from:), when known
+    std::string changes_en, changes_nl;      // its interventions and changes against the baseline (not the baseline's)
+    [[nodiscard]] const std::string& changes(Language lang) const { return lang == Language::nl ? changes_nl : changes_en; }
 };
 
 // One row of summary.csv.
@@ -143,6 +144,12 @@ struct ReportData {
     // from a start state, or an UNSTABLE scenario); empty for a steady-state
     // comparison, a single run, or a folder written before the file existed.
     std::vector<PeriodTable> period_comparisons;
+    // The year-by-year table of a comparison, or nullptr.
+    [[nodiscard]] const PeriodTable* period_table(const ComparisonTable& c) const {
+        for (const auto& t : period_comparisons)
+            if (t.baseline == c.baseline && t.scenario == c.scenario) return &t;
+        return nullptr;
+    }
     std::vector<Series> series;                      // timeseries.csv, metrics in file order
     Series time_to_help;                             // time_to_help_distribution.csv
 };

@@ -59,6 +59,10 @@ struct Assembled {
     std::size_t points = 0;
     bool sensitivity = false;  // computed (the folder holds every point)
     std::vector<MetricSensitivity> metrics;
+    // Points whose waitlist keeps growing: their means depend on the
+    // horizon, so the metamodel is fitted on the stable points only.
+    std::size_t unstable_points = 0;
+    std::vector<std::string> text_parameters;  // swept words (fifo, ...): not in the metamodel
 };
 
 // The ranked sensitivity table for the terminal.

@@ -110,6 +110,11 @@ struct CompareSpec {
     // A start state laid over every scenario (baseline included): the plans
     // are compared from the organisation's state today.
     std::optional<std::filesystem::path> from;
+    // `relevant: {metric: value}`: minimum relevant differences that replace
+    // the metrics table's, with where each name is written (the command line
+    // checks the names against the metrics).
+    std::vector<std::pair<std::string, double>> relevant;
+    std::vector<Location> relevant_at;
 };
 
 // The baseline and the scenarios of a compare file, each loaded (and laid
