@@ -6,10 +6,12 @@
 #include "caseload/report/report.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -75,7 +77,7 @@ std::string signed_human(double v, std::string_view unit) {
 std::string interval_text(const stats::Interval& ci, std::string_view unit, bool sign = false) {
     if (std::isnan(ci.mean)) return "n/a";
     auto f = [&](double x) { return sign ? signed_human(x, unit) : human(x, unit); };
-    if (ci.n < 2) return f(ci.mean);
+    if (ci.n < 2 || std::isnan(ci.low) || std::isnan(ci.high)) return f(ci.mean);
     return f(ci.mean) + " [" + f(ci.low) + ", " + f(ci.high) + "]";
 }
 
@@ -137,12 +139,16 @@ void remove_stale_staging(const fs::path& parent) {
     }
 }
 
-// With --force, only a folder that caseload wrote (or an empty one) is replaced.
+// With --force, only a folder that caseload wrote (or an empty one) is
+// replaced: its metadata.json is a regular file that caseload wrote (it
+// starts with the tool's name), not just any file of that name.
 bool replaceable(const fs::path& dir) {
     std::error_code ec;
     if (!fs::is_directory(fs::symlink_status(dir, ec))) return false;
     if (fs::is_empty(dir, ec) && !ec) return true;
-    return fs::is_regular_file(dir / "metadata.json", ec);
+    if (!fs::is_regular_file(fs::symlink_status(dir / "metadata.json", ec))) return false;
+    const ReadBack meta = read_capped(dir / "metadata.json", kMaxMetadataBytes);
+    return meta.error.empty() && meta.text.starts_with("{\n  \"tool\": \"caseload-sim\",\n");
 }
 
 std::string years_text(double days) {
@@ -236,7 +242,7 @@ ResultsDir::ResultsDir(fs::path dir, bool force) : dir_(std::move(dir)), force_(
             throw OutputExists(dir_.string() + " exists already; choose another --out, or add --force to replace it");
         if (!replaceable(dir_))
             throw OutputExists(dir_.string() +
-                               " exists and is not a results folder (no metadata.json in it); refusing to replace it "
+                               " exists and is not a results folder (no metadata.json of caseload in it); refusing to replace it "
                                "even with --force: choose another --out");
     }
     const fs::path parent = dir_.has_parent_path() ? dir_.parent_path() : fs::path(".");
@@ -282,6 +288,52 @@ fs::path ResultsDir::commit() {
     return dir_;
 }
 
+ReadBack read_capped(const fs::path& file, std::uintmax_t max_bytes) {
+    ReadBack out;
+    // O_NONBLOCK: a FIFO put in the file's place must not hang the open.
+    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
+        out.error = "cannot read " + file.string() + ": " + std::strerror(errno);
+        return out;
+    }
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        out.error = file.string() + " is not a regular file";
+        return out;
+    }
+    if (std::uintmax_t(st.st_size) > max_bytes) {
+        ::close(fd);
+        out.error = file.string() + " is larger than " + std::to_string(max_bytes) + " bytes";
+        return out;
+    }
+    std::string text(std::size_t(st.st_size) + 1, '\0');  // one byte more: a file that grew meanwhile is seen
+    std::size_t at = 0;
+    for (;;) {
+        if (at == text.size()) {
+            if (at > max_bytes) break;
+            text.resize(std::size_t(std::min<std::uintmax_t>(2 * text.size(), max_bytes + 1)));
+        }
+        const ssize_t n = ::read(fd, text.data() + at, text.size() - at);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            out.error = "cannot read " + file.string() + ": " + std::strerror(errno);
+            ::close(fd);
+            return out;
+        }
+        if (n == 0) break;
+        at += std::size_t(n);
+    }
+    ::close(fd);
+    if (at > max_bytes) {
+        out.error = file.string() + " is larger than " + std::to_string(max_bytes) + " bytes";
+        return out;
+    }
+    text.resize(at);
+    out.text = std::move(text);
+    return out;
+}
+
 std::string number(double v) {
     if (std::isnan(v)) return "NA";
     if (std::isinf(v)) return v > 0 ? "Inf" : "-Inf";
@@ -291,9 +343,31 @@ std::string number(double v) {
     return std::string(buf, r.ptr);
 }
 
+namespace {
+// A whole number in the form a CSV reader takes as one: "-1.5", "+2", "-Inf", "1e-3".
+bool reads_as_number(const std::string& s) {
+    if (s == "-Inf" || s == "Inf" || s == "+Inf") return true;
+    std::string_view v(s);
+    if (!v.empty() && (v.front() == '-' || v.front() == '+')) v.remove_prefix(1);
+    if (v.empty() || !(std::isdigit(static_cast<unsigned char>(v.front())) || v.front() == '.')) return false;
+    double d = 0;
+    const auto r = std::from_chars(v.data(), v.data() + v.size(), d);
+    return r.ec == std::errc() && r.ptr == v.data() + v.size();
+}
+}  // namespace
+
 std::string csv_field(const std::string& s) {
-    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-    std::string out = "\"";
+    // A spreadsheet evaluates a cell that starts with = + - @ (or a tab or
+    // carriage return before one): such text, unless it is a plain number,
+    // gets a leading apostrophe and is quoted, so that it shows as text. Text
+    // that starts with an apostrophe gets one more, so that a reader gets the
+    // text back exactly by dropping the first apostrophe of a quoted field.
+    // One character alone (the verdict "-") holds no formula and stays as it is.
+    const bool formula = s.size() > 1 && (s.front() == '\'' || (std::string_view("=+-@\t\r").find(s.front()) !=
+                                                                      std::string_view::npos &&
+                                                                  !reads_as_number(s)));
+    if (!formula && s.find_first_of(",\"\n\r") == std::string::npos) return s;
+    std::string out = formula ? "\"'" : "\"";
     for (char c : s) {
         if (c == '"') out += '"';
         out += c;
@@ -518,6 +592,9 @@ std::vector<std::string> warnings(const ExperimentResult& r, const Summary& s) {
                       human(s.warmup.suggested_extra_days, "") + " days after it (MSER-5). Try 'warmup: " +
                       std::to_string(static_cast<long long>(years)) + "y' (or longer).");
     }
+    if (r.scenario.replications < 2)
+        out.push_back(r.scenario.name + ": no interval with 1 replication; run 2 or more (30 or so for narrow "
+                                        "intervals) to see how far chance moves the figures.");
     const auto& cens = s[Metric::time_to_help_censored_share].ci.mean;
     if (!std::isnan(cens) && cens > 0.05) {
         out.push_back(r.scenario.name + ": " + human(cens, "share") +

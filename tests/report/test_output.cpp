@@ -1,4 +1,5 @@
 #include "caseload/report/output.hpp"
+#include "report/csv_reader.hpp"
 #include "../helpers.hpp"
 
 
@@ -83,6 +84,33 @@ TEST_CASE("numbers: shortest round-trip text, NA for missing") {
     CHECK(report::human(0.4567, "share") == "45.7%");
     CHECK(report::human(1234.4, "days") == "1234");
     CHECK(report::human(12.34, "days") == "12.3");
+}
+
+TEST_CASE("CSV cells a spreadsheet would evaluate are written as text, numbers stay numbers") {
+    // = + - @ tab CR at the start: quoted with a leading apostrophe
+    CHECK(report::csv_field("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"");
+    CHECK(report::csv_field("+1+1") == "\"'+1+1\"");
+    CHECK(report::csv_field("-2+3") == "\"'-2+3\"");
+    CHECK(report::csv_field("@SUM(A1)") == "\"'@SUM(A1)\"");
+    CHECK(report::csv_field("\t=1") == "\"'\t=1\"");
+    CHECK(report::csv_field("\r=1") == "\"'\r=1\"");
+    CHECK(report::csv_field("-") == "-");  // one character holds no formula (the verdict "not rated")
+    CHECK(report::csv_field("-x") == "\"'-x\"");
+    // an apostrophe of its own gets one more, so that reading back is exact
+    CHECK(report::csv_field("'quoted") == "\"''quoted\"");
+    // plain numbers, and text with such a character further on, are left alone
+    CHECK(report::csv_field("-1.5") == "-1.5");
+    CHECK(report::csv_field("+2") == "+2");
+    CHECK(report::csv_field("-Inf") == "-Inf");
+    CHECK(report::csv_field("-1e-3") == "-1e-3");
+    CHECK(report::csv_field("a=b") == "a=b");
+    // the tool's own reader gets the text back
+    const std::string csv = "scenario,x\n" + report::csv_field("=evil") + ",1\n" + report::csv_field("'own") + ",2\n" +
+                            report::csv_field("-1.5") + ",3\n";
+    const report::detail::CsvTable t(csv, "t.csv");
+    CHECK(t.text(0, 0) == "=evil");
+    CHECK(t.text(1, 0) == "'own");
+    CHECK(t.text(2, 0) == "-1.5");
 }
 
 TEST_CASE("CSV outputs: documented columns, and the comparison table shows the CSV's numbers") {

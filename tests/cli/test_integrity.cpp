@@ -1,0 +1,175 @@
+// What a results folder holds is what was computed, and what is read back
+// from one is checked: CSV cells a spreadsheet would evaluate are written as
+// text; one replication has no interval (NA); report and --force read only
+// regular files of bounded size that caseload wrote, and refuse a scenario
+// file changed after the run.
+
+#include "caseload/cli/cli.hpp"
+#include "../helpers.hpp"
+
+#include <doctest/doctest.h>
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+using namespace caseload;
+using test::run_cli;
+using test::slurp;
+
+namespace {
+
+struct Scratch {
+    Scratch() : root(fs::temp_directory_path() / ("caseload_integrity_" + std::to_string(::getpid()))) {
+        fs::remove_all(root);
+        fs::create_directories(root);
+    }
+    ~Scratch() { fs::remove_all(root); }
+    [[nodiscard]] fs::path operator()(const std::string& name) const { return root / name; }
+    fs::path root;
+};
+
+// A small, quick scenario named `name` (YAML-quoted).
+std::string small_scenario(const fs::path& dir, const std::string& quoted_name, const std::string& file = "s.yaml") {
+    const fs::path p = dir / file;
+    std::ofstream(p) << "name: " << quoted_name
+                     << "\nhorizon: 2y\nwarmup: 1y\nreplications: 2\nreferrals:\n  rate_per_week: 1\n  types:\n"
+                        "    ots: {share: 1, length: {distribution: exponential, mean: 30d}, weight: 1}\n"
+                        "workforce: {workers: 2, caseload_norm: 5}\n";
+    return p.string();
+}
+
+std::vector<std::string> csv_files(const fs::path& dir) {
+    std::vector<std::string> out;
+    for (const auto& e : fs::recursive_directory_iterator(dir))
+        if (e.path().extension() == ".csv") out.push_back(e.path().string());
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("CSV: a name a spreadsheet would evaluate is written as text in every CSV, and read back by report") {
+    Scratch tmp;
+    const auto a = small_scenario(tmp.root, "\"=1+1\"", "a.yaml");
+    const auto b = small_scenario(tmp.root, "\"-2+3\"", "b.yaml");
+    const auto r = run_cli({"compare", a, b, "--out", tmp("out").string(), "-q"});
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    std::size_t holding = 0;
+    for (const auto& f : csv_files(tmp("out"))) {
+        INFO(f);
+        const std::string text = slurp(f);
+        // never a field that starts with the formula
+        CHECK(text.find(",=1+1") == std::string::npos);
+        CHECK(text.find("\n=1+1") == std::string::npos);
+        CHECK(text.find(",-2+3") == std::string::npos);
+        CHECK(text.find("\n-2+3") == std::string::npos);
+        if (text.find("\"'=1+1\"") != std::string::npos) ++holding;
+    }
+    CHECK(holding >= 5);  // summary, replications, timeseries, checks, comparison, ...
+    // numbers keep their sign: a negative difference is a number, not text
+    const auto rep = run_cli({"report", tmp("out").string()});
+    CHECK_MESSAGE(rep.code == 0, rep.err);
+    CHECK(slurp(tmp("out") / "report.md").find("=1+1") != std::string::npos);
+    CHECK(slurp(tmp("out") / "report.md").find("'=1+1") == std::string::npos);
+}
+
+TEST_CASE("one replication: intervals are NA, and the terminal and the report say there is none") {
+    Scratch tmp;
+    const auto s = small_scenario(tmp.root, "one");
+    const auto r = run_cli({"run", s, "-r", "1", "--out", tmp("out").string()});
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    CHECK(r.out.find("one: no interval with 1 replication") != std::string::npos);
+    std::istringstream summary(slurp(tmp("out") / "summary.csv"));
+    std::string line;
+    std::getline(summary, line);
+    REQUIRE(line.rfind("metric,mean,ci_low,ci_high,sd,", 0) == 0);
+    std::size_t rows = 0;
+    while (std::getline(summary, line)) {
+        INFO(line);
+        // metric,mean,NA,NA,NA,...
+        std::vector<std::string> f;
+        std::stringstream ls(line);
+        for (std::string x; std::getline(ls, x, ',');) f.push_back(x);
+        REQUIRE(f.size() >= 5);
+        CHECK(f[2] == "NA");
+        CHECK(f[3] == "NA");
+        CHECK(f[4] == "NA");
+        ++rows;
+    }
+    CHECK(rows > 10);
+    CHECK(slurp(tmp("out") / "report.md").find("No interval with 1 replication.") != std::string::npos);
+}
+
+TEST_CASE("report: a file of the folder that is not a regular file, or too large, is refused; so is a changed scenario") {
+    Scratch tmp;
+    const auto s = small_scenario(tmp.root, "small");
+    const fs::path out = tmp("out");
+    REQUIRE(run_cli({"run", s, "--out", out.string(), "-q"}).code == 0);
+    const std::string meta = slurp(out / "metadata.json");
+
+    SUBCASE("metadata.json a link to /dev/zero") {
+        fs::remove(out / "metadata.json");
+        fs::create_symlink("/dev/zero", out / "metadata.json");
+        const auto r = run_cli({"report", out.string()});
+        CHECK(r.code == cli::kExitBadInput);
+        CHECK(r.err == "error: " + (out / "metadata.json").string() + " is not a regular file\n");
+    }
+    SUBCASE("summary.csv a FIFO") {
+        fs::remove(out / "summary.csv");
+        REQUIRE(::mkfifo((out / "summary.csv").c_str(), 0600) == 0);
+        const auto r = run_cli({"report", out.string()});
+        CHECK(r.code == cli::kExitBadInput);
+        CHECK(r.err == "error: " + (out / "summary.csv").string() + " is not a regular file\n");
+    }
+    SUBCASE("metadata.json larger than 16 MiB") {
+        std::ofstream(out / "metadata.json", std::ios::app) << std::string((16u << 20) + 1, ' ');
+        const auto r = run_cli({"report", out.string()});
+        CHECK(r.code == cli::kExitBadInput);
+        CHECK(r.err == "error: " + (out / "metadata.json").string() + " is larger than 16777216 bytes\n");
+    }
+    SUBCASE("metadata.json naming a file outside the folder") {
+        std::string m = meta;
+        const auto at = m.find("\"scenario.yaml\"");
+        REQUIRE(at != std::string::npos);
+        m.replace(at, 15, "\"../s.yaml\"");
+        std::ofstream(out / "metadata.json", std::ios::trunc) << m;
+        const auto r = run_cli({"report", out.string()});
+        CHECK(r.code == cli::kExitBadInput);
+        CHECK(r.err == "error: " + (out / "metadata.json").string() +
+                           ": names '../s.yaml', which is not a file inside the results folder\n");
+    }
+    SUBCASE("scenario.yaml changed after the run") {
+        std::ofstream(out / "scenario.yaml", std::ios::app) << "# edited\n";
+        const auto r = run_cli({"report", out.string()});
+        CHECK(r.code == cli::kExitBadInput);
+        CHECK(r.err.find("error: " + (out / "scenario.yaml").string() + " has changed since the run (its hash is ") == 0);
+        CHECK(r.err.find("); the report would not describe these results: restore it, or run again\n") !=
+              std::string::npos);
+    }
+}
+
+TEST_CASE("--force replaces only a folder caseload wrote, not any folder holding a file named metadata.json") {
+    Scratch tmp;
+    const auto s = small_scenario(tmp.root, "small");
+    const fs::path theirs = tmp("theirs");
+    fs::create_directories(theirs);
+    std::ofstream(theirs / "metadata.json") << "{\"mine\": true}\n";
+    std::ofstream(theirs / "thesis.tex") << "years of work\n";
+    const auto r = run_cli({"run", s, "--out", theirs.string(), "-q", "--force"});
+    CHECK(r.code == cli::kExitBadInput);
+    CHECK(r.err.find("is not a results folder (no metadata.json of caseload in it)") != std::string::npos);
+    CHECK(fs::exists(theirs / "thesis.tex"));
+    // a link named metadata.json pointing at caseload's own is not enough either
+    fs::remove(theirs / "metadata.json");
+    REQUIRE(run_cli({"run", s, "--out", tmp("ours").string(), "-q"}).code == 0);
+    fs::create_symlink(tmp("ours") / "metadata.json", theirs / "metadata.json");
+    CHECK(run_cli({"run", s, "--out", theirs.string(), "-q", "--force"}).code == cli::kExitBadInput);
+    CHECK(fs::exists(theirs / "thesis.tex"));
+    // a folder caseload wrote is replaced
+    CHECK(run_cli({"run", s, "--out", tmp("ours").string(), "-q", "--force"}).code == 0);
+}
