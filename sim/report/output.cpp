@@ -334,6 +334,63 @@ ReadBack read_capped(const fs::path& file, std::uintmax_t max_bytes) {
     return out;
 }
 
+namespace {
+// The bytes of the UTF-8 sequence that `lead` starts (1 for ASCII or a stray byte).
+std::size_t utf8_length(unsigned char lead) {
+    if (lead >= 0xF0 && lead <= 0xF4) return 4;
+    if (lead >= 0xE0 && lead <= 0xEF) return 3;
+    if (lead >= 0xC2 && lead <= 0xDF) return 2;
+    return 1;
+}
+}  // namespace
+
+std::string printable(std::string_view text, std::string_view keep) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if ((c < 0x20 || c == 0x7f) && keep.find(char(c)) == std::string_view::npos) {
+            out += "\\x";
+            out += kHex[c >> 4];
+            out += kHex[c & 15];
+            continue;
+        }
+        // C1 controls: U+0080-U+009F, C2 80-C2 9F in UTF-8.
+        if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) <= 0x9F &&
+            static_cast<unsigned char>(text[i + 1]) >= 0x80) {
+            const auto d = static_cast<unsigned char>(text[i + 1]);
+            out += "\\u00";
+            out += kHex[d >> 4];
+            out += kHex[d & 15];
+            ++i;
+            continue;
+        }
+        // U+202A-U+202E (E2 80 AA-AE) and U+2066-U+2069 (E2 81 A6-A9).
+        if (c == 0xE2 && i + 2 < text.size()) {
+            const auto b = static_cast<unsigned char>(text[i + 1]), d = static_cast<unsigned char>(text[i + 2]);
+            if ((b == 0x80 && d >= 0xAA && d <= 0xAE) || (b == 0x81 && d >= 0xA6 && d <= 0xA9)) {
+                out += b == 0x80 ? "\\u202" : "\\u206";
+                out += kHex[b == 0x80 ? d - 0xA0 : d - 0xA0];
+                i += 2;
+                continue;
+            }
+        }
+        out += char(c);
+    }
+    return out;
+}
+
+std::size_t printable_prefix(std::string_view text) {
+    // Look back over at most three bytes for the lead byte of a sequence not yet complete.
+    for (std::size_t back = 1; back <= 3 && back <= text.size(); ++back) {
+        const auto c = static_cast<unsigned char>(text[text.size() - back]);
+        if (c < 0x80) return text.size();  // ASCII: nothing is cut off
+        if (c >= 0xC0) return utf8_length(c) > back ? text.size() - back : text.size();
+    }
+    return text.size();
+}
+
 std::string number(double v) {
     if (std::isnan(v)) return "NA";
     if (std::isinf(v)) return v > 0 ? "Inf" : "-Inf";

@@ -6,6 +6,7 @@
 
 #include "caseload/cli/cli.hpp"
 #include "../helpers.hpp"
+#include "../process.hpp"
 
 #include <doctest/doctest.h>
 
@@ -172,4 +173,30 @@ TEST_CASE("--force replaces only a folder caseload wrote, not any folder holding
     CHECK(fs::exists(theirs / "thesis.tex"));
     // a folder caseload wrote is replaced
     CHECK(run_cli({"run", s, "--out", tmp("ours").string(), "-q", "--force"}).code == 0);
+}
+
+TEST_CASE("control characters from YAML escapes reach neither the terminal nor the report raw") {
+    Scratch tmp;
+    const auto s = small_scenario(tmp.root, "\"red\\e[31mX\\x07\\u202e\"");
+    const auto v = test::run_process({"validate", s});
+    CHECK(v.exit_code == 0);
+    CHECK(v.out == "ok  " + s + " (red\\x1b[31mX\\x07\\u202e)\n");
+    const auto r = test::run_process({"run", s, "--out", tmp("out").string()});
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("red\\x1b[31mX") != std::string::npos);
+    for (const auto* text : {&r.out, &r.err}) {
+        CHECK(text->find('\x1b') == std::string::npos);
+        CHECK(text->find('\x07') == std::string::npos);
+    }
+    for (const char* f : {"report.html", "report.md"}) {
+        INFO(f);
+        const std::string t = slurp(tmp("out") / f);
+        CHECK(t.find('\x1b') == std::string::npos);
+        CHECK(t.find('\x07') == std::string::npos);
+        CHECK(t.find("\xe2\x80\xae") == std::string::npos);
+    }
+    // an error message naming the scenario is escaped too
+    const auto e = test::run_process({"compare", s, s, "-r", "2"});
+    CHECK(e.exit_code == cli::kExitBadInput);
+    CHECK(e.err.find('\x1b') == std::string::npos);
 }

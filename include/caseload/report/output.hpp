@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace caseload::report {
@@ -95,6 +96,15 @@ private:
 // spreadsheet would evaluate (starts with = + - @, a tab or a carriage return,
 // and is not a plain number such as -1.5) is quoted with a leading apostrophe.
 [[nodiscard]] std::string csv_field(const std::string& s);
+// Text for a terminal or a report: control characters (C0 but those in
+// `keep`, DEL, C1) and the bidirectional overrides and isolates (U+202A-E,
+// U+2066-9, which reorder what follows) become visible escapes, "\x1b",
+// "\u202e", so that a scenario named "\e[31m" cannot colour, move or hide
+// anything. Everything else, other UTF-8 included, is left as it is.
+[[nodiscard]] std::string printable(std::string_view text, std::string_view keep = "\n\t");
+// The length of the longest prefix of `text` that printable() can handle
+// alone: all but a UTF-8 sequence cut off at the end (for stream buffers).
+[[nodiscard]] std::size_t printable_prefix(std::string_view text);
 // A number for people: 3 significant digits or so; shares as percentages.
 [[nodiscard]] std::string human(double v, std::string_view unit);
 
