@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <thread>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -199,4 +200,26 @@ TEST_CASE("control characters from YAML escapes reach neither the terminal nor t
     const auto e = test::run_process({"compare", s, s, "-r", "2"});
     CHECK(e.exit_code == cli::kExitBadInput);
     CHECK(e.err.find('\x1b') == std::string::npos);
+}
+
+TEST_CASE("validate reads a FIFO once: it neither hangs nor calls it empty") {
+    Scratch tmp;
+    const std::string text = slurp(small_scenario(tmp.root, "piped"));
+    const fs::path fifo = tmp("scenario.fifo");
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    // The writer opens the FIFO once and writes the scenario once, as a shell's <(...) does.
+    std::thread writer([&] { std::ofstream(fifo) << text; });
+    const auto r = test::run_process({"validate", fifo.string()}, {}, 30);
+    writer.join();
+    CHECK_FALSE(r.timed_out);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == "ok  " + fifo.string() + " (piped)\n");
+    // a compare file through a FIFO: its scenarios are found beside it
+    const std::string compare = "compare:\n  baseline: s.yaml\n  scenarios: [s.yaml]\n  replications: 2\n";
+    std::thread writer2([&] { std::ofstream(fifo) << compare; });
+    const auto c = test::run_process({"validate", fifo.string()}, {}, 30);
+    writer2.join();
+    CHECK_FALSE(c.timed_out);
+    CHECK(c.exit_code == 0);
+    CHECK(c.out == "ok  " + fifo.string() + " (compare: 2 scenarios)\n");
 }
