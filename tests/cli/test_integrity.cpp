@@ -223,3 +223,31 @@ TEST_CASE("validate reads a FIFO once: it neither hangs nor calls it empty") {
     CHECK(c.exit_code == 0);
     CHECK(c.out == "ok  " + fifo.string() + " (compare: 2 scenarios)\n");
 }
+
+TEST_CASE("a sweep whose results cannot be written keeps its points and prints the exact --resume command") {
+    Scratch tmp;
+    const std::string sweep = std::string(CASELOAD_TEST_DATA) + "/sweep_small.yaml";
+    const fs::path out = tmp("out");
+    // Each point's rows fit under 4 MiB; sweep.csv, all of them, does not: a disk that fills at the end.
+    test::ProcessOptions full;
+    full.file_size_limit = rlim_t{4} << 20;
+    const auto r = test::run_process({"sweep", sweep, "-r", "1500", "-t", "2", "-q", "--out", out.string()}, full);
+    INFO(r.err);
+    CHECK(r.exit_code == cli::kExitFailed);
+    const fs::path staging = tmp(".out.sweep-partial");
+    const std::string resume = "caseload sweep " + sweep + " --out " + out.string() +
+                               " --replications 1500 --threads 2 --resume";
+    CHECK(r.err.find("6 of 6 points are kept in " + staging.string() +
+                     "; once the cause is fixed, this continues the sweep (only the missing points run):\n  " +
+                     resume + "\n") != std::string::npos);
+    CHECK_FALSE(fs::exists(out));
+    CHECK(fs::exists(staging / "points" / "5.csv"));
+    const auto again = test::run_process({"sweep", sweep, "--out", out.string(), "--replications", "1500", "--threads",
+                                          "2", "--resume", "-q"});
+    CHECK(again.exit_code == 0);
+    REQUIRE(run_cli({"sweep", sweep, "-r", "1500", "-t", "2", "-q", "--out", tmp("whole").string()}).code == 0);
+    for (const char* f : {"sweep.csv", "summary.csv", "sensitivity.csv"}) {
+        INFO(f);
+        CHECK(slurp(out / f) == slurp(tmp("whole") / f));
+    }
+}
