@@ -1,4 +1,5 @@
 #include "caseload/report/sweep_output.hpp"
+#include "report/sweep_checksums.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -582,6 +583,7 @@ Assembled SweepFolder::finish(const std::string& metadata_json) {
             as.add(p, rows, summary);
         }
         a = as.finish();
+        detail::write_checksums(staging_);
         write_file_atomic(staging_ / "metadata.json", metadata_json);  // last: marks the assembly as done
     }
     std::error_code ec;
@@ -762,6 +764,7 @@ MergeOutcome merge_sweeps(const std::vector<fs::path>& shards, const fs::path& o
         i.kv = parse_manifest(i.manifest, m);
         if (manifest_value(i.kv, "format") != kFormat)
             throw SweepInputError(m.string() + " is of another format (" + manifest_value(i.kv, "format") + ")");
+        detail::verify_checksums(d);
         in.push_back(std::move(i));
     }
     // Every key but the shard must agree.
@@ -856,6 +859,7 @@ MergeOutcome merge_sweeps(const std::vector<fs::path>& shards, const fs::path& o
     }
     MergeOutcome o;
     o.assembled = as.finish();
+    detail::write_checksums(st);
     dir.write("metadata.json", metadata_json);
     o.dir = dir.commit();
     o.name = manifest_value(in[0].kv, "name");
