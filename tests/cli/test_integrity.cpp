@@ -107,7 +107,7 @@ TEST_CASE("one replication: intervals are NA, and the terminal and the report sa
     CHECK(slurp(tmp("out") / "report.md").find("No interval with 1 replication.") != std::string::npos);
 }
 
-TEST_CASE("report: a file of the folder that is not a regular file, or too large, is refused; so is a changed scenario") {
+TEST_CASE("report: a file of the folder that is not a regular file, or too large, is refused, and so is a changed scenario") {
     Scratch tmp;
     const auto s = small_scenario(tmp.root, "small");
     const fs::path out = tmp("out");

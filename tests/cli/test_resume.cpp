@@ -238,7 +238,7 @@ TEST_CASE("resume: a replication's periods are kept in the journal bit for bit")
     CHECK_FALSE(report::parse_replication_bytes(std::string_view(bytes).substr(0, 64 + 8 * model::kMetricCount + 8 * model::kHelpedWeeks + 40)));
 }
 
-TEST_CASE("resume: a damaged journal record or a replication file without a checksum is never used; they run again") {
+TEST_CASE("resume: a damaged journal record or a replication file without a checksum is never used: they run again") {
     Scratch tmp;
     REQUIRE(run_cli({"run", kBaseline, "-r", "8", "-s", "7", "-t", "1", "--out", tmp("whole"), "-q"}).code == 0);
     const fs::path out = tmp("stopped");
