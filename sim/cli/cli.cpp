@@ -12,6 +12,9 @@
 #include <cerrno>
 #include <cstring>
 #include <iostream>
+#include <memory>
+#include <streambuf>
+#include <string_view>
 
 namespace caseload::cli {
 
@@ -142,5 +145,54 @@ int dispatch(std::vector<std::string> args, const Streams& io) {
 }
 
 }  // namespace
+
+namespace {
+
+// Everything the program prints passes through here on its way to the
+// terminal: control characters that came from a scenario file (a name
+// "\e[31m") are shown as escapes (report::printable), never sent raw.
+class PrintableBuf : public std::streambuf {
+public:
+    PrintableBuf(std::streambuf* next, std::string_view keep) : next_(next), keep_(keep) {
+        setp(buf_.data(), buf_.data() + buf_.size());
+    }
+    PrintableBuf(const PrintableBuf&) = delete;
+    PrintableBuf& operator=(const PrintableBuf&) = delete;
+    ~PrintableBuf() override { (void)sync(); }
+
+protected:
+    int_type overflow(int_type ch) override {
+        if (pass(false) != 0) return traits_type::eof();
+        if (!traits_type::eq_int_type(ch, traits_type::eof())) {
+            *pptr() = traits_type::to_char_type(ch);
+            pbump(1);
+        }
+        return traits_type::not_eof(ch);
+    }
+    int sync() override { return pass(true) == 0 && next_->pubsync() == 0 ? 0 : -1; }
+
+private:
+    // Hands what is buffered on, escaped; a UTF-8 sequence cut off at the
+    // end waits for its other bytes unless `all`.
+    int pass(bool all) {
+        std::string chunk = carry_;
+        chunk.append(pbase(), pptr());
+        setp(buf_.data(), buf_.data() + buf_.size());
+        const std::size_t n = all ? chunk.size() : report::printable_prefix(chunk);
+        carry_ = chunk.substr(n);
+        const std::string out = report::printable(std::string_view(chunk).substr(0, n), keep_);
+        return next_->sputn(out.data(), std::streamsize(out.size())) == std::streamsize(out.size()) ? 0 : -1;
+    }
+    std::streambuf* next_;
+    std::string_view keep_;
+    std::string carry_;
+    std::array<char, 1 << 14> buf_{};
+};
+
+}  // namespace
+
+std::unique_ptr<std::streambuf> printable_buffer(std::streambuf* next, std::string_view keep) {
+    return std::make_unique<PrintableBuf>(next, keep);
+}
 
 }  // namespace caseload::cli

@@ -10,6 +10,7 @@
 #include <iostream>
 #include <streambuf>
 #include <string>
+#include <string_view>
 
 namespace {
 
@@ -87,6 +88,10 @@ int main(int argc, char** argv) {
     const char* term = std::getenv("TERM");
     const bool terminal = ::isatty(STDERR_FILENO) && !(term && std::string(term) == "dumb");
     StdoutBuf out_buf;
-    std::ostream out(&out_buf);
-    return caseload::cli::run(argc, argv, {out, std::cerr, terminal, &g_stop});
+    const auto out_text = caseload::cli::printable_buffer(&out_buf, "\n\t");
+    std::ostream out(out_text.get());
+    const auto err_text = caseload::cli::printable_buffer(std::cerr.rdbuf(), "\n\t\r");  // \r: the progress bar
+    std::ostream err(err_text.get());
+    err.setf(std::ios::unitbuf);  // as std::cerr: every message out at once
+    return caseload::cli::run(argc, argv, {out, err, terminal, &g_stop});
 }

@@ -104,6 +104,7 @@ std::optional<Outcome> execute(const std::vector<scenario::Scenario>& scenarios,
                                report::SavedReplications& saved, const std::string& resume, const Streams& io) {
     Outcome o;
     o.threads = experiment::resolve_threads(c.threads);
+    for (const auto& notice : saved.notices()) io.err << "warning: " << notice << "\n";  // even with --quiet
     if (saved.resuming() && !c.quiet)
         io.err << "resuming, " << saved.count() << " replications done already\n";
     detail::ProgressBar bar(io.err, io.err_is_terminal && !c.quiet);

@@ -266,17 +266,32 @@ int cmd_sweep(const Args& args, const Streams& io) {
     opts.on_progress = [&bar](std::size_t done, std::size_t total) { bar.update(done, total); };
     const auto t0 = std::chrono::steady_clock::now();
     std::size_t run = 0;
-    const bool complete = experiment::run_points(plan, folder.todo(), opts, [&](const experiment::PointResult& r) {
-        folder.write_point(r.point, report::point_fragment(plan, plan.scenario(r.point), r));
-        ++run;
-    });
-    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    bar.finish();
-    if (!complete) return sweep_interrupted(folder, run, resume, io);
-    const report::Assembled assembled = folder.finish(report::sweep_metadata_json(
-        plan, shard,
-        {.points_run = run, .points_resumed = folder.resumed_points(), .threads_per_rank = threads, .ranks = 1,
-         .points_per_rank = {run}, .wall_seconds = wall}));
+    // A failure from here on (a full disk, the folder made by someone else
+    // meanwhile) keeps the finished points and says how to go on.
+    report::Assembled assembled;
+    double wall = 0;
+    try {
+        const bool complete = experiment::run_points(plan, folder.todo(), opts, [&](const experiment::PointResult& r) {
+            folder.write_point(r.point, report::point_fragment(plan, plan.scenario(r.point), r));
+            ++run;
+        });
+        wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        bar.finish();
+        if (!complete) return sweep_interrupted(folder, run, resume, io);
+        assembled = folder.finish(report::sweep_metadata_json(
+            plan, shard,
+            {.points_run = run, .points_resumed = folder.resumed_points(), .threads_per_rank = threads, .ranks = 1,
+             .points_per_rank = {run}, .wall_seconds = wall}));
+    } catch (const experiment::Interrupted&) {
+        throw;
+    } catch (const std::exception& e) {
+        bar.finish();
+        io.err << "error: " << e.what() << "\n"
+               << folder.resumed_points() + run << " of " << folder.shard_points() << " points are kept in "
+               << folder.staging().string() << "; once the cause is fixed, this continues the sweep (only the "
+               << "missing points run):\n  " << resume << "\n";
+        return dynamic_cast<const InputError*>(&e) ? kExitBadInput : kExitFailed;
+    }
     print_outcome(assembled, plan, shard, folder.dir(), io);
     if (!a.quiet)
         io.err << "\n" << run << " points (" << run * std::size_t(plan.replications()) << " replications) in "

@@ -15,17 +15,72 @@
 
 #include <boost/program_options.hpp>
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
+#include <memory>
 #include <ostream>
 
 namespace caseload::cli {
 
+namespace fs = std::filesystem;
 namespace po = boost::program_options;
 using detail::RunFlags;
+
+namespace {
+
+// A file that is not a regular one (a FIFO, `<(...)`, a pipe) can be read
+// only once: its text, read here once, is kept in an anonymous in-memory
+// file so that the kind of file can be told from it by path. Empty for a
+// regular file or one that cannot be opened (read by path as usual, with the
+// loader's messages).
+struct OnceRead {
+    std::string text;
+    int fd = -1;
+    OnceRead(const OnceRead&) = delete;
+    OnceRead& operator=(const OnceRead&) = delete;
+    OnceRead() = default;
+    ~OnceRead() {
+        if (fd >= 0) ::close(fd);
+    }
+    [[nodiscard]] std::string path() const { return "/proc/self/fd/" + std::to_string(fd); }
+};
+
+std::unique_ptr<OnceRead> read_once_if_special(const std::string& file) {
+    struct stat st {};
+    if (::stat(file.c_str(), &st) != 0 || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) return nullptr;
+    const int in = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (in < 0) return nullptr;
+    auto once = std::make_unique<OnceRead>();
+    char buf[1 << 14];
+    for (;;) {
+        const ssize_t n = ::read(in, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        once->text.append(buf, std::size_t(n));
+        if (once->text.size() > scenario::kMaxYamlBytes) break;  // the loader refuses it, naming the limit
+    }
+    ::close(in);
+    once->fd = ::memfd_create("caseload-validate", MFD_CLOEXEC);
+    if (once->fd < 0) return nullptr;
+    std::size_t at = 0;
+    while (at < once->text.size()) {
+        const ssize_t n = ::write(once->fd, once->text.data() + at, once->text.size() - at);
+        if (n <= 0) return nullptr;
+        at += std::size_t(n);
+    }
+    return once;
+}
+
+}  // namespace
 
 int cmd_validate(const Args& args, const Streams& io) {
     po::options_description d("options");
@@ -47,21 +102,37 @@ int cmd_validate(const Args& args, const Streams& io) {
     int bad = 0;
     for (const auto& f : files) {
         try {
-            if (scenario::is_sweep_file(f)) {
-                const experiment::SweepPlan plan = experiment::checked_sweep_plan(f, {}, {}, threads, c.allow_large);
+            const std::unique_ptr<OnceRead> once = read_once_if_special(f);
+            const std::string kind_path = once ? once->path() : f;  // where the kind of file is read from
+            const fs::path base_dir = fs::path(f).parent_path();
+            if (once && once->text.size() > scenario::kMaxYamlBytes) {
+                throw scenario::ScenarioError(scenario::Location{f, 0, 0}, "",
+                                              "'" + f + "' is larger than " +
+                                                  std::to_string(scenario::kMaxYamlBytes >> 10) +
+                                                  " KiB; expected a smaller file (the limits are kMaxYamlBytes and "
+                                                  "kMaxCsvBytes in include/caseload/scenario/loader.hpp)");
+            } else if (scenario::is_sweep_file(kind_path)) {
+                const experiment::SweepPlan plan =
+                    once ? experiment::checked_sweep_plan(scenario::parse_sweep(once->text, f, base_dir), {}, {},
+                                                          threads, c.allow_large)
+                         : experiment::checked_sweep_plan(f, {}, {}, threads, c.allow_large);
                 io.out << "ok  " << f << " (sweep: " << plan.points() << " points x " << plan.replications()
                        << " replications on " << plan.spec().base.string() << ")\n";
-            } else if (scenario::is_compare_file(f)) {
-                const auto spec = scenario::load_compare(f);
+            } else if (scenario::is_compare_file(kind_path)) {
+                const auto spec = once ? scenario::parse_compare(once->text, f, base_dir) : scenario::load_compare(f);
                 (void)detail::relevant_overrides(spec);
                 std::vector<scenario::Scenario> all = scenario::load_compare_scenarios(spec);
                 if (spec.replications) all[0].replications = *spec.replications;
                 for (auto& s : all) s.replications = all[0].replications;  // as compare runs them
-                within_limits(all, spec.replications ? std::optional(scenario::locate(f, "compare.replications"))
-                                                     : std::nullopt);
+                std::optional<scenario::Location> at;
+                if (spec.replications) {
+                    at = scenario::locate(kind_path, "compare.replications");
+                    at->file = f;
+                }
+                within_limits(all, at);
                 io.out << "ok  " << f << " (compare: " << spec.scenarios.size() + 1 << " scenarios)\n";
             } else {
-                const auto s = scenario::load_scenario(f);
+                const auto s = once ? scenario::parse_scenario(once->text, f, base_dir) : scenario::load_scenario(f);
                 within_limits({s});
                 io.out << "ok  " << f << " (" << s.name << ")\n";
             }
@@ -215,7 +286,8 @@ int cmd_solve(const Args& args, const Streams& io) {
     double number = 0;
     const char* end = q.target.data() + q.target.size();
     const auto parsed = std::from_chars(q.target.data(), end, number);
-    if (parsed.ec == std::errc{} && parsed.ptr == end && !std::isfinite(number))
+    if (parsed.ptr == end && (parsed.ec == std::errc::result_out_of_range ||
+                              (parsed.ec == std::errc{} && !std::isfinite(number))))
         throw UsageError(std::string(q.at_most ? "--at-most" : "--at-least") +
                          " must be a finite number or a scenario file, not '" + q.target + "'");
     q.stop = io.stop;

@@ -58,7 +58,12 @@ void refuse_sweep_over_limits(const SweepPlan& plan, unsigned threads, std::opti
 
 SweepPlan checked_sweep_plan(const std::string& file, std::optional<int> replications, std::optional<std::uint64_t> seed,
                              unsigned threads, bool allow_large) {
-    SweepPlan plan(scenario::load_sweep(file), replications, seed, /*check_points=*/false);
+    return checked_sweep_plan(scenario::load_sweep(file), replications, seed, threads, allow_large);
+}
+
+SweepPlan checked_sweep_plan(scenario::SweepSpec spec, std::optional<int> replications,
+                             std::optional<std::uint64_t> seed, unsigned threads, bool allow_large) {
+    SweepPlan plan(std::move(spec), replications, seed, /*check_points=*/false);
     if (!allow_large) refuse_sweep_over_limits(plan, threads, replications);
     plan.check_points();
     return plan;

@@ -37,7 +37,8 @@ std::string pad(const std::string& s, std::size_t w) {
 
 std::string interval_text(const stats::Interval& ci, std::string_view unit, Language lang, bool sign = false) {
     if (std::isnan(ci.mean)) return lang == Language::nl ? "n.v.t." : "n/a";
-    if (ci.n < 2) return sign ? detail::fmt_diff(ci.mean, unit, lang) : detail::fmt_value(ci.mean, unit, lang);
+    if (ci.n < 2 || std::isnan(ci.low) || std::isnan(ci.high))
+        return sign ? detail::fmt_diff(ci.mean, unit, lang) : detail::fmt_value(ci.mean, unit, lang);
     return detail::fmt_interval(ci.mean, ci.low, ci.high, unit, lang, sign);
 }
 
@@ -254,7 +255,11 @@ std::vector<std::string> warnings(const ExperimentResult& r, const Summary& s, L
         c.warmup_looks_short = s.warmup.looks_short;
         c.warmup_extra_days = s.warmup.suggested_extra_days;
         c.censored_share = s[Metric::time_to_help_censored_share].ci.mean;
-        return warning_lines(info, c, lang);
+        auto lines = warning_lines(info, c, lang);
+        if (r.scenario.replications < 2)
+            lines.push_back(r.scenario.name + ": geen interval bij 1 replicatie; draai er 2 of meer (een stuk of 30 "
+                                              "voor smalle intervallen) om te zien hoeveel toeval de cijfers verschuift.");
+        return lines;
     }
     std::vector<std::string> out;
     if (s.stability.unstable) {
@@ -269,6 +274,9 @@ std::vector<std::string> warnings(const ExperimentResult& r, const Summary& s, L
                       human(s.warmup.suggested_extra_days, "") + " days after it (MSER-5). Try 'warmup: " +
                       std::to_string(static_cast<long long>(years)) + "y' (or longer).");
     }
+    if (r.scenario.replications < 2)
+        out.push_back(r.scenario.name + ": no interval with 1 replication; run 2 or more (30 or so for narrow "
+                                        "intervals) to see how far chance moves the figures.");
     const auto& cens = s[Metric::time_to_help_censored_share].ci.mean;
     if (!std::isnan(cens) && cens > 0.05) {
         out.push_back(r.scenario.name + ": " + human(cens, "share") +

@@ -13,8 +13,15 @@ CsvTable::CsvTable(std::string_view text, std::string label) : label_(std::move(
     std::string field;
     std::size_t line = 1, record_line = 1;
     bool quoted = false, field_started = false, any = false;
-    auto end_record = [&] {
+    bool was_quoted = false;  // the field began with a quote
+    // csv_field writes text a spreadsheet would evaluate quoted with a leading apostrophe.
+    auto end_field = [&] {
+        if (was_quoted && !field.empty() && field.front() == '\'') field.erase(0, 1);
+        was_quoted = false;
         record.push_back(std::move(field));
+    };
+    auto end_record = [&] {
+        end_field();
         field.clear();
         if (header_.empty()) {
             header_ = std::move(record);
@@ -49,9 +56,10 @@ CsvTable::CsvTable(std::string_view text, std::string label) : label_(std::move(
         any = true;
         if (c == '"' && !field_started) {
             quoted = true;
+            was_quoted = true;
             field_started = true;
         } else if (c == ',') {
-            record.push_back(std::move(field));
+            end_field();
             field.clear();
             field_started = false;
         } else if (c == '\n') {

@@ -6,10 +6,12 @@
 #include "caseload/report/report.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -112,12 +114,16 @@ void remove_stale_staging(const fs::path& parent) {
     }
 }
 
-// With --force, only a folder that caseload wrote (or an empty one) is replaced.
+// With --force, only a folder that caseload wrote (or an empty one) is
+// replaced: its metadata.json is a regular file that caseload wrote (it
+// starts with the tool's name), not just any file of that name.
 bool replaceable(const fs::path& dir) {
     std::error_code ec;
     if (!fs::is_directory(fs::symlink_status(dir, ec))) return false;
     if (fs::is_empty(dir, ec) && !ec) return true;
-    return fs::is_regular_file(dir / "metadata.json", ec);
+    if (!fs::is_regular_file(fs::symlink_status(dir / "metadata.json", ec))) return false;
+    const ReadBack meta = read_capped(dir / "metadata.json", kMaxMetadataBytes);
+    return meta.error.empty() && meta.text.starts_with("{\n  \"tool\": \"caseload-sim\",\n");
 }
 
 
@@ -207,7 +213,7 @@ ResultsDir::ResultsDir(fs::path dir, bool force) : dir_(std::move(dir)), force_(
             throw OutputExists(dir_.string() + " exists already; choose another --out, or add --force to replace it");
         if (!replaceable(dir_))
             throw OutputExists(dir_.string() +
-                               " exists and is not a results folder (no metadata.json in it); refusing to replace it "
+                               " exists and is not a results folder (no metadata.json of caseload in it); refusing to replace it "
                                "even with --force: choose another --out");
     }
     const fs::path parent = dir_.has_parent_path() ? dir_.parent_path() : fs::path(".");
@@ -260,16 +266,6 @@ std::string number(double v) {
     char buf[64];
     auto r = std::to_chars(buf, buf + sizeof buf, v);
     return std::string(buf, r.ptr);
-}
-
-std::string csv_field(const std::string& s) {
-    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + "\"";
 }
 
 std::string human(double v, std::string_view unit) {

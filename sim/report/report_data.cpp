@@ -93,14 +93,22 @@ std::string checks_csv(const std::vector<ExperimentResult>& results, const std::
 
 namespace {
 
+// A file of the results folder: a regular file, capped in size (a link to
+// /dev/zero or a FIFO must not fill memory or hang the report), inside the folder.
 std::string read_file(const fs::path& dir, const std::string& name) {
     const fs::path p = dir / name;
-    std::ifstream in(p, std::ios::binary);
-    if (!in) throw ReportInputError(p.string() + ": cannot read it; is " + dir.string() + " a results folder?");
-    std::ostringstream s;
-    s << in.rdbuf();
-    if (in.bad()) throw ReportInputError(p.string() + ": cannot read it");
-    return s.str();
+    const fs::path rel(name);
+    for (const auto& part : rel)
+        if (rel.is_absolute() || part == "..")
+            throw ReportInputError((dir / "metadata.json").string() + ": names '" + name +
+                                   "', which is not a file inside the results folder");
+    std::error_code ec;
+    if (!fs::exists(p, ec))
+        throw ReportInputError(p.string() + ": cannot read it; is " + dir.string() + " a results folder?");
+    const bool csv = name.ends_with(".csv");
+    ReadBack r = read_capped(p, csv ? kMaxResultsCsvBytes : kMaxMetadataBytes);
+    if (!r.error.empty()) throw ReportInputError(r.error);
+    return std::move(r.text);
 }
 
 const detail::Json& member(const detail::Json& obj, std::string_view key, detail::Json::Kind kind,
@@ -178,6 +186,12 @@ ReportData read_results(const fs::path& dir) {
         for (const auto& s : member(meta, "scenarios", detail::Json::Kind::array, label).items) {
             const std::string resolved = member(s, "resolved", detail::Json::Kind::string, label).text;
             const std::string yaml = read_file(dir, resolved);
+            // The report describes the scenario in this file: it must be the one the results came from.
+            if (const auto* h = s.find("scenario_hash"); h && h->kind == detail::Json::Kind::string &&
+                                                           h->text != content_hash(yaml))
+                throw ReportInputError((dir / resolved).string() + " has changed since the run (its hash is " +
+                                       content_hash(yaml) + ", metadata.json says " + h->text +
+                                       "); the report would not describe these results: restore it, or run again");
             scenario::Scenario sc;
             try {
                 sc = scenario::parse_scenario(yaml, (dir / resolved).string());

@@ -1,6 +1,7 @@
 // report.html: one self-contained page — inline CSS and SVG, no scripts, no
 // external fonts or images — that reads on screen and on paper.
 
+#include "caseload/report/output.hpp"
 #include "caseload/report/report.hpp"
 #include "report/chart.hpp"
 #include "report/report_sections.hpp"
@@ -15,7 +16,9 @@ namespace caseload::report {
 
 using namespace detail;
 
-std::string html_escape(std::string_view text) {
+std::string html_escape(std::string_view raw) {
+    const std::string clean = printable(raw);  // no control characters from a scenario file
+    const std::string_view text = clean;
     std::string out;
     out.reserve(text.size());
     for (char c : text) {

@@ -1,6 +1,7 @@
 // report.md: the HTML report's twin in Markdown. Charts become small tables
 // of the same series (Markdown has no portable way to draw).
 
+#include "caseload/report/output.hpp"
 #include "caseload/report/report.hpp"
 #include "caseload/scenario/dates.hpp"
 #include "caseload/scenario/scenario.hpp"
@@ -17,7 +18,9 @@ namespace caseload::report {
 
 using namespace detail;
 
-std::string markdown_escape(std::string_view text) {
+std::string markdown_escape(std::string_view raw) {
+    const std::string clean = printable(raw);  // no control characters from a scenario file
+    const std::string_view text = clean;
     std::string out;
     out.reserve(text.size());
     // A list or heading marker at the very start would change the line.

@@ -180,6 +180,8 @@ std::string run_sentence(const ReportData& d, Language lang) {
             out += s.name + ": " + std::to_string(s.replications) + " replications over " +
                    fmt_duration(s.horizon_days, lang) + ", of which the first " + fmt_duration(s.warmup_days, lang) +
                    " are warm-up.";
+        if (s.replications == 1)
+            out += lang == Language::nl ? " Geen interval bij 1 herhaling." : " No interval with 1 replication.";
     }
     return out;
 }

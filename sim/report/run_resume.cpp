@@ -90,9 +90,11 @@ std::string journal_record(std::size_t scenario, const model::ReplicationResult&
 
 // Reads the whole records of a journal in order, calling f(scenario,
 // result) for each; stops at the first that is cut short or damaged.
-// Returns the bytes the whole records take.
+// Returns the bytes the whole records take; `damaged` (when given) is set
+// when it stopped at a whole record that fails its checks (not a tail cut
+// short by a kill).
 template <class F>
-std::uint64_t read_journal(const fs::path& file, F&& f) {
+std::uint64_t read_journal(const fs::path& file, F&& f, bool* damaged = nullptr) {
     std::ifstream in(file, std::ios::binary);
     if (!in) return 0;
     std::error_code ec;
@@ -103,7 +105,10 @@ std::uint64_t read_journal(const fs::path& file, F&& f) {
     for (;;) {
         char header[kHeaderBytes];
         if (size - good < kHeaderBytes || !in.read(header, kHeaderBytes)) break;
-        if (std::memcmp(header, kRecordMagic, 4) != 0) break;
+        if (std::memcmp(header, kRecordMagic, 4) != 0) {
+            if (damaged) *damaged = true;
+            break;
+        }
         std::uint32_t scenario = 0;
         std::uint64_t bytes = 0, sum = 0;
         std::memcpy(&scenario, header + 4, 4);
@@ -112,9 +117,11 @@ std::uint64_t read_journal(const fs::path& file, F&& f) {
         if (bytes > size - good - kHeaderBytes) break;
         payload.resize(std::size_t(bytes));
         if (!in.read(payload.data(), std::streamsize(bytes))) break;
-        if (record_checksum(scenario, payload) != sum) break;
-        auto r = parse_replication_bytes(payload);
-        if (!r) break;
+        auto r = record_checksum(scenario, payload) == sum ? parse_replication_bytes(payload) : std::nullopt;
+        if (!r) {
+            if (damaged) *damaged = true;
+            break;
+        }
         f(std::size_t(scenario), std::move(*r));
         good += kHeaderBytes + bytes;
     }
@@ -176,12 +183,12 @@ private:
     std::string where_;
 };
 
-std::string read_all(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    if (!in) throw OutputError("cannot read " + p.string());
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
+// A kept file: regular, capped in size (a link to /dev/zero must not fill memory).
+std::string read_kept(const fs::path& p, std::uintmax_t max_bytes) {
+    ReadBack r = read_capped(p, max_bytes);
+    if (!r.error.empty())
+        throw ResumeError(r.error + "; it is not what an interrupted run keeps: remove it, or add --force to start over");
+    return std::move(r.text);
 }
 
 // One line per scenario: what makes its replications what they are.
@@ -544,7 +551,7 @@ SavedReplications::SavedReplications(fs::path dir, const std::vector<scenario::S
             fs::remove_all(staging_, ec);
             if (ec) throw OutputError("cannot remove " + staging_.string() + ": " + ec.message());
         } else {
-            const std::vector<std::string> kept = split_lines(read_all(m));
+            const std::vector<std::string> kept = split_lines(read_kept(m, kMaxMetadataBytes));
             if (kept != manifest)
                 throw ResumeError("the interrupted run in " + staging_.string() + " was started with " +
                                   mismatch(kept, manifest) +
@@ -575,17 +582,21 @@ SavedReplications::SavedReplications(fs::path dir, const std::vector<scenario::S
         if (!parse_name(name, s, r) || s >= saved_.size() || r >= saved_[s].size())
             throw ResumeError("unexpected file " + e.path().string() +
                               " in an interrupted run; remove it, or add --force to start over");
-        auto result = parse_replication(read_all(e.path()), e.path().string());
-        if (result.replication != r)
-            throw ResumeError(e.path().string() + " holds replication " + std::to_string(result.replication) +
-                              ", not " + std::to_string(r) + "; remove it, or add --force to start over");
-        saved_[s][r] = std::move(result);
-        ++count_;
+        // A replication file of an earlier version carries no checksum: a
+        // damaged value could not be told from a true one, so it is not
+        // used; its replication runs again (and goes into the journal).
+        notices_.push_back(e.path().string() + " has no checksum (an earlier version of caseload wrote it); it is not "
+                                               "used: replication " + std::to_string(r) + " runs again");
+        partial.push_back(e.path());
     }
     for (const auto& p : partial) fs::remove(p, ec);
     // The journal's whole records; a record cut short by a kill, and
     // anything after it, is cut off so that new records follow whole ones.
     const fs::path journal = staging_ / kJournal;
+    if (fs::exists(fs::symlink_status(journal, ec)) && !fs::is_regular_file(fs::symlink_status(journal, ec)))
+        throw ResumeError(journal.string() +
+                          " is not a regular file; it is not what an interrupted run keeps: add --force to start over");
+    bool damaged = false;
     const std::uint64_t good = read_journal(journal, [&](std::size_t s, model::ReplicationResult&& result) {
         if (s >= saved_.size() || result.replication >= saved_[s].size())
             throw ResumeError(journal.string() + " holds replication " + std::to_string(result.replication) +
@@ -594,7 +605,11 @@ SavedReplications::SavedReplications(fs::path dir, const std::vector<scenario::S
         auto& slot = saved_[s][result.replication];
         if (!slot) ++count_;
         slot = std::move(result);
-    });
+    }, &damaged);
+    if (damaged)
+        notices_.push_back(journal.string() + " is damaged after " + std::to_string(good) +
+                           " bytes (a record fails its checksum); the replications from there on are not used and "
+                           "run again");
     if (fs::exists(journal, ec) && fs::file_size(journal, ec) != good) {
         fs::resize_file(journal, good, ec);
         if (ec) throw OutputError("cannot repair " + journal.string() + ": " + ec.message());

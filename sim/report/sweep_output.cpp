@@ -1,4 +1,5 @@
 #include "caseload/report/sweep_output.hpp"
+#include "report/sweep_checksums.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -39,7 +40,14 @@ std::string join_fields(const std::vector<std::string>& v) {
 std::vector<std::string> split_csv(std::string_view line) {
     std::vector<std::string> out;
     std::string cur;
-    bool quoted = false;
+    bool quoted = false, was_quoted = false;
+    // csv_field writes text a spreadsheet would evaluate quoted with a leading apostrophe.
+    auto end_field = [&] {
+        if (was_quoted && !cur.empty() && cur.front() == '\'') cur.erase(0, 1);
+        was_quoted = false;
+        out.push_back(std::move(cur));
+        cur.clear();
+    };
     for (std::size_t i = 0; i < line.size(); ++i) {
         const char c = line[i];
         if (quoted) {
@@ -54,15 +62,14 @@ std::vector<std::string> split_csv(std::string_view line) {
                 cur += c;
             }
         } else if (c == '"') {
-            quoted = true;
+            quoted = was_quoted = true;
         } else if (c == ',') {
-            out.push_back(std::move(cur));
-            cur.clear();
+            end_field();
         } else if (c != '\r') {
             cur += c;
         }
     }
-    out.push_back(std::move(cur));
+    end_field();
     return out;
 }
 
@@ -86,13 +93,12 @@ bool leading_index(std::string_view line, std::size_t& v) {
     return parse_index(line.substr(0, comma), v);
 }
 
+// A file of a sweep folder (manifest, design, a point's rows): a regular
+// file, capped in size, so that a link to /dev/zero or a FIFO is refused.
 std::string read_all(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw OutputError("cannot read " + file.string());
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    if (in.bad()) throw OutputError("cannot read " + file.string());
-    return ss.str();
+    ReadBack r = read_capped(file, kMaxResultsCsvBytes);
+    if (!r.error.empty()) throw SweepInputError(r.error);
+    return std::move(r.text);
 }
 
 std::string level_field(const experiment::Level& l) { return std::isnan(l.number) ? csv_field(l.text) : number(l.number); }
@@ -604,6 +610,7 @@ Assembled SweepFolder::finish(const std::string& metadata_json) {
             as.add(p, rows, summary);
         }
         a = as.finish();
+        detail::write_checksums(staging_);
         write_file_atomic(staging_ / "metadata.json", metadata_json);  // last: marks the assembly as done
     }
     std::error_code ec;
@@ -784,6 +791,7 @@ MergeOutcome merge_sweeps(const std::vector<fs::path>& shards, const fs::path& o
         i.kv = parse_manifest(i.manifest, m);
         if (manifest_value(i.kv, "format") != kFormat)
             throw SweepInputError(m.string() + " is of another format (" + manifest_value(i.kv, "format") + ")");
+        detail::verify_checksums(d);
         in.push_back(std::move(i));
     }
     // Every key but the shard must agree.
@@ -878,6 +886,7 @@ MergeOutcome merge_sweeps(const std::vector<fs::path>& shards, const fs::path& o
     }
     MergeOutcome o;
     o.assembled = as.finish();
+    detail::write_checksums(st);
     dir.write("metadata.json", metadata_json);
     o.dir = dir.commit();
     o.name = manifest_value(in[0].kv, "name");

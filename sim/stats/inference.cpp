@@ -27,9 +27,8 @@ Interval mean_interval(std::span<const double> values, double confidence) {
         return out;
     }
     out.mean = s.mean();
-    if (out.n < 2) {
-        out.low = out.high = out.mean;
-        out.sd = std::numeric_limits<double>::quiet_NaN();
+    if (out.n < 2) {  // one value: no interval (NaN, written NA), not a zero-width one
+        out.low = out.high = out.sd = std::numeric_limits<double>::quiet_NaN();
         return out;
     }
     out.sd = s.sd();
@@ -56,7 +55,7 @@ Interval unpaired_difference(std::span<const double> a, std::span<const double> 
     out.n = std::min(sa.count(), sb.count());
     out.mean = sb.mean() - sa.mean();
     if (sa.count() < 2 || sb.count() < 2) {
-        out.low = out.high = out.mean;
+        out.low = out.high = out.sd = std::numeric_limits<double>::quiet_NaN();
         return out;
     }
     const double va = sa.variance() / double(sa.count());

@@ -157,6 +157,8 @@ TEST_CASE("cli: numbers on the command line are parsed strictly, before anything
          "--at-most must be a finite number or a scenario file, not 'nan'"},
         {{"solve", base, "--from", "0", "--to", "2", "--at-least", "inf"},
          "--at-least must be a finite number or a scenario file, not 'inf'"},
+        {{"solve", base, "--from", "0", "--to", "2", "--at-least", "1e999"},
+         "--at-least must be a finite number or a scenario file, not '1e999'"},
     };
     for (const Case& c : cases) {
         std::vector<std::string> args = c.args;

@@ -237,3 +237,64 @@ TEST_CASE("resume: a replication's periods are kept in the journal bit for bit")
     const std::string bytes = report::replication_bytes(r);
     CHECK_FALSE(report::parse_replication_bytes(std::string_view(bytes).substr(0, 64 + 8 * model::kMetricCount + 8 * model::kHelpedWeeks + 40)));
 }
+
+TEST_CASE("resume: a damaged journal record or a replication file without a checksum is never used: they run again") {
+    Scratch tmp;
+    REQUIRE(run_cli({"run", kBaseline, "-r", "8", "-s", "7", "-t", "1", "--out", tmp("whole"), "-q"}).code == 0);
+    const fs::path out = tmp("stopped");
+    const std::vector<std::string> args{"run", kBaseline, "-r", "8", "-s", "7", "-t", "1", "--out", out.string()};
+    REQUIRE(run_stopped(args, out, 2).code == cli::kExitInterrupted);
+    const fs::path staging = report::run_staging(out);
+    const fs::path journal = staging / "journal";
+    REQUIRE(fs::file_size(journal) > 64);
+    // One changed byte in the first record's values (after its 24-byte header).
+    {
+        std::fstream f(journal, std::ios::in | std::ios::out | std::ios::binary);
+        f.seekg(24 + 40);
+        char c = 0;
+        f.read(&c, 1);
+        c = char(c ^ 0x10);
+        f.seekp(24 + 40);
+        f.write(&c, 1);
+    }
+    // A replication file of an earlier version, whose values cannot be checked.
+    auto fake = model::simulate(test::mmc(2, 2, 0.9, 10, 400, 50, 1, 3), 1);
+    fake.replication = 5;
+    std::ofstream(staging / "0-5.rep") << report::replication_text(fake);
+
+    std::vector<std::string> again = args;
+    again.push_back("--resume");
+    const auto resumed = run_cli(again);
+    REQUIRE_MESSAGE(resumed.code == 0, resumed.err);
+    CHECK(resumed.err.find("warning: " + journal.string() +
+                           " is damaged after 0 bytes (a record fails its checksum); the replications from there on "
+                           "are not used and run again\n") != std::string::npos);
+    CHECK(resumed.err.find("warning: " + (staging / "0-5.rep").string() +
+                           " has no checksum (an earlier version of caseload wrote it); it is not used: replication 5 "
+                           "runs again\n") != std::string::npos);
+    CHECK(resumed.err.find("resuming, 0 replications done already") != std::string::npos);
+    check_same(tmp("whole"), out, kRunFiles);
+}
+
+TEST_CASE("resume: a kept manifest or journal that is not a regular file is refused, not read") {
+    Scratch tmp;
+    const fs::path out = tmp("stopped");
+    const std::vector<std::string> args{"run", kBaseline, "-r", "8", "-s", "7", "-t", "1", "--out", out.string()};
+    REQUIRE(run_stopped(args, out, 2).code == cli::kExitInterrupted);
+    const fs::path staging = report::run_staging(out);
+    std::vector<std::string> again = args;
+    again.push_back("--resume");
+    for (const char* name : {"journal", "manifest.txt"}) {
+        INFO(std::string(name));
+        const fs::path kept = tmp(std::string(name) + ".kept");
+        fs::rename(staging / name, kept);
+        fs::create_symlink("/dev/zero", staging / name);
+        const auto r = run_cli(again);
+        INFO(r.err);
+        CHECK(r.code == cli::kExitBadInput);
+        CHECK(r.err.find((staging / name).string() + " is not a regular file") != std::string::npos);
+        fs::remove(staging / name);
+        fs::rename(kept, staging / name);
+    }
+    CHECK(run_cli(again).code == 0);
+}

@@ -398,6 +398,18 @@ TEST_CASE("merge verifies every shard completely: a shard cut mid-row, a deleted
         fs::remove_all(tmp("dmg"));
         fs::copy(tmp("s2"), tmp("dmg"), fs::copy_options::recursive);
         std::ofstream(fs::path(tmp("dmg")) / "sweep.csv", std::ios::binary | std::ios::trunc) << d.text;
+        // The checksum the shard wrote when it finished no longer matches.
+        const auto c = run_cli({"merge", tmp("s1"), tmp("dmg"), tmp("s3"), "--out", tmp("bad"), "-q"});
+        CHECK(c.code == 2);
+        CHECK(c.err.find("error: " + tmp("dmg") + "/sweep.csv is not the file the shard wrote (its checksum is " +
+                         report::content_hash(d.text) + ", checksums.csv says ") == 0);
+        CHECK(c.err.find("; the shard is damaged (cut short or edited): run it again\n") != std::string::npos);
+        // With its checksum made to match, the rows themselves are still checked.
+        const fs::path sums = fs::path(tmp("dmg")) / "checksums.csv";
+        std::string list = slurp(sums);
+        const auto at = list.find("\nsweep.csv,") + 11;
+        list.replace(at, 16, report::content_hash(d.text));
+        std::ofstream(sums, std::ios::binary | std::ios::trunc) << list;
         const auto r = run_cli({"merge", tmp("s1"), tmp("dmg"), tmp("s3"), "--out", tmp("bad"), "-q"});
         INFO(r.err);
         CHECK(r.code == 2);
@@ -405,4 +417,13 @@ TEST_CASE("merge verifies every shard completely: a shard cut mid-row, a deleted
         CHECK(r.err.find("; the shard is damaged (cut short or edited): run it again\n") != std::string::npos);
         CHECK_FALSE(fs::exists(tmp("bad")));
     }
+    // A shard without its checksums (removed, or of an earlier version) is refused too.
+    fs::remove_all(tmp("dmg"));
+    fs::copy(tmp("s2"), tmp("dmg"), fs::copy_options::recursive);
+    fs::remove(fs::path(tmp("dmg")) / "checksums.csv");
+    const auto r = run_cli({"merge", tmp("s1"), tmp("dmg"), tmp("s3"), "--out", tmp("bad"), "-q"});
+    CHECK(r.code == 2);
+    CHECK(r.err == "error: " + tmp("dmg") +
+                       " has no checksums.csv (an earlier version of caseload wrote it, or it was removed); run that "
+                       "shard again\n");
 }

@@ -1,4 +1,6 @@
 #include "caseload/report/output.hpp"
+#include "caseload/report/report.hpp"
+#include "report/csv_reader.hpp"
 #include "../helpers.hpp"
 
 
@@ -27,7 +29,7 @@ TEST_CASE("results folder: built aside, moved into place, never over an existing
     {
         report::ResultsDir d(out, false);
         d.write("a.csv", "x\n1\n");
-        d.write("metadata.json", "{}\n");
+        d.write("metadata.json", "{\n  \"tool\": \"caseload-sim\",\n}\n");
         CHECK_FALSE(fs::exists(out));  // nothing visible before commit
         CHECK(d.commit() == out);
     }
@@ -83,6 +85,53 @@ TEST_CASE("numbers: shortest round-trip text, NA for missing") {
     CHECK(report::human(0.4567, "share") == "45.7%");
     CHECK(report::human(1234.4, "days") == "1234");
     CHECK(report::human(12.34, "days") == "12.3");
+}
+
+TEST_CASE("CSV cells a spreadsheet would evaluate are written as text, numbers stay numbers") {
+    // = + - @ tab CR at the start: quoted with a leading apostrophe
+    CHECK(report::csv_field("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"");
+    CHECK(report::csv_field("+1+1") == "\"'+1+1\"");
+    CHECK(report::csv_field("-2+3") == "\"'-2+3\"");
+    CHECK(report::csv_field("@SUM(A1)") == "\"'@SUM(A1)\"");
+    CHECK(report::csv_field("\t=1") == "\"'\t=1\"");
+    CHECK(report::csv_field("\r=1") == "\"'\r=1\"");
+    CHECK(report::csv_field("-") == "-");  // one character holds no formula (the verdict "not rated")
+    CHECK(report::csv_field("-x") == "\"'-x\"");
+    // an apostrophe of its own gets one more, so that reading back is exact
+    CHECK(report::csv_field("'quoted") == "\"''quoted\"");
+    // plain numbers, and text with such a character further on, are left alone
+    CHECK(report::csv_field("-1.5") == "-1.5");
+    CHECK(report::csv_field("+2") == "+2");
+    CHECK(report::csv_field("-Inf") == "-Inf");
+    CHECK(report::csv_field("-1e-3") == "-1e-3");
+    CHECK(report::csv_field("a=b") == "a=b");
+    // the tool's own reader gets the text back
+    const std::string csv = "scenario,x\n" + report::csv_field("=evil") + ",1\n" + report::csv_field("'own") + ",2\n" +
+                            report::csv_field("-1.5") + ",3\n";
+    const report::detail::CsvTable t(csv, "t.csv");
+    CHECK(t.text(0, 0) == "=evil");
+    CHECK(t.text(1, 0) == "'own");
+    CHECK(t.text(2, 0) == "-1.5");
+}
+
+TEST_CASE("printable: control characters and direction overrides become visible escapes, other text stays") {
+    CHECK(report::printable("red\x1b[31mX") == "red\\x1b[31mX");
+    CHECK(report::printable("a\x07" "b\x7f\x01") == "a\\x07b\\x7f\\x01");
+    CHECK(report::printable("line\nnext\tcol") == "line\nnext\tcol");              // kept by default
+    CHECK(report::printable("a\rb") == "a\\x0d" "b");
+    CHECK(report::printable("a\rb", "\r") == "a\rb");
+    CHECK(report::printable("x\xc2\x9b" "y") == "x\\u009by");                         // C1 CSI
+    CHECK(report::printable("x\xe2\x80\xae" "y") == "x\\u202ey");                     // right-to-left override
+    CHECK(report::printable("x\xe2\x81\xa6" "y") == "x\\u2066y");                     // left-to-right isolate
+    CHECK(report::printable("Zoë — wachtlijst ≤ 30") == "Zoë — wachtlijst ≤ 30");  // UTF-8 text as it is
+    // a sequence cut off at the end waits for its other bytes
+    CHECK(report::printable_prefix("ab\xe2\x80") == 2);
+    CHECK(report::printable_prefix("ab\xc3") == 2);
+    CHECK(report::printable_prefix("ab\xc3\xab") == 4);
+    CHECK(report::printable_prefix("abc") == 3);
+    // the report's escaping goes through it
+    CHECK(report::html_escape("\x1b[2J<b>") == "\\x1b[2J&lt;b&gt;");
+    CHECK(report::markdown_escape("\x1b[2J").find('\x1b') == std::string::npos);
 }
 
 TEST_CASE("CSV outputs: documented columns, and the comparison table shows the CSV's numbers") {

@@ -108,6 +108,19 @@ TEST_CASE("NaN replications are skipped") {
     CHECK(ci.mean == 2.0);
 }
 
+TEST_CASE("one replication has no interval: low, high and sd are NaN, not the mean") {
+    const std::vector<double> one{4.0};
+    const auto ci = mean_interval(one);
+    CHECK(ci.n == 1);
+    CHECK(ci.mean == 4.0);
+    CHECK(std::isnan(ci.low));
+    CHECK(std::isnan(ci.high));
+    CHECK(std::isnan(ci.sd));
+    const std::vector<double> two{1.0, 3.0};
+    CHECK(std::isnan(unpaired_difference(one, two).low));
+    CHECK(std::isnan(paired_difference(one, two).high));
+}
+
 TEST_CASE("OLS slope and MSER-5") {
     std::vector<double> x, y;
     for (int i = 0; i < 100; ++i) {

@@ -5,6 +5,9 @@
 
 #include <atomic>
 #include <iosfwd>
+#include <memory>
+#include <streambuf>
+#include <string_view>
 
 namespace caseload::cli {
 
@@ -23,5 +26,11 @@ struct Streams {
 };
 
 int run(int argc, const char* const* argv, const Streams& io);
+
+// A stream buffer that hands what is written to `next` with control
+// characters (but those in `keep`) shown as escapes (report::printable):
+// main() puts one before stdout and stderr, so that text from a scenario file
+// (a name "\e[31m") never reaches the terminal raw. Flushed when destroyed.
+[[nodiscard]] std::unique_ptr<std::streambuf> printable_buffer(std::streambuf* next, std::string_view keep);
 
 }  // namespace caseload::cli

@@ -31,5 +31,8 @@ void refuse_over_limits(const std::vector<scenario::Scenario>& scenarios, unsign
 // its points are built and validated.
 [[nodiscard]] SweepPlan checked_sweep_plan(const std::string& file, std::optional<int> replications,
                                            std::optional<std::uint64_t> seed, unsigned threads, bool allow_large);
+// The same, of a sweep file already read (validate reads a pipe once).
+[[nodiscard]] SweepPlan checked_sweep_plan(scenario::SweepSpec spec, std::optional<int> replications,
+                                           std::optional<std::uint64_t> seed, unsigned threads, bool allow_large);
 
 }  // namespace caseload::experiment

@@ -8,11 +8,13 @@
 #include "caseload/report/language.hpp"
 #include "caseload/scenario/input_error.hpp"
 
+#include <cstdint>
 #include <filesystem>
 #include <stdexcept>
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace caseload::report {
@@ -57,6 +59,21 @@ void write_file(const std::filesystem::path& file, const std::string& content);
 // replace anything but a regular file.
 void write_file_atomic(const std::filesystem::path& file, const std::string& content);
 
+// Reading back a file named in a results folder or a kept run: a regular
+// file (a symlink to one is followed) of at most `max_bytes`, read once. On
+// failure `error` says why, for people ("... is not a regular file", "... is
+// larger than N bytes"), and `text` is empty; callers throw their own error.
+struct ReadBack {
+    std::string text;
+    std::string error;
+};
+[[nodiscard]] ReadBack read_capped(const std::filesystem::path& file, std::uintmax_t max_bytes);
+// The caps: metadata.json and a kept run's manifest; a kept replication;
+// a results CSV (the largest, timeseries.csv, is a few MB for 50 years of 10 scenarios).
+inline constexpr std::uintmax_t kMaxMetadataBytes = std::uintmax_t{16} << 20;
+inline constexpr std::uintmax_t kMaxKeptReplicationBytes = std::uintmax_t{64} << 20;
+inline constexpr std::uintmax_t kMaxResultsCsvBytes = std::uintmax_t{1} << 30;
+
 // A file written piece by piece (for outputs too large to hold in memory),
 // under a temporary name until commit() flushes, syncs and renames it into
 // place. Every write is checked. Dropped without commit, it leaves nothing.
@@ -78,8 +95,19 @@ private:
 
 // Formatting: shortest text that reads back to the same double; NaN -> NA.
 [[nodiscard]] std::string number(double v);
-// A CSV field, quoted when it holds a comma, quote or line break.
+// A CSV field, quoted when it holds a comma, quote or line break; text that a
+// spreadsheet would evaluate (starts with = + - @, a tab or a carriage return,
+// and is not a plain number such as -1.5) is quoted with a leading apostrophe.
 [[nodiscard]] std::string csv_field(const std::string& s);
+// Text for a terminal or a report: control characters (C0 but those in
+// `keep`, DEL, C1) and the bidirectional overrides and isolates (U+202A-E,
+// U+2066-9, which reorder what follows) become visible escapes, "\x1b",
+// "\u202e", so that a scenario named "\e[31m" cannot colour, move or hide
+// anything. Everything else, other UTF-8 included, is left as it is.
+[[nodiscard]] std::string printable(std::string_view text, std::string_view keep = "\n\t");
+// The length of the longest prefix of `text` that printable() can handle
+// alone: all but a UTF-8 sequence cut off at the end (for stream buffers).
+[[nodiscard]] std::size_t printable_prefix(std::string_view text);
 // A number for people: 3 significant digits or so; shares as percentages.
 [[nodiscard]] std::string human(double v, std::string_view unit);
 

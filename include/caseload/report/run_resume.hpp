@@ -89,6 +89,8 @@ public:
     void remove();
 
     [[nodiscard]] const std::filesystem::path& staging() const { return staging_; }
+    // What --resume found damaged or could not verify and runs again, for people.
+    [[nodiscard]] const std::vector<std::string>& notices() const { return notices_; }
 
 private:
     class Journal;
@@ -107,6 +109,7 @@ private:
     Lock lock_;
     std::unique_ptr<Journal> journal_;
     std::vector<std::vector<std::optional<model::ReplicationResult>>> saved_;
+    std::vector<std::string> notices_;
     std::size_t count_ = 0;
     bool resuming_ = false;
     bool keep_ = false;

@@ -22,7 +22,8 @@ struct Interval {
 [[nodiscard]] double t_quantile(double confidence, double df);
 
 // Mean with its two-sided `confidence` interval (Student t over replications).
-// NaN values are skipped; with fewer than two values the interval is the mean.
+// NaN values are skipped; with fewer than two values there is no interval:
+// low, high and sd are NaN (the CSVs write NA).
 [[nodiscard]] Interval mean_interval(std::span<const double> values, double confidence = 0.95);
 
 // Paired difference b - a, replication by replication (common random numbers).
