@@ -113,9 +113,33 @@ std::size_t Waitlist::interim_contact(Time now) {
     return without;
 }
 
+// The best head among queues [first, last): the first class with a head
+// that weighs at most `room` (and, for lending, joined before `lend_before`),
+// the earliest joiner within it.
+template <bool Lending>
+std::int64_t Waitlist::best_in(std::size_t first, std::size_t last, double room, double lend_before) {
+    std::int64_t best_queue = -1;
+    std::uint64_t best_seq = std::numeric_limits<std::uint64_t>::max();
+    for (std::size_t q = first; q < last; ++q) {
+        auto& queue = queues_[q];
+        while (!queue.empty() && !valid(queue.front())) queue.pop();
+        if (queue.empty()) continue;
+        if (best_queue >= 0 && (q - first) / types_ != (std::size_t(best_queue) - first) / types_) break;  // lower class
+        const Family& f = families_[queue.front().family];
+        if (f.weight > room + kEps) continue;
+        if constexpr (Lending)
+            if (f.unassigned_since >= lend_before) continue;
+        if (f.queue_seq < best_seq) {
+            best_seq = f.queue_seq;
+            best_queue = std::int64_t(q);
+        }
+    }
+    return best_queue;
+}
+
 std::int64_t Waitlist::best_fitting(double room, std::uint16_t team) {
     const std::size_t first = std::size_t(team) * block();
-    const std::int64_t own = best_in(first, first + block(), room, std::numeric_limits<double>::infinity());
+    const std::int64_t own = best_in<false>(first, first + block(), room, 0.0);
     if (own >= 0 || lend_after_ < 0) return own;
     // Lending: the other teams' families that have waited long enough, by
     // class, then by time of joining.
@@ -123,7 +147,7 @@ std::int64_t Waitlist::best_fitting(double room, std::uint16_t team) {
     std::int64_t best = -1;
     for (std::uint16_t t = 0; t < teams_; ++t) {
         if (t == team) continue;
-        const std::int64_t q = best_in(std::size_t(t) * block(), std::size_t(t + 1) * block(), room, lend_before);
+        const std::int64_t q = best_in<true>(std::size_t(t) * block(), std::size_t(t + 1) * block(), room, lend_before);
         if (q < 0) continue;
         if (best < 0) {
             best = q;
@@ -135,28 +159,6 @@ std::int64_t Waitlist::best_fitting(double room, std::uint16_t team) {
         if (cls_q < cls_best || (cls_q == cls_best && a.queue_seq < b.queue_seq)) best = q;
     }
     return best;
-}
-
-// The best head among queues [first, last): the first class with a head
-// that weighs at most `room` (and, for lending, joined before `lend_before`),
-// the earliest joiner within it.
-std::int64_t Waitlist::best_in(std::size_t first, std::size_t last, double room, double lend_before) {
-    std::int64_t best_queue = -1;
-    std::uint64_t best_seq = std::numeric_limits<std::uint64_t>::max();
-    for (std::size_t q = first; q < last; ++q) {
-        auto& queue = queues_[q];
-        while (!queue.empty() && !valid(queue.front())) queue.pop();
-        if (queue.empty()) continue;
-        if (best_queue >= 0 && (q - first) / types_ != (std::size_t(best_queue) - first) / types_) break;  // lower class
-        const Family& f = families_[queue.front().family];
-        if (f.weight > room + kEps) continue;
-        if (f.unassigned_since >= lend_before) continue;
-        if (f.queue_seq < best_seq) {
-            best_seq = f.queue_seq;
-            best_queue = std::int64_t(q);
-        }
-    }
-    return best_queue;
 }
 
 std::uint32_t Waitlist::dequeue(std::int64_t q) {

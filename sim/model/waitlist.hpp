@@ -104,6 +104,7 @@ private:
     double contact_budget_ = 0.0;          // contacts available, fractions carried over
     std::vector<std::uint32_t> scratch_;
     kernel::Engine leave_rng_;
+    template <bool Lending>
     [[nodiscard]] std::int64_t best_in(std::size_t first, std::size_t last, double room, double lend_before);
     [[nodiscard]] std::size_t block() const { return kClasses * types_; }
 

@@ -103,8 +103,7 @@ std::size_t Workforce::most_room() const {
     return best;
 }
 
-std::size_t Workforce::most_room(std::uint16_t team) const {
-    if (teams_ <= 1) return most_room();
+std::size_t Workforce::most_room_in(std::uint16_t team) const {
     const auto& members = members_[team];
     std::size_t best = members.empty() ? 0 : members.front();
     double best_room = -kInf;

@@ -92,7 +92,7 @@ public:
     // then the first with that room) were 4% faster for 122 and 4% slower for 25.
     [[nodiscard]] std::size_t most_room() const;
     // The same within one team (with one team: most_room()).
-    [[nodiscard]] std::size_t most_room(std::uint16_t team) const;
+    [[nodiscard]] std::size_t most_room(std::uint16_t team) const { return teams_ <= 1 ? most_room() : most_room_in(team); }
     // Teams: how many, and worker w's.
     [[nodiscard]] std::uint16_t teams() const { return teams_; }
     [[nodiscard]] std::uint16_t team(std::size_t w) const { return teams_ > 1 ? team_[w] : 0; }
@@ -187,6 +187,7 @@ private:
     // over the teams); a position added later goes to the team with the
     // fewest funded positions for its share of referrals.
     std::uint16_t next_team() const;
+    [[nodiscard]] std::size_t most_room_in(std::uint16_t team) const;
     void join_team(std::size_t w, std::uint16_t team);
 
     const scenario::Scenario& sc_;
