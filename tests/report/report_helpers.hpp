@@ -12,6 +12,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -184,5 +185,17 @@ inline void check_charts(const std::string& html, std::size_t expected) {
     }
 }
 
+
+// The baseline, scenario and difference intervals of a comparison row, as
+// the report writes them; `col` finds a column by name.
+template <class Col>
+std::array<std::string, 3> row_intervals(const std::vector<std::string>& row, Col col, const std::string& unit) {
+    auto iv = [&](const char* mean, const char* low, const char* high, bool diff) {
+        return interval_en(num(row[col(mean)]), num(row[col(low)]), num(row[col(high)]), unit, diff);
+    };
+    return {iv("baseline_mean", "baseline_ci_low", "baseline_ci_high", false),
+            iv("scenario_mean", "scenario_ci_low", "scenario_ci_high", false),
+            iv("diff_mean", "diff_ci_low", "diff_ci_high", true)};
+}
 
 }  // namespace caseload::report_test

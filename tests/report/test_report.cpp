@@ -49,12 +49,7 @@ TEST_CASE("report: the key-figures table holds the numbers of comparison.csv") {
         REQUIRE(row.size() == h.size());
         const std::string metric = row[col("metric")], unit = row[col("unit")];
         CAPTURE(metric);
-        const std::string base = interval_en(num(row[col("baseline_mean")]), num(row[col("baseline_ci_low")]),
-                                             num(row[col("baseline_ci_high")]), unit, false);
-        const std::string scen = interval_en(num(row[col("scenario_mean")]), num(row[col("scenario_ci_low")]),
-                                             num(row[col("scenario_ci_high")]), unit, false);
-        const std::string diff = interval_en(num(row[col("diff_mean")]), num(row[col("diff_ci_low")]),
-                                             num(row[col("diff_ci_high")]), unit, true);
+        const auto [base, scen, diff] = row_intervals(row, col, unit);
         const std::string verdict = row[col("verdict")];
         const std::string word = verdict == "-" ? "not rated" : verdict;
         rated += verdict != "-";

@@ -73,12 +73,7 @@ TEST_CASE("report: a plan from a start state answers year by year first, with th
         }
         ++shown;
         REQUIRE(cells.size() == 6);
-        const std::string base = interval_en(num(row[col("baseline_mean")]), num(row[col("baseline_ci_low")]),
-                                             num(row[col("baseline_ci_high")]), unit, false);
-        const std::string scen = interval_en(num(row[col("scenario_mean")]), num(row[col("scenario_ci_low")]),
-                                             num(row[col("scenario_ci_high")]), unit, false);
-        const std::string diff = interval_en(num(row[col("diff_mean")]), num(row[col("diff_ci_low")]),
-                                             num(row[col("diff_ci_high")]), unit, true);
+        const auto [base, scen, diff] = row_intervals(row, col, unit);
         CHECK(text_of(cells[2]) == base);
         CHECK(text_of(cells[3]) == scen);
         CHECK(text_of(cells[4]) == diff);
