@@ -9,7 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <regex>
+#include <cctype>
 #include <set>
 
 namespace caseload::serve {
@@ -243,14 +243,33 @@ Plan build_plan(const std::vector<FormSection>& sections, const PlanInput& input
     plan.plan_yaml = emit(root);
 
     // An error of the loader goes to the field of its key; others to the advanced text.
-    const std::regex iv_key(R"(^interventions\[(\d+)\]\.?([A-Za-z_]*).*$)");
+    // "interventions[N]" or "interventions[N].key...": N and the key.
+    auto intervention_key = [](const std::string& key_path, std::size_t& index, std::string& key) {
+        const std::string head = "interventions[";
+        if (key_path.rfind(head, 0) != 0) return false;
+        std::size_t pos = head.size(), n = 0, digits = 0;
+        while (pos < key_path.size() && std::isdigit(static_cast<unsigned char>(key_path[pos]))) {
+            n = n * 10 + std::size_t(key_path[pos] - '0');
+            ++pos;
+            if (++digits > 6) return false;
+        }
+        if (digits == 0 || pos >= key_path.size() || key_path[pos] != ']') return false;
+        ++pos;
+        if (pos < key_path.size() && key_path[pos] == '.') ++pos;
+        std::size_t end = pos;
+        while (end < key_path.size() && (std::isalpha(static_cast<unsigned char>(key_path[end])) || key_path[end] == '_'))
+            ++end;
+        index = n;
+        key = key_path.substr(pos, end - pos);
+        return true;
+    };
     auto place = [&](const std::string& key_path) -> std::string {
         if (names.count(key_path)) return key_path;
-        std::smatch m;
-        if (std::regex_match(key_path, m, iv_key)) {
-            const std::size_t i = std::stoul(m[1]);
+        std::size_t i = 0;
+        std::string key;
+        if (intervention_key(key_path, i, key)) {
             if (i >= base_count && i - base_count < levers.size()) {
-                const std::string f = levers[i - base_count].first + "." + m[2].str();
+                const std::string f = levers[i - base_count].first + "." + key;
                 return names.count(f) ? f : levers[i - base_count].first + ".at";
             }
         }
