@@ -80,12 +80,20 @@ void Parser::finish() {
     if (errors_.empty()) return;
     // In the order of the file (errors in other files, such as a CSV file, and
     // errors without a place after).
-    std::stable_sort(errors_.begin(), errors_.end(), [&](const ScenarioError& a, const ScenarioError& b) {
-        auto rank = [&](const ScenarioError& e) {
-            return std::tuple(e.where().file != file_, e.where().line == 0, e.where().line, e.where().column);
-        };
-        return rank(a) < rank(b);
-    });
+    // Sorted by index with the index as the last key, so equal places keep
+    // their order (std::stable_sort's buffer trips AddressSanitizer's
+    // new/free check with GCC 12).
+    std::vector<std::size_t> order(errors_.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    auto rank = [&](std::size_t i) {
+        const auto& w = errors_[i].where();
+        return std::tuple(w.file != file_, w.line == 0, w.line, w.column, i);
+    };
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return rank(a) < rank(b); });
+    std::vector<ScenarioError> sorted;
+    sorted.reserve(errors_.size());
+    for (std::size_t i : order) sorted.push_back(errors_[i]);
+    errors_ = std::move(sorted);
     std::vector<ScenarioError> errors = std::move(errors_);
     const std::size_t not_listed = not_listed_;
     errors_.clear();
