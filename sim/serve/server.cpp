@@ -198,7 +198,7 @@ public:
 
 private:
     void read_library() {
-        auto read = [this](const fs::path& dir, std::vector<LibraryEntry>& into, bool states) {
+        auto read = [](const fs::path& dir, std::vector<LibraryEntry>& into, bool states) {
             std::error_code ec;
             std::vector<fs::path> files;
             for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
@@ -363,7 +363,7 @@ int serve(const ServeOptions& o, std::ostream& log, const std::atomic<bool>* sto
                                 {"Referrer-Policy", "no-referrer"},
                                 {"Cache-Control", "no-store"}});
     const std::string token = o.token;
-    server.set_pre_routing_handler([&app, token](const httplib::Request& q, httplib::Response& r) {
+    server.set_pre_routing_handler([token](const httplib::Request& q, httplib::Response& r) {
         if (q.method == "POST") {  // a page of another site may not post here
             const std::string origin = q.get_header_value("Origin");
             const std::string host = q.get_header_value("Host");
