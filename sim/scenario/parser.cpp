@@ -167,16 +167,12 @@ double Parser::share(const YAML::Node& n, const std::string& path) const {
 
 std::int64_t Parser::integer(const YAML::Node& n, const std::string& path, std::int64_t lo, std::int64_t hi,
                              const std::string& limit_note) const {
-    const std::string s = scalar(n, path, "a whole number");
     std::int64_t v = 0;
-    const char* b = s.data();
-    const char* e = s.data() + s.size();
-    if (b != e && *b == '+') ++b;
-    auto r = std::from_chars(b, e, v);
+    const WholeNumber read = read_whole_number(scalar(n, path, "a whole number"), v);
     const std::string range = "expected a whole number between " + std::to_string(lo) + " and " + std::to_string(hi) +
                               ", found " + describe(n) + limit_note;
-    if (r.ec == std::errc::result_out_of_range) fail(n, path, range);
-    if (r.ec != std::errc{} || r.ptr != e) fail(n, path, "expected a whole number, found " + describe(n));
+    if (read == WholeNumber::out_of_range) fail(n, path, range);
+    if (read == WholeNumber::not_a_number) fail(n, path, "expected a whole number, found " + describe(n));
     if (v < lo || v > hi) fail(n, path, range);
     return v;
 }

@@ -129,13 +129,8 @@ public:
 
     [[nodiscard]] std::int64_t integer(const YAML::Node& n, const std::string& path, std::int64_t lo,
                                        std::int64_t hi) const {
-        const std::string s = scalar(n, path, "a whole number");
         std::int64_t v = 0;
-        const char* b = s.data();
-        const char* e = s.data() + s.size();
-        if (b != e && *b == '+') ++b;
-        auto r = std::from_chars(b, e, v);
-        if (r.ec != std::errc{} || r.ptr != e || v < lo || v > hi)
+        if (detail::read_whole_number(scalar(n, path, "a whole number"), v) != detail::WholeNumber::ok || v < lo || v > hi)
             fail(n, path, "expected a whole number between " + std::to_string(lo) + " and " + std::to_string(hi) +
                               ", found " + describe(n));
         return v;

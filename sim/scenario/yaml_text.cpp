@@ -367,6 +367,15 @@ void check_named_file(const fs::path& file, const Location& where, const std::st
         throw ScenarioError(where, key_path, "'" + file.string() + "' is not a regular file; expected a file " + what);
 }
 
+WholeNumber read_whole_number(const std::string& s, std::int64_t& v) {
+    const char* b = s.data();
+    const char* e = s.data() + s.size();
+    if (b != e && *b == '+') ++b;
+    const auto r = std::from_chars(b, e, v);
+    if (r.ec == std::errc::result_out_of_range) return WholeNumber::out_of_range;
+    return r.ec != std::errc{} || r.ptr != e ? WholeNumber::not_a_number : WholeNumber::ok;
+}
+
 void check_text(const std::string& text, const std::string& label) {
     if (text.size() > kMaxYamlBytes)
         throw ScenarioError(Location{label, 1, 1}, "",

@@ -10,6 +10,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -35,6 +36,10 @@ void check_named_file(const std::filesystem::path& file, const Location& where, 
 void check_text(const std::string& text, const std::string& label);
 // Parsed as one YAML document (check_text first).
 [[nodiscard]] YAML::Node parse_yaml(const std::string& text, const std::string& label);
+// A whole number as the files write it (digits with an optional sign, a
+// leading '+' allowed), read into `v`; otherwise why not.
+enum class WholeNumber { ok, not_a_number, out_of_range };
+[[nodiscard]] WholeNumber read_whole_number(const std::string& s, std::int64_t& v);
 // Line and column (1-based) of byte `pos` in `text`.
 [[nodiscard]] Location location_of(const std::string& text, std::size_t pos, const std::string& label);
 
