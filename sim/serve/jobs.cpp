@@ -330,6 +330,8 @@ pid_t JobQueue::spawn(const Job& j) {
     argv.push_back(nullptr);
     const std::string out = (dir / "out.txt").string(), err = (dir / "log.txt").string();
     const pid_t parent = ::getpid();
+    const long open_max = ::sysconf(_SC_OPEN_MAX);
+    const int last_fd = open_max > 0 && open_max < (1 << 20) ? int(open_max) : 1024;
     const pid_t pid = ::fork();
     if (pid < 0) throw std::runtime_error("cannot start a run: fork failed");
     if (pid == 0) {  // the child: async-signal-safe calls only until exec
@@ -344,7 +346,9 @@ pid_t JobQueue::spawn(const Job& j) {
         ::dup2(o, STDOUT_FILENO);
         ::dup2(e, STDERR_FILENO);
         // The server's sockets stay with the server: a restarted one must be able to listen again.
-        ::syscall(SYS_close_range, 3u, ~0u, 0u);
+        // close_range came with Linux 5.9; on an older kernel each descriptor is closed in turn.
+        if (::syscall(SYS_close_range, 3u, ~0u, 0u) != 0)
+            for (int fd = 3; fd < last_fd; ++fd) ::close(fd);
         ::signal(SIGINT, SIG_DFL);
         ::signal(SIGTERM, SIG_DFL);
         ::execv(argv[0], argv.data());

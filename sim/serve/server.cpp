@@ -15,6 +15,7 @@
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <chrono>
@@ -356,8 +357,18 @@ int serve(const ServeOptions& o, std::ostream& log, const std::atomic<bool>* sto
     App app(o, log);
     httplib::Server server;
     server.set_payload_max_length(o.max_body_bytes);
-    server.set_keep_alive_timeout(2);
+    // A fresh connection's request must arrive within the keep-alive time: at 5 s (httplib's default)
+    // a request whose packets were held back a moment by a busy machine still gets its answer.
+    server.set_keep_alive_timeout(5);
     server.set_read_timeout(10, 0);
+    // httplib listens with a backlog of 5: twenty browsers connecting at once on a busy machine
+    // overflow it, and a connection the kernel kept waiting is reset. Its socket is noted here and
+    // given the system's backlog once it is bound (listen on a listening socket sets its backlog).
+    int listening = -1;
+    server.set_socket_options([&listening](socket_t sock) {
+        httplib::default_socket_options(sock);
+        listening = sock;
+    });
     server.set_write_timeout(30, 0);
     server.set_default_headers({{"X-Content-Type-Options", "nosniff"},
                                 {"Referrer-Policy", "no-referrer"},
@@ -409,6 +420,7 @@ int serve(const ServeOptions& o, std::ostream& log, const std::atomic<bool>* sto
     app.routes(server);
     const int port = o.port == 0 ? server.bind_to_any_port(o.host) : (server.bind_to_port(o.host, o.port) ? o.port : -1);
     if (port < 0) throw std::runtime_error("cannot listen on " + o.host + ":" + std::to_string(o.port));
+    if (listening >= 0) ::listen(listening, SOMAXCONN);
     app.start();
     const std::string shown = o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host;
     log << "serve: listening on http://" << shown << ":" << port << "/ (workspace " << o.workspace.string() << ")"
