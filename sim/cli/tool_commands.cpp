@@ -304,20 +304,24 @@ int cmd_solve(const Args& args, const Streams& io) {
 
 int cmd_schema(const Args& args, const Streams& io) {
     po::options_description d("options");
-    d.add_options()("help,h", "show this help");
+    bool markdown = false;
+    d.add_options()("help,h", "show this help")(
+        "markdown", po::bool_switch(&markdown), "print the key reference as Markdown tables (the README's) instead of the JSON Schema");
     std::vector<std::string> which;
     if (!detail::parse(args, d, "kind", which,
-                       "usage: caseload schema [scenario|compare]\nPrints the JSON Schema of scenario files (or of "
-                       "compare files) on stdout, for editors that check YAML against a schema. It is made from the "
-                       "same table of keys the loader checks files against.",
+                       "usage: caseload schema [scenario|compare] [--markdown]\nPrints the JSON Schema of scenario "
+                       "files (or of compare files) on stdout, for editors that check YAML against a schema; with "
+                       "--markdown, every key with its values, default and meaning. Both are made from the same "
+                       "table of keys the loader checks files against.",
                        io))
         return kExitOk;
     if (which.size() > 1) throw UsageError("schema takes at most one argument: scenario or compare");
     const std::string kind = which.empty() ? "scenario" : which[0];
+    namespace sc = scenario::schema;
     if (kind == "scenario")
-        io.out << scenario::schema::scenario_json_schema();
+        io.out << (markdown ? sc::scenario_key_reference() : sc::scenario_json_schema());
     else if (kind == "compare")
-        io.out << scenario::schema::compare_json_schema();
+        io.out << (markdown ? sc::compare_key_reference() : sc::compare_json_schema());
     else
         throw UsageError("unknown schema '" + kind + "'; expected scenario or compare");
     return kExitOk;

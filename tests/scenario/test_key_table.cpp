@@ -14,6 +14,8 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 namespace fs = std::filesystem;
 using namespace caseload::scenario;
@@ -150,4 +152,40 @@ TEST_CASE("key table: labels, units and defaults for a form") {
     CHECK(horizon->date_ok);
     CHECK(sc::default_text(*top, *horizon) == "7305d");
     CHECK(sc::find_key("workforce", "no_such_key") == nullptr);
+}
+
+namespace {
+
+// The text between the README's markers for `which` (scenario or compare).
+std::string readme_block(const std::string& readme, const std::string& which) {
+    const std::string begin = "<!-- key reference: " + which + " ";
+    const std::string end = "<!-- end of key reference: " + which + " -->";
+    const auto b = readme.find(begin);
+    const auto e = readme.find(end);
+    if (b == std::string::npos || e == std::string::npos || e < b) return "(markers missing)";
+    const auto first = readme.find('\n', b) + 1;
+    return readme.substr(first, e - first);
+}
+
+}  // namespace
+
+TEST_CASE("the README's key reference is the key table's (renew it with tests/renew_key_reference.sh)") {
+    std::ifstream in(fs::path(CASELOAD_SOURCE_DIR) / "README.md", std::ios::binary);
+    REQUIRE(in);
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string readme = text.str();
+    CHECK_MESSAGE(readme_block(readme, "scenario") == sc::scenario_key_reference(),
+                  "README.md's key reference differs from the key table: run tests/renew_key_reference.sh");
+    CHECK_MESSAGE(readme_block(readme, "compare") == sc::compare_key_reference(),
+                  "README.md's key reference differs from the key table: run tests/renew_key_reference.sh");
+    // Every key of every section appears in its section's table.
+    for (const auto& s : sc::scenario_sections()) {
+        const auto at = readme.find("#### `" + std::string(s.name) + "`");
+        REQUIRE_MESSAGE(at != std::string::npos, s.name);
+        const auto next = readme.find("#### ", at + 5);
+        const std::string table = readme.substr(at, next == std::string::npos ? std::string::npos : next - at);
+        for (const auto& k : s.keys)
+            CHECK_MESSAGE(table.find("| `" + std::string(k.name) + "`") != std::string::npos, s.name, ".", k.name);
+    }
 }

@@ -121,6 +121,11 @@ struct Section {
 [[nodiscard]] std::string label(const Key& k);
 [[nodiscard]] std::string default_text(const Section& s, const Key& k);
 
+// The key reference as Markdown: a table per section (key, value, default,
+// what it sets), as the README's "Key reference" holds it.
+[[nodiscard]] std::string scenario_key_reference();
+[[nodiscard]] std::string compare_key_reference();
+
 // JSON Schema (draft-07) documents, pretty-printed, ending in a newline.
 [[nodiscard]] std::string scenario_json_schema();
 [[nodiscard]] std::string compare_json_schema();
