@@ -192,42 +192,68 @@ CompareSpec parse_compare(const std::string& text, const std::string& label, con
                            "or two or more scenario files on the command line (the first is the baseline)");
             }
         }
-        p.check_keys(root, "", schema::keys("compare_file"));
-        const YAML::Node c = p.require(root, "", "compare");
-        p.check_keys(c, "compare", schema::keys("compare"));
+        // Every error of the file is collected (up to kMaxErrorsPerFile) and reported together.
+        // A misspelt key is reported as such; the key it was meant to be is then not reported missing too.
+        bool keys_ok = true;
+        p.attempt([&] {
+            keys_ok = false;
+            p.check_keys(root, "", schema::keys("compare_file"));
+            keys_ok = true;
+        });
+        const YAML::Node c = root["compare"];
+        if (!c && keys_ok) p.attempt([&] { (void)p.require(root, "", "compare"); });
+        if (c) p.attempt([&] {
+            keys_ok = false;
+            p.check_keys(c, "compare", schema::keys("compare"));
+            keys_ok = true;
+        });
+        if (!c || !c.IsMap()) p.finish();  // without a compare mapping nothing more can be read
         CompareSpec spec;
         spec.source_file = label;
-        spec.name = c["name"] ? p.scalar(c["name"], "compare.name", "a name") : fs::path(label).stem().string();
-        if (auto d = c["description"]) (void)p.scalar(d, "compare.description", "a text");
-        const YAML::Node b = p.require(c, "compare", "baseline");
-        spec.baseline = base_dir / p.scalar(b, "compare.baseline", "a scenario file name");
-        check_named_file(spec.baseline, p.where(b), "compare.baseline", "for the baseline");
-        const YAML::Node list = p.require(c, "compare", "scenarios");
-        if (!list.IsSequence() || list.size() == 0)
-            p.fail(list, "compare.scenarios", "expected a non-empty list of scenario files, found " + describe(list));
-        for (std::size_t i = 0; i < list.size(); ++i) {
-            const std::string ip = "compare.scenarios[" + std::to_string(i) + "]";
-            spec.scenarios.push_back(base_dir / p.scalar(list[i], ip, "a scenario file name"));
-            check_named_file(spec.scenarios.back(), p.where(list[i]), ip, "to compare");
-        }
-        if (auto f = c["from"]) {
-            spec.from = base_dir / p.scalar(f, "compare.from", "a start-state file name");
-            check_named_file(*spec.from, p.where(f), "compare.from", "for the start state");
-        }
+        spec.name = fs::path(label).stem().string();
+        if (auto n = c["name"]) p.attempt([&] { spec.name = p.scalar(n, "compare.name", "a name"); });
+        if (auto d = c["description"]) p.attempt([&] { (void)p.scalar(d, "compare.description", "a text"); });
+        if (c["baseline"] || keys_ok) p.attempt([&] {
+            const YAML::Node b = p.require(c, "compare", "baseline");
+            spec.baseline = base_dir / p.scalar(b, "compare.baseline", "a scenario file name");
+            check_named_file(spec.baseline, p.where(b), "compare.baseline", "for the baseline");
+        });
+        if (c["scenarios"] || keys_ok) p.attempt([&] {
+            const YAML::Node list = p.require(c, "compare", "scenarios");
+            if (!list.IsSequence() || list.size() == 0)
+                p.fail(list, "compare.scenarios", "expected a non-empty list of scenario files, found " + describe(list));
+            for (std::size_t i = 0; i < list.size(); ++i)
+                p.attempt([&] {
+                    const std::string ip = "compare.scenarios[" + std::to_string(i) + "]";
+                    spec.scenarios.push_back(base_dir / p.scalar(list[i], ip, "a scenario file name"));
+                    check_named_file(spec.scenarios.back(), p.where(list[i]), ip, "to compare");
+                });
+        });
+        if (auto f = c["from"])
+            p.attempt([&] {
+                spec.from = base_dir / p.scalar(f, "compare.from", "a start-state file name");
+                check_named_file(*spec.from, p.where(f), "compare.from", "for the start state");
+            });
         if (auto r = c["replications"])
-            spec.replications = int(p.integer(r, "compare.replications", 1, kMaxReplications));
+            p.attempt([&] { spec.replications = int(p.integer(r, "compare.replications", 1, kMaxReplications)); });
         if (auto s = c["seed"])
-            spec.seed = std::uint64_t(p.integer(s, "compare.seed", 0, std::numeric_limits<std::int64_t>::max()));
-        if (auto rel = c["relevant"]) {
-            if (!rel.IsMap()) p.fail(rel, "compare.relevant", "expected a map of metric: value, found " + describe(rel));
-            for (auto it = rel.begin(); it != rel.end(); ++it) {
-                const std::string name = p.scalar(it->first, "compare.relevant", "a metric name");
-                const std::string path = "compare.relevant." + name;
-                spec.relevant.emplace_back(name, p.number_in(it->second, path, 0.0, 1e300,
-                                                             "a minimum relevant difference of 0 or more"));
-                spec.relevant_at.push_back(p.where(it->first));
-            }
-        }
+            p.attempt([&] {
+                spec.seed = std::uint64_t(p.integer(s, "compare.seed", 0, std::numeric_limits<std::int64_t>::max()));
+            });
+        if (auto rel = c["relevant"])
+            p.attempt([&] {
+                if (!rel.IsMap())
+                    p.fail(rel, "compare.relevant", "expected a map of metric: value, found " + describe(rel));
+                for (auto it = rel.begin(); it != rel.end(); ++it)
+                    p.attempt([&] {
+                        const std::string name = p.scalar(it->first, "compare.relevant", "a metric name");
+                        const std::string path = "compare.relevant." + name;
+                        spec.relevant.emplace_back(name, p.number_in(it->second, path, 0.0, 1e300,
+                                                                     "a minimum relevant difference of 0 or more"));
+                        spec.relevant_at.push_back(p.where(it->first));
+                    });
+            });
+        p.finish();
         return spec;
     });
 }

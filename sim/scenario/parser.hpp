@@ -22,7 +22,7 @@ namespace caseload::scenario::detail {
 class Parser {
 public:
     Parser(std::string file, std::filesystem::path dir, std::map<std::string, Location>& provenance)
-        : file_(std::move(file)), dir_(std::move(dir)), provenance_(provenance) {}
+        : file_(file), dir_(std::move(dir)), provenance_(provenance), errors_(std::move(file)) {}
 
     [[noreturn]] void fail(const YAML::Node& n, const std::string& path, const std::string& msg,
                            const std::string& suggestion = {}) const;
@@ -60,19 +60,17 @@ public:
     // is collected (up to kMaxErrorsPerFile), then thrown together.
     void apply(const YAML::Node& root, Scenario& s);
 
-private:
-    // Run `f`; an error it throws is recorded, and reading goes on.
+    // Run `f`; an error it throws is recorded, and reading goes on. Other
+    // files read by a Parser (compare and sweep files) collect their errors so.
     template <class F>
     void attempt(F&& f) {
-        try {
-            f();
-        } catch (const ScenarioError& e) {
-            record(e);
-        }
+        errors_.attempt(std::forward<F>(f));
     }
-    void record(const ScenarioError& e);
     // Throw the errors recorded, if any: one as itself, several together (in file order).
-    void finish();
+    void finish() { errors_.finish(); }
+
+private:
+    void record(const ScenarioError& e) { errors_.record(e); }
     // What is wrong with the keys of mapping `n`, each key's problem on its own.
     [[nodiscard]] std::vector<ScenarioError> key_problems(const YAML::Node& n, const std::string& path,
                                                           const std::vector<std::string>& allowed) const;
@@ -98,8 +96,7 @@ private:
     std::filesystem::path dir_;
     std::map<std::string, Location>& provenance_;
     std::optional<std::int64_t> start_date_;  // initial.start_date of the scenario so far
-    std::vector<ScenarioError> errors_;       // recorded by attempt, thrown by finish
-    std::size_t not_listed_ = 0;              // errors beyond kMaxErrorsPerFile
+    ErrorList errors_;                        // recorded by attempt, thrown by finish
 };
 
 // A scenario read from its files, with where each key was written.

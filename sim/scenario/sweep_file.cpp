@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <fstream>
 #include <limits>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -265,94 +266,147 @@ SweepSpec parse_sweep(const std::string& text, const std::string& label, const f
         throw ScenarioError(p.where(root), "",
                             "expected a sweep file (a 'sweep:' block with base and parameters), found " +
                                 SweepParser::describe(root));
-    p.check_keys(root, "", {"sweep"});
+    // Every error of the file is collected (up to kMaxErrorsPerFile) and reported together; a step
+    // that needs an earlier value goes on only when that value could be read.
+    detail::ErrorList errors(label);
+    errors.attempt([&] { p.check_keys(root, "", {"sweep"}); });
     const YAML::Node s = root["sweep"];
-    p.check_keys(s, "sweep",
-                 {"name", "description", "base", "design", "points", "design_seed", "replications", "seed", "metamodel",
-                  "parameters"});
+    bool keys_ok = false;  // a misspelt key is reported as such, not also as the key it was meant to be missing
+    errors.attempt([&] {
+        p.check_keys(s, "sweep",
+                     {"name", "description", "base", "design", "points", "design_seed", "replications", "seed",
+                      "metamodel", "parameters"});
+        keys_ok = true;
+    });
+    if (!s.IsMap()) errors.finish();
     SweepSpec spec;
     spec.source_file = label;
     spec.text = text;
-    spec.name = s["name"] ? p.scalar(s["name"], "sweep.name", "a name") : fs::path(label).stem().string();
-    if (auto d = s["description"]) spec.description = p.scalar(d, "sweep.description", "a text");
+    spec.name = fs::path(label).stem().string();
+    if (auto n = s["name"]) errors.attempt([&] { spec.name = p.scalar(n, "sweep.name", "a name"); });
+    if (auto d = s["description"]) errors.attempt([&] { spec.description = p.scalar(d, "sweep.description", "a text"); });
 
-    if (!s["base"]) p.fail(s, "sweep", "missing key 'base' (the scenario file every design point starts from)");
-    const YAML::Node base = s["base"];
-    spec.base = base_dir / p.scalar(base, "sweep.base", "a scenario file name");
-    spec.base_where = p.where(base);
+    bool base_read = false;
+    if (s["base"] || keys_ok) errors.attempt([&] {
+        if (!s["base"]) p.fail(s, "sweep", "missing key 'base' (the scenario file every design point starts from)");
+        const YAML::Node base = s["base"];
+        spec.base = base_dir / p.scalar(base, "sweep.base", "a scenario file name");
+        spec.base_where = p.where(base);
+        base_read = true;
+    });
 
-    if (auto d = s["design"]) {
-        const std::string kind = p.scalar(d, "sweep.design", "grid or lhs");
-        if (kind == "grid")
-            spec.design = DesignKind::grid;
-        else if (kind == "lhs")
-            spec.design = DesignKind::lhs;
-        else
-            p.fail(d, "sweep.design", "unknown design '" + kind + "'; expected grid (every combination) or lhs (Latin hypercube)",
-                   nearest(kind, {"grid", "lhs"}));
-    }
-    if (spec.design == DesignKind::lhs) {
-        if (!s["points"]) p.fail(s, "sweep", "a Latin hypercube (design: lhs) needs 'points', the number of design points");
-        spec.points = std::size_t(p.integer(s["points"], "sweep.points", 2, std::int64_t(kMaxSweepPoints)));
+    bool design_read = true;
+    if (auto d = s["design"])
+        errors.attempt([&] {
+            design_read = false;
+            const std::string kind = p.scalar(d, "sweep.design", "grid or lhs");
+            if (kind == "grid")
+                spec.design = DesignKind::grid;
+            else if (kind == "lhs")
+                spec.design = DesignKind::lhs;
+            else
+                p.fail(d, "sweep.design",
+                       "unknown design '" + kind + "'; expected grid (every combination) or lhs (Latin hypercube)",
+                       nearest(kind, {"grid", "lhs"}));
+            design_read = true;
+        });
+    if (design_read && spec.design == DesignKind::lhs) {
+        errors.attempt([&] {
+            if (!s["points"])
+                p.fail(s, "sweep", "a Latin hypercube (design: lhs) needs 'points', the number of design points");
+            spec.points = std::size_t(p.integer(s["points"], "sweep.points", 2, std::int64_t(kMaxSweepPoints)));
+        });
         if (auto ds = s["design_seed"])
-            spec.design_seed = std::uint64_t(p.integer(ds, "sweep.design_seed", 0, std::numeric_limits<std::int64_t>::max()));
-    } else {
-        if (s["points"]) p.fail(s["points"], "sweep.points", "'points' is for a Latin hypercube (design: lhs); a grid runs every combination");
-        if (s["design_seed"]) p.fail(s["design_seed"], "sweep.design_seed", "'design_seed' is for a Latin hypercube (design: lhs)");
+            errors.attempt([&] {
+                spec.design_seed =
+                    std::uint64_t(p.integer(ds, "sweep.design_seed", 0, std::numeric_limits<std::int64_t>::max()));
+            });
+    } else if (design_read) {
+        if (s["points"])
+            errors.attempt([&] {
+                p.fail(s["points"], "sweep.points",
+                       "'points' is for a Latin hypercube (design: lhs); a grid runs every combination");
+            });
+        if (s["design_seed"])
+            errors.attempt([&] {
+                p.fail(s["design_seed"], "sweep.design_seed", "'design_seed' is for a Latin hypercube (design: lhs)");
+            });
     }
-    if (auto r = s["replications"]) spec.replications = int(p.integer(r, "sweep.replications", 1, kMaxReplications));
-    if (auto sd = s["seed"]) spec.seed = std::uint64_t(p.integer(sd, "sweep.seed", 0, std::numeric_limits<std::int64_t>::max()));
-    if (auto m = s["metamodel"]) {
-        const std::string t = p.scalar(m, "sweep.metamodel", "linear, interactions, quadratic or full");
-        const std::vector<std::string> names = {"linear", "interactions", "quadratic", "full"};
-        const auto it = std::find(names.begin(), names.end(), t);
-        if (it == names.end())
-            p.fail(m, "sweep.metamodel", "unknown metamodel '" + t + "'; expected one of: " + join(names), nearest(t, names));
-        spec.terms = MetamodelTerms(it - names.begin());
-    }
+    if (auto r = s["replications"])
+        errors.attempt([&] { spec.replications = int(p.integer(r, "sweep.replications", 1, kMaxReplications)); });
+    if (auto sd = s["seed"])
+        errors.attempt([&] {
+            spec.seed = std::uint64_t(p.integer(sd, "sweep.seed", 0, std::numeric_limits<std::int64_t>::max()));
+        });
+    if (auto m = s["metamodel"])
+        errors.attempt([&] {
+            const std::string t = p.scalar(m, "sweep.metamodel", "linear, interactions, quadratic or full");
+            const std::vector<std::string> names = {"linear", "interactions", "quadratic", "full"};
+            const auto it = std::find(names.begin(), names.end(), t);
+            if (it == names.end())
+                p.fail(m, "sweep.metamodel", "unknown metamodel '" + t + "'; expected one of: " + join(names),
+                       nearest(t, names));
+            spec.terms = MetamodelTerms(it - names.begin());
+        });
 
     const YAML::Node params = s["parameters"];
-    if (!params) p.fail(s, "sweep", "missing key 'parameters' (dotted paths into the base scenario, with their values)");
-    if (!params.IsMap() || params.size() == 0)
-        p.fail(params, "sweep.parameters",
-               "expected one or more parameters, as 'dotted.path: [values]' or 'dotted.path: {from: .., to: .., steps: ..}', found " +
-                   SweepParser::describe(params));
-
-    // The base must exist and load; its own errors are reported in its own file.
-    if (!fs::exists(spec.base))
-        throw ScenarioError(spec.base_where, "sweep.base",
-                            "cannot find the base scenario '" + spec.base.string() + "' (paths are relative to the sweep file)");
-    const BaseScenario base_scenario(spec.base);
-    const auto& paths = base_scenario.override_paths();
+    bool params_read = false;
+    if (params || keys_ok) errors.attempt([&] {
+        if (!params)
+            p.fail(s, "sweep", "missing key 'parameters' (dotted paths into the base scenario, with their values)");
+        if (!params.IsMap() || params.size() == 0)
+            p.fail(params, "sweep.parameters",
+                   "expected one or more parameters, as 'dotted.path: [values]' or 'dotted.path: {from: .., to: .., "
+                   "steps: ..}', found " +
+                       SweepParser::describe(params));
+        params_read = true;
+    });
+    // The parameters are checked against the base, which must exist and load
+    // (its own errors are reported in its own file).
+    if (!base_read || !params_read) errors.finish();
+    std::optional<BaseScenario> base_scenario;
+    errors.attempt([&] {
+        if (!fs::exists(spec.base))
+            throw ScenarioError(spec.base_where, "sweep.base",
+                                "cannot find the base scenario '" + spec.base.string() +
+                                    "' (paths are relative to the sweep file)");
+        base_scenario.emplace(spec.base);
+    });
+    if (!base_scenario) errors.finish();
+    const auto& paths = base_scenario->override_paths();
 
     std::set<std::string> seen;
     std::size_t grid_points = 1;
-    for (auto it = params.begin(); it != params.end(); ++it) {
-        const YAML::Node key = it->first;
-        const std::string path = p.scalar(key, "sweep.parameters", "a dotted path such as workforce.caseload_norm");
-        if (!seen.insert(path).second) p.fail(key, "sweep.parameters." + path, "this parameter is given twice");
-        for (const char* own : {"seed", "replications"})
-            if (path == own)
+    for (auto it = params.begin(); it != params.end(); ++it)
+        errors.attempt([&] {
+            const YAML::Node key = it->first;
+            const std::string path = p.scalar(key, "sweep.parameters", "a dotted path such as workforce.caseload_norm");
+            if (!seen.insert(path).second) p.fail(key, "sweep.parameters." + path, "this parameter is given twice");
+            for (const char* own : {"seed", "replications"})
+                if (path == own)
+                    p.fail(key, "sweep.parameters." + path,
+                           std::string("'") + own + "' is set by the sweep itself (sweep." + own +
+                               "); every point uses the same seed, so replication r of every point shares its random "
+                               "numbers");
+            for (const char* fixed : {"name", "description", "extends"})
+                if (path == fixed || path.rfind(std::string(fixed) + ".", 0) == 0)
+                    p.fail(key, "sweep.parameters." + path, std::string("'") + fixed + "' cannot be swept");
+            if (!std::binary_search(paths.begin(), paths.end(), path))
                 p.fail(key, "sweep.parameters." + path,
-                       std::string("'") + own + "' is set by the sweep itself (sweep." + own +
-                           "); every point uses the same seed, so replication r of every point shares its random numbers");
-        for (const char* fixed : {"name", "description", "extends"})
-            if (path == fixed || path.rfind(std::string(fixed) + ".", 0) == 0)
-                p.fail(key, "sweep.parameters." + path, std::string("'") + fixed + "' cannot be swept");
-        if (!std::binary_search(paths.begin(), paths.end(), path))
-            p.fail(key, "sweep.parameters." + path,
-                   "unknown parameter path '" + path + "': no such value in the base scenario " + spec.base.string(),
-                   nearest(path, paths));
-        SweepParameter param = p.parameter(key, it->second, spec.design);
-        if (spec.design == DesignKind::grid) {
-            grid_points *= param.values.size();
-            if (grid_points > kMaxSweepPoints)
-                p.fail(key, "sweep.parameters." + path,
-                       "the grid has more than " + std::to_string(kMaxSweepPoints) +
-                           " points; use fewer values, or a Latin hypercube (design: lhs)");
-        }
-        spec.parameters.push_back(std::move(param));
-    }
+                       "unknown parameter path '" + path + "': no such value in the base scenario " +
+                           spec.base.string(),
+                       nearest(path, paths));
+            SweepParameter param = p.parameter(key, it->second, spec.design);
+            if (spec.design == DesignKind::grid) {
+                grid_points *= param.values.size();
+                if (grid_points > kMaxSweepPoints)
+                    p.fail(key, "sweep.parameters." + path,
+                           "the grid has more than " + std::to_string(kMaxSweepPoints) +
+                               " points; use fewer values, or a Latin hypercube (design: lhs)");
+            }
+            spec.parameters.push_back(std::move(param));
+        });
+    errors.finish();
     return spec;
 }
 

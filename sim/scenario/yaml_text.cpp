@@ -431,6 +431,40 @@ YAML::Node parse_yaml_text(const std::string& text, const std::string& label) {
     return parse_yaml(text, label);
 }
 
+void ErrorList::record(const ScenarioError& e) {
+    const auto& all = e.errors().empty() ? std::vector<ScenarioError>{e} : e.errors();
+    for (const auto& one : all) {
+        if (errors_.size() < kMaxErrorsPerFile) errors_.push_back(one);
+        else ++not_listed_;
+    }
+}
+
+void ErrorList::finish() {
+    if (errors_.empty()) return;
+    // In the order of the file (errors in other files, such as a CSV file, and
+    // errors without a place after).
+    // Sorted by index with the index as the last key, so equal places keep
+    // their order (std::stable_sort's buffer trips AddressSanitizer's
+    // new/free check with GCC 12).
+    std::vector<std::size_t> order(errors_.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    auto rank = [&](std::size_t i) {
+        const auto& w = errors_[i].where();
+        return std::tuple(w.file != file_, w.line == 0, w.line, w.column, i);
+    };
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return rank(a) < rank(b); });
+    std::vector<ScenarioError> sorted;
+    sorted.reserve(errors_.size());
+    for (std::size_t i : order) sorted.push_back(errors_[i]);
+    errors_ = std::move(sorted);
+    std::vector<ScenarioError> errors = std::move(errors_);
+    const std::size_t not_listed = not_listed_;
+    errors_.clear();
+    not_listed_ = 0;
+    if (errors.size() == 1 && not_listed == 0) throw errors.front();
+    throw ScenarioError(std::move(errors), not_listed);
+}
+
 }  // namespace detail
 
 }  // namespace caseload::scenario

@@ -17,6 +17,31 @@
 
 namespace caseload::scenario::detail {
 
+// The errors of one file, collected so that reading goes on after a bad
+// value: `attempt` runs a step and keeps what it throws (up to
+// kMaxErrorsPerFile, the rest counted), `finish` throws them together in
+// the file's order. The scenario, compare and sweep readers share it.
+class ErrorList {
+public:
+    explicit ErrorList(std::string file) : file_(std::move(file)) {}
+    template <class F>
+    void attempt(F&& f) {
+        try {
+            f();
+        } catch (const ScenarioError& e) {
+            record(e);
+        }
+    }
+    void record(const ScenarioError& e);
+    // Throws the errors recorded, if any: one as itself, several together.
+    void finish();
+
+private:
+    std::string file_;
+    std::vector<ScenarioError> errors_;
+    std::size_t not_listed_ = 0;  // errors beyond kMaxErrorsPerFile
+};
+
 // The text of `file`, at most kMaxYamlBytes of it.
 [[nodiscard]] std::string read_yaml_text(const std::filesystem::path& file);
 

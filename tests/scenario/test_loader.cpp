@@ -286,6 +286,38 @@ TEST_CASE("compare files") {
     fs::remove_all(dir);
 }
 
+TEST_CASE("a compare file's errors are all reported, and a misspelt key is not also reported missing") {
+    const fs::path dir = fs::temp_directory_path() / ("caseload_test_compare_errors_" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    std::ofstream(dir / "a.yaml") << "name: x\n";
+    std::ofstream(dir / "several.yaml") << "compare:\n  baseline: a.yaml\n  scenarios: [a.yaml, nope.yaml]\n"
+                                           "  replications: 0\n  seed: -3\n  relevant: {waitlist_end: -1}\n"
+                                           "  extra: 1\n";
+    std::ofstream(dir / "misspelt.yaml") << "compare:\n  baseline: a.yaml\n  scenario: [a.yaml]\n  seed: x\n";
+    try {
+        (void)load_compare(dir / "several.yaml");
+        FAIL("expected an error");
+    } catch (const ScenarioError& e) {
+        REQUIRE(e.errors().size() == 5);  // in file order
+        CHECK(e.errors()[0].key_path() == "compare.scenarios[1]");
+        CHECK(e.errors()[1].key_path() == "compare.replications");
+        CHECK(e.errors()[2].key_path() == "compare.seed");
+        CHECK(e.errors()[3].key_path() == "compare.relevant.waitlist_end");
+        CHECK(e.errors()[4].key_path() == "compare.extra");
+        CHECK(e.errors()[4].where().line == 7);
+    }
+    try {
+        (void)load_compare(dir / "misspelt.yaml");
+        FAIL("expected an error");
+    } catch (const ScenarioError& e) {
+        REQUIRE(e.errors().size() == 2);  // the typo and the seed; 'scenarios' is not also missing
+        CHECK(e.errors()[0].key_path() == "compare.scenario");
+        CHECK(e.errors()[0].suggestion() == "scenarios");
+        CHECK(e.errors()[1].key_path() == "compare.seed");
+    }
+    fs::remove_all(dir);
+}
+
 TEST_CASE("errors quote the value and say the fix: durations in words, percentages, decimal commas") {
     auto message = [](const std::string& from, const std::string& to) { return error_of(edit(from, to)).message(); };
     auto share = [&](const std::string& value) { return message("rate_per_week: 7.7", "rate_per_week: 7.7\n  urgent_share: " + value); };

@@ -57,6 +57,24 @@ TEST_CASE("the shipped example sweep loads: a grid of norms and referral rates")
     CHECK(plan.points() == 25);
 }
 
+TEST_CASE("a sweep file's errors are all reported, the base's after them, a misspelt key not also missing") {
+    const ScenarioError e = sweep_error(
+        "sweep:\n  base: sweep_base.yaml\n  design: grdi\n  replications: 0\n  metamodel: linar\n"
+        "  parameters:\n    workforce.caseload_nrom: [1, 2]\n    workforce.workers: []\n    seed: [1, 2]\n");
+    REQUIRE(e.errors().size() == 6);
+    CHECK(e.errors()[0].key_path() == "sweep.design");
+    CHECK(e.errors()[1].key_path() == "sweep.replications");
+    CHECK(e.errors()[2].key_path() == "sweep.metamodel");
+    CHECK(e.errors()[3].key_path() == "sweep.parameters.workforce.caseload_nrom");
+    CHECK(e.errors()[3].suggestion() == "workforce.caseload_norm");
+    CHECK(e.errors()[4].key_path() == "sweep.parameters.workforce.workers");
+    CHECK(e.errors()[5].key_path() == "sweep.parameters.seed");
+    const ScenarioError typo = sweep_error("sweep:\n  bsae: sweep_base.yaml\n  parameters: {workforce.workers: [1, 2]}\n");
+    CHECK(typo.errors().empty());  // one error: the typo, not also a missing 'base'
+    CHECK(typo.key_path() == "sweep.bsae");
+    CHECK(typo.suggestion() == "base");
+}
+
 TEST_CASE("ranges: steps and step give tidy values, durations keep their unit and are numbered in days") {
     SweepText f(
         "sweep:\n  base: sweep_base.yaml\n  parameters:\n"
