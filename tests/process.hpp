@@ -82,6 +82,18 @@ public:
 
     [[nodiscard]] pid_t pid() const { return pid_; }
     void signal(int sig) const { ::kill(pid_, sig); }
+    // Waits until its stderr so far holds `text`, polling; false when it did
+    // not within `timeout_seconds`. For a signal that must come after the
+    // program got somewhere, however slow the machine (a sanitizer build
+    // under load starts in seconds, not milliseconds).
+    [[nodiscard]] bool wait_for_err(const std::string& text, double timeout_seconds = 60) const {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_seconds);
+        while (std::chrono::steady_clock::now() < deadline) {
+            if (slurp(err_).find(text) != std::string::npos) return true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        return false;
+    }
 
     // Wait for it to end, killing it after `timeout_seconds`.
     ProcessResult wait(double timeout_seconds = 120) {

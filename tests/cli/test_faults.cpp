@@ -290,7 +290,8 @@ TEST_CASE("solve and trace apply the run limits unless --allow-large, and solve 
 
     // A long search: one SIGTERM ends it after the replications in progress.
     test::Process p({"solve", kBaseline, "--from", "0", "--to", "80", "--at-most", "1", "-r", "20000", "--threads", "1"});
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    REQUIRE(p.wait_for_err("searching "));  // its stop handlers are in place once it searches
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
     p.signal(SIGTERM);
     const auto r = p.wait(60);
     CHECK_FALSE(r.timed_out);
