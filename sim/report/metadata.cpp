@@ -2,8 +2,7 @@
 
 #include "caseload/report/report.hpp"
 
-#include <cstdio>
-#include <sstream>
+#include <nlohmann/json.hpp>
 
 #ifndef CASELOAD_VERSION
 #define CASELOAD_VERSION "0.0.0"
@@ -13,33 +12,21 @@ namespace caseload::report {
 
 namespace {
 
-std::string json_string(const std::string& s) {
-    std::string o = "\"";
-    for (unsigned char c : s) {
-        switch (c) {
-            case '"': o += "\\\""; break;
-            case '\\': o += "\\\\"; break;
-            case '\n': o += "\\n"; break;
-            case '\r': o += "\\r"; break;
-            case '\t': o += "\\t"; break;
-            default:
-                if (c < 0x20) {
-                    char b[8];
-                    std::snprintf(b, sizeof b, "\\u%04x", c);
-                    o += b;
-                } else {
-                    o += char(c);
-                }
-        }
-    }
-    return o + "\"";
+// Objects keep the order of their members: metadata.json reads top down.
+using Json = nlohmann::ordered_json;
+
+// The members every metadata.json starts with, up to the command.
+Json head(const std::string& command) {
+    Json o = Json::object();
+    o["tool"] = "caseload-sim";
+    o["version"] = CASELOAD_VERSION;
+    o["command"] = command;
+    return o;
 }
 
-// The lines every metadata.json starts with, up to the command.
-void head(std::ostringstream& o, const std::string& command) {
-    o << "{\n  \"tool\": \"caseload-sim\",\n  \"version\": " << json_string(CASELOAD_VERSION)
-      << ",\n  \"command\": " << json_string(command);
-}
+// The file's text. A file name that is not UTF-8 gets U+FFFD for its bad
+// bytes: JSON text is UTF-8.
+std::string text(const Json& o) { return o.dump(2, ' ', false, Json::error_handler_t::replace) + '\n'; }
 
 }  // namespace
 
@@ -75,48 +62,52 @@ std::string run_metadata_json(const std::string& command, const std::string& tit
                               const std::vector<experiment::ExperimentResult>& results,
                               const std::vector<std::string>& yamls, unsigned threads, double wall_seconds,
                               const std::string& start_state) {
-    std::ostringstream o;
-    head(o, command);
-    o << ",\n  \"title\": " << json_string(title);
-    if (!start_state.empty()) o << ",\n  \"start_state\": " << json_string(start_state);
-    o << ",\n  \"threads\": " << threads
-      << ",\n  \"wall_seconds\": " << number(wall_seconds) << ",\n  \"scenarios\": [\n";
+    Json o = head(command);
+    o["title"] = title;
+    if (!start_state.empty()) o["start_state"] = start_state;
+    o["threads"] = threads;
+    o["wall_seconds"] = wall_seconds;
+    Json scenarios = Json::array();
     for (std::size_t i = 0; i < results.size(); ++i) {
         const auto& sc = results[i].scenario;
-        o << "    {\"name\": " << json_string(sc.name) << ", \"file\": " << json_string(sc.source_file)
-          << ", \"seed\": " << sc.seed << ", \"replications\": " << sc.replications
-          << ", \"scenario_hash\": " << json_string(content_hash(yamls[i]))
-          << ", \"resolved\": " << json_string(resolved_name(i, results.size(), sc)) << "}"
-          << (i + 1 < results.size() ? "," : "") << "\n";
+        Json s = Json::object();
+        s["name"] = sc.name;
+        s["file"] = sc.source_file;
+        s["seed"] = sc.seed;
+        s["replications"] = sc.replications;
+        s["scenario_hash"] = content_hash(yamls[i]);
+        s["resolved"] = resolved_name(i, results.size(), sc);
+        scenarios.push_back(std::move(s));
     }
-    o << "  ]\n}\n";
-    return o.str();
+    o["scenarios"] = std::move(scenarios);
+    return text(o);
 }
 
 std::string sweep_metadata_json(const experiment::SweepPlan& plan, const experiment::Shard& shard, const SweepRun& run) {
-    std::ostringstream o;
-    head(o, "sweep");
-    o << ",\n  \"sweep\": " << json_string(plan.spec().name) << ",\n  \"file\": " << json_string(plan.spec().source_file)
-      << ",\n  \"base\": " << json_string(plan.spec().base.string())
-      << ",\n  \"sweep_hash\": " << json_string(plan.hash())
-      << ",\n  \"scenario_hash\": " << json_string(content_hash(plan.base_yaml()))
-      << ",\n  \"design\": " << json_string(scenario::to_string(plan.spec().design)) << ",\n  \"points\": " << plan.points()
-      << ",\n  \"replications\": " << plan.replications() << ",\n  \"seed\": " << plan.seed()
-      << ",\n  \"shard\": " << json_string(shard.text()) << ",\n  \"points_run\": " << run.points_run
-      << ",\n  \"points_resumed\": " << run.points_resumed << ",\n  \"threads_per_rank\": " << run.threads_per_rank
-      << ",\n  \"ranks\": " << run.ranks << ",\n  \"points_per_rank\": [";
-    for (std::size_t i = 0; i < run.points_per_rank.size(); ++i) o << (i ? ", " : "") << run.points_per_rank[i];
-    o << "],\n  \"wall_seconds\": " << number(run.wall_seconds) << "\n}\n";
-    return o.str();
+    Json o = head("sweep");
+    o["sweep"] = plan.spec().name;
+    o["file"] = plan.spec().source_file;
+    o["base"] = plan.spec().base.string();
+    o["sweep_hash"] = plan.hash();
+    o["scenario_hash"] = content_hash(plan.base_yaml());
+    o["design"] = scenario::to_string(plan.spec().design);
+    o["points"] = plan.points();
+    o["replications"] = plan.replications();
+    o["seed"] = plan.seed();
+    o["shard"] = shard.text();
+    o["points_run"] = run.points_run;
+    o["points_resumed"] = run.points_resumed;
+    o["threads_per_rank"] = run.threads_per_rank;
+    o["ranks"] = run.ranks;
+    o["points_per_rank"] = run.points_per_rank;
+    o["wall_seconds"] = run.wall_seconds;
+    return text(o);
 }
 
 std::string merge_metadata_json(const std::vector<std::string>& shard_dirs) {
-    std::ostringstream o;
-    head(o, "merge");
-    o << ",\n  \"shards\": [";
-    for (std::size_t i = 0; i < shard_dirs.size(); ++i) o << (i ? ", " : "") << json_string(shard_dirs[i]);
-    o << "]\n}\n";
-    return o.str();
+    Json o = head("merge");
+    o["shards"] = shard_dirs;
+    return text(o);
 }
 
 }  // namespace caseload::report

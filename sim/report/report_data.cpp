@@ -6,7 +6,8 @@
 #include "caseload/stats/inference.hpp"
 #include "caseload/scenario/loader.hpp"
 #include "report/csv_reader.hpp"
-#include "report/json_reader.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -14,6 +15,7 @@
 #include <limits>
 #include <map>
 #include <sstream>
+#include <string_view>
 
 namespace caseload::report {
 
@@ -111,11 +113,49 @@ std::string read_file(const fs::path& dir, const std::string& name) {
     return std::move(r.text);
 }
 
-const detail::Json& member(const detail::Json& obj, std::string_view key, detail::Json::Kind kind,
-                           const std::string& label) {
-    const detail::Json* v = obj.kind == detail::Json::Kind::object ? obj.find(key) : nullptr;
-    if (!v || v->kind != kind) throw ReportInputError(label + ": expected a member '" + std::string(key) + "'");
-    return *v;
+using Json = nlohmann::json;
+
+// Containers nested deeper than this make metadata.json damaged, not a reason to fill memory.
+constexpr int kMaxJsonDepth = 64;
+
+// The line of byte `at` (counted from 1) of `text`.
+std::size_t line_at(std::string_view text, std::size_t at) {
+    const std::size_t end = std::min(at > 0 ? at - 1 : 0, text.size());
+    return 1 + std::size_t(std::count(text.begin(), text.begin() + std::ptrdiff_t(end), '\n'));
+}
+
+// metadata.json read by nlohmann-json; a damaged file is an error naming the
+// file and the line, e.g. "metadata.json:3: syntax error while parsing ...".
+Json parse_metadata(const std::string& text, const std::string& label) {
+    const Json::parser_callback_t depth_cap = [&](int depth, Json::parse_event_t event, Json&) {
+        if ((event == Json::parse_event_t::object_start || event == Json::parse_event_t::array_start) &&
+            depth >= kMaxJsonDepth)
+            throw ReportInputError(label + ": nested too deeply (more than " + std::to_string(kMaxJsonDepth) +
+                                   " levels)");
+        return true;
+    };
+    try {
+        return Json::parse(text, depth_cap);
+    } catch (const Json::parse_error& e) {
+        // nlohmann says "[json.exception.parse_error.101] parse error at line 3, column 1: <what is wrong>".
+        std::string what = e.what();
+        if (const auto column = what.find(", column "); column != std::string::npos)
+            if (const auto colon = what.find(": ", column); colon != std::string::npos) what.erase(0, colon + 2);
+        throw ReportInputError(label + ":" + std::to_string(line_at(text, e.byte)) + ": " + printable(what));
+    }
+}
+
+const Json& member(const Json& obj, const char* key, Json::value_t type, const std::string& label) {
+    const auto it = obj.is_object() ? obj.find(key) : obj.end();
+    if (it == obj.end() || it->type() != type)
+        throw ReportInputError(label + ": expected a member '" + std::string(key) + "'");
+    return *it;
+}
+
+// The text of the member `key` of an object, if it has one that is a string.
+const std::string* text_member(const Json& obj, const char* key) {
+    const auto it = obj.is_object() ? obj.find(key) : obj.end();
+    return it != obj.end() && it->is_string() ? it->get_ptr<const std::string*>() : nullptr;
 }
 
 // Files name scenarios by name; two scenarios may share one (a scenario
@@ -176,21 +216,20 @@ ReportData read_results(const fs::path& dir) {
     // metadata.json: the command, the title and the scenarios in order.
     {
         const std::string label = (dir / "metadata.json").string();
-        const detail::Json meta = detail::parse_json(read_file(dir, "metadata.json"), label);
-        d.command = member(meta, "command", detail::Json::Kind::string, label).text;
-        if (const auto* v = meta.find("version"); v && v->kind == detail::Json::Kind::string) d.version = v->text;
-        if (const auto* v = meta.find("title"); v && v->kind == detail::Json::Kind::string) d.title = v->text;
+        const Json meta = parse_metadata(read_file(dir, "metadata.json"), label);
+        d.command = member(meta, "command", Json::value_t::string, label).get<std::string>();
+        if (const auto* v = text_member(meta, "version")) d.version = *v;
+        if (const auto* v = text_member(meta, "title")) d.title = *v;
         std::string start_state;
-        if (const auto* v = meta.find("start_state"); v && v->kind == detail::Json::Kind::string) start_state = v->text;
+        if (const auto* v = text_member(meta, "start_state")) start_state = *v;
         std::vector<scenario::Scenario> resolved_scenarios;
-        for (const auto& s : member(meta, "scenarios", detail::Json::Kind::array, label).items) {
-            const std::string resolved = member(s, "resolved", detail::Json::Kind::string, label).text;
+        for (const auto& s : member(meta, "scenarios", Json::value_t::array, label)) {
+            const std::string resolved = member(s, "resolved", Json::value_t::string, label).get<std::string>();
             const std::string yaml = read_file(dir, resolved);
             // The report describes the scenario in this file: it must be the one the results came from.
-            if (const auto* h = s.find("scenario_hash"); h && h->kind == detail::Json::Kind::string &&
-                                                           h->text != content_hash(yaml))
+            if (const auto* h = text_member(s, "scenario_hash"); h && *h != content_hash(yaml))
                 throw ReportInputError((dir / resolved).string() + " has changed since the run (its hash is " +
-                                       content_hash(yaml) + ", metadata.json says " + h->text +
+                                       content_hash(yaml) + ", metadata.json says " + *h +
                                        "); the report would not describe these results: restore it, or run again");
             scenario::Scenario sc;
             try {
@@ -201,7 +240,7 @@ ReportData read_results(const fs::path& dir) {
             ScenarioInfo info;
             info.name = sc.name;
             info.description = sc.description;
-            info.file = member(s, "file", detail::Json::Kind::string, label).text;
+            info.file = member(s, "file", Json::value_t::string, label).get<std::string>();
             info.replications = sc.replications;
             info.horizon_days = sc.horizon_days;
             info.warmup_days = sc.warmup_days;

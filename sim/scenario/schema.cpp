@@ -4,12 +4,11 @@
 
 #include "caseload/scenario/loader.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <charconv>
 #include <cmath>
-#include <memory>
-#include <sstream>
-#include <utility>
-#include <variant>
+#include <cstdint>
 
 namespace caseload::scenario::schema {
 
@@ -19,134 +18,24 @@ using K = Kind;
 
 // ---- JSON --------------------------------------------------------------------
 
-// A JSON value that keeps the order of object members, so output is stable.
-struct Json {
-    using Object = std::vector<std::pair<std::string, Json>>;
-    using Array = std::vector<Json>;
-    std::variant<std::nullptr_t, bool, double, std::string, std::shared_ptr<Array>, std::shared_ptr<Object>> v;
+// Objects keep the order of their members, so output is stable.
+using Json = nlohmann::ordered_json;
 
-    Json() : v(nullptr) {}
-    Json(bool b) : v(b) {}
-    Json(double d) : v(d) {}
-    Json(const char* s) : v(std::string(s)) {}
-    Json(std::string s) : v(std::move(s)) {}
-    Json(std::string_view s) : v(std::string(s)) {}
-    static Json object() {
-        Json j;
-        j.v = std::make_shared<Object>();
-        return j;
-    }
-    static Json array() {
-        Json j;
-        j.v = std::make_shared<Array>();
-        return j;
-    }
-    Json& set(std::string key, Json value) {
-        std::get<std::shared_ptr<Object>>(v)->emplace_back(std::move(key), std::move(value));
-        return *this;
-    }
-    Json& push(Json value) {
-        std::get<std::shared_ptr<Array>>(v)->push_back(std::move(value));
-        return *this;
-    }
-};
-
-void write_string(std::ostream& o, const std::string& s) {
-    o << '"';
-    for (unsigned char c : s) {
-        switch (c) {
-            case '"': o << "\\\""; break;
-            case '\\': o << "\\\\"; break;
-            case '\n': o << "\\n"; break;
-            case '\t': o << "\\t"; break;
-            default:
-                if (c < 0x20) {
-                    char b[8];
-                    std::snprintf(b, sizeof b, "\\u%04x", c);
-                    o << b;
-                } else {
-                    o << char(c);
-                }
-        }
-    }
-    o << '"';
+// A number as JSON Schema reads it best: whole numbers as integers (0, not 0.0).
+Json number(double d) {
+    if (std::fabs(d) < 9e15 && d == std::floor(d)) return static_cast<std::int64_t>(d);
+    return d;
 }
 
-void write_number(std::ostream& o, double d) {
-    if (std::fabs(d) < 9e15 && d == std::floor(d)) {
-        o << static_cast<long long>(d);
-        return;
-    }
-    char buf[64];
-    auto r = std::to_chars(buf, buf + sizeof buf, d);
-    o << std::string(buf, r.ptr);
-}
-
-bool is_scalar(const Json& j) {
-    return !std::holds_alternative<std::shared_ptr<Json::Array>>(j.v) &&
-           !std::holds_alternative<std::shared_ptr<Json::Object>>(j.v);
-}
-
-void write(std::ostream& o, const Json& j, int indent) {
-    const std::string pad(std::size_t(indent) * 2, ' ');
-    const std::string inner(std::size_t(indent + 1) * 2, ' ');
-    if (std::holds_alternative<std::nullptr_t>(j.v)) {
-        o << "null";
-    } else if (auto b = std::get_if<bool>(&j.v)) {
-        o << (*b ? "true" : "false");
-    } else if (auto d = std::get_if<double>(&j.v)) {
-        write_number(o, *d);
-    } else if (auto s = std::get_if<std::string>(&j.v)) {
-        write_string(o, *s);
-    } else if (auto a = std::get_if<std::shared_ptr<Json::Array>>(&j.v)) {
-        const auto& arr = **a;
-        bool flat = true;
-        for (const auto& e : arr) flat = flat && is_scalar(e);
-        if (arr.empty()) {
-            o << "[]";
-        } else if (flat) {  // a list of words on one line
-            o << '[';
-            for (std::size_t i = 0; i < arr.size(); ++i) {
-                if (i) o << ", ";
-                write(o, arr[i], indent + 1);
-            }
-            o << ']';
-        } else {
-            o << "[\n";
-            for (std::size_t i = 0; i < arr.size(); ++i) {
-                o << inner;
-                write(o, arr[i], indent + 1);
-                o << (i + 1 < arr.size() ? ",\n" : "\n");
-            }
-            o << pad << ']';
-        }
-    } else {
-        const auto& obj = *std::get<std::shared_ptr<Json::Object>>(j.v);
-        if (obj.empty()) {
-            o << "{}";
-            return;
-        }
-        o << "{\n";
-        for (std::size_t i = 0; i < obj.size(); ++i) {
-            o << inner;
-            write_string(o, obj[i].first);
-            o << ": ";
-            write(o, obj[i].second, indent + 1);
-            o << (i + 1 < obj.size() ? ",\n" : "\n");
-        }
-        o << pad << '}';
-    }
-}
-
-Json schema_ref(std::string_view definition) { return Json::object().set("$ref", "#/definitions/" + std::string(definition)); }
+Json schema_ref(std::string_view definition) { return {{"$ref", "#/definitions/" + std::string(definition)}}; }
 
 // A reference with a description beside it: draft-07 ignores keywords next
 // to "$ref", so the reference goes inside "allOf".
-Json described_ref(std::string_view definition) { return Json::object().set("allOf", Json::array().push(schema_ref(definition))); }
+Json described_ref(std::string_view definition) { return {{"allOf", Json::array({schema_ref(definition)})}}; }
 
 Json words(const std::vector<std::string_view>& ws) {
     Json a = Json::array();
-    for (auto w : ws) a.push(w);
+    for (auto w : ws) a.push_back(std::string(w));
     return a;
 }
 
@@ -168,29 +57,31 @@ Json value_schema(const Key& k, Kind kind) {
     switch (kind) {
         case K::text:
         case K::file:
-            j.set("type", Json::array().push("string").push("number").push("boolean"));
+            j["type"] = {"string", "number", "boolean"};
             break;
         case K::number:
         case K::share:
         case K::integer: {
             Json num = Json::object();
-            num.set("type", kind == K::integer ? "integer" : "number");
+            num["type"] = kind == K::integer ? "integer" : "number";
             const double lo = kind == K::share ? 0.0 : k.min;
             const double hi = kind == K::share ? 1.0 : k.max;
-            if (std::isfinite(lo)) num.set(k.min_exclusive ? "exclusiveMinimum" : "minimum", lo);
-            if (std::isfinite(hi)) num.set("maximum", hi);
+            if (std::isfinite(lo)) num[k.min_exclusive ? "exclusiveMinimum" : "minimum"] = number(lo);
+            if (std::isfinite(hi)) num["maximum"] = number(hi);
             if (k.or_word.empty()) return num;
-            j.set("anyOf", Json::array().push(num).push(Json::object().set("enum", words({k.or_word}))));
+            j["anyOf"] = Json::array({num, {{"enum", words({k.or_word})}}});
             break;
         }
         case K::duration:
             j = described_ref("duration");
             break;
         case K::choice:
-            j.set("type", "string").set("enum", words(k.choices));
+            j["type"] = "string";
+            j["enum"] = words(k.choices);
             break;
         case K::date:
-            j.set("type", "string").set("pattern", "^[0-9]{4}-[0-9]{2}-[0-9]{2}$");
+            j["type"] = "string";
+            j["pattern"] = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
             break;
         case K::distribution:
             j = described_ref("distribution");
@@ -199,15 +90,15 @@ Json value_schema(const Key& k, Kind kind) {
             j = described_ref(k.ref);
             break;
         case K::list: {
-            j.set("type", "array");
-            if (k.min_items > 0) j.set("minItems", double(k.min_items));
-            j.set("items", k.item == K::section ? schema_ref(k.ref) : value_schema(k, k.item));
+            j["type"] = "array";
+            if (k.min_items > 0) j["minItems"] = k.min_items;
+            j["items"] = k.item == K::section ? schema_ref(k.ref) : value_schema(k, k.item);
             break;
         }
         case K::named:
-            j.set("type", "object");
-            if (k.min_items > 0) j.set("minProperties", double(k.min_items));
-            j.set("additionalProperties", k.ref.empty() ? value_schema(k, k.item) : schema_ref(k.ref));
+            j["type"] = "object";
+            if (k.min_items > 0) j["minProperties"] = k.min_items;
+            j["additionalProperties"] = k.ref.empty() ? value_schema(k, k.item) : schema_ref(k.ref);
             break;
     }
     return j;
@@ -221,39 +112,37 @@ Json key_schema(const Key& k) {
         if (std::isfinite(k.max)) text += ", at most " + days_text(k.max);
         text += ".";
     }
-    Json j = Json::object().set("description", text);
-    const Json v = value_schema(k, k.kind);
-    for (const auto& [name, value] : *std::get<std::shared_ptr<Json::Object>>(v.v)) j.set(name, value);
+    Json j = {{"description", text}};
+    j.update(value_schema(k, k.kind));
     return j;
 }
 
 Json section_schema(const Section& s) {
     Json j = Json::object();
-    j.set("description", s.description);
-    j.set("type", "object");
+    j["description"] = s.description;
+    j["type"] = "object";
     Json props = Json::object();
     Json required = Json::array();
     for (const auto& k : s.keys) {
-        props.set(std::string(k.name), key_schema(k));
-        if (k.required) required.push(k.name);
+        props[std::string(k.name)] = key_schema(k);
+        if (k.required) required.push_back(std::string(k.name));
     }
-    j.set("properties", props);
-    j.set("additionalProperties", false);
-    if (!std::get<std::shared_ptr<Json::Array>>(required.v)->empty()) j.set("required", required);
-    if (!s.at_most_one.empty()) j.set("not", Json::object().set("required", words(s.at_most_one)));
+    j["properties"] = std::move(props);
+    j["additionalProperties"] = false;
+    if (!required.empty()) j["required"] = std::move(required);
+    if (!s.at_most_one.empty()) j["not"] = {{"required", words(s.at_most_one)}};
     if (!s.exactly_one_of.empty()) {
         Json alts = Json::array();
-        for (const auto& alt : s.exactly_one_of) alts.push(Json::object().set("required", words(alt)));
-        j.set("oneOf", alts);
+        for (const auto& alt : s.exactly_one_of) alts.push_back({{"required", words(alt)}});
+        j["oneOf"] = std::move(alts);
     }
     return j;
 }
 
 Json duration_schema() {
-    return Json::object()
-        .set("description", "A duration with a unit: d (days), w (weeks), m (months, a twelfth of a year) or y (years of 365.25 days), e.g. 300d, 6w, 18m, 2y. A start time (at, from) or the horizon may be a date YYYY-MM-DD when initial.start_date is set.")
-        .set("type", "string")
-        .set("pattern", "^(([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)? *[dwmy]|[0-9]{4}-[0-9]{2}-[0-9]{2})$");
+    return {{"description", "A duration with a unit: d (days), w (weeks), m (months, a twelfth of a year) or y (years of 365.25 days), e.g. 300d, 6w, 18m, 2y. A start time (at, from) or the horizon may be a date YYYY-MM-DD when initial.start_date is set."},
+            {"type", "string"},
+            {"pattern", "^(([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)? *[dwmy]|[0-9]{4}-[0-9]{2}-[0-9]{2})$"}};
 }
 
 // One of the sections "<prefix>.<kind>", told apart by the key `tag`.
@@ -262,15 +151,16 @@ Json one_of_kinds(const std::vector<std::string>& kinds, const std::string& pref
     Json names = Json::array();
     Json alts = Json::array();
     for (const auto& kind : kinds) {
-        names.push(kind);
-        alts.push(schema_ref(prefix + "." + kind));
+        names.push_back(kind);
+        alts.push_back(schema_ref(prefix + "." + kind));
     }
-    return Json::object()
-        .set("description", description)
-        .set("type", "object")
-        .set("required", Json::array().push(tag))
-        .set("properties", Json::object().set(tag, Json::object().set("enum", names)))
-        .set("oneOf", alts);
+    Json j = Json::object();
+    j["description"] = description;
+    j["type"] = "object";
+    j["required"] = Json::array({tag});
+    j["properties"] = {{tag, {{"enum", std::move(names)}}}};
+    j["oneOf"] = std::move(alts);
+    return j;
 }
 
 Json distribution_schema() {
@@ -286,22 +176,18 @@ Json intervention_schema() {
 std::string document(const std::vector<Section>& sections, const char* title, bool with_values) {
     const Section& top = sections.front();
     Json root = Json::object();
-    root.set("$schema", "http://json-schema.org/draft-07/schema#");
-    root.set("title", title);
-    const Json body = section_schema(top);
-    for (const auto& [name, value] : *std::get<std::shared_ptr<Json::Object>>(body.v)) root.set(name, value);
+    root["$schema"] = "http://json-schema.org/draft-07/schema#";
+    root["title"] = title;
+    root.update(section_schema(top));
     Json defs = Json::object();
     if (with_values) {
-        defs.set("duration", duration_schema());
-        defs.set("distribution", distribution_schema());
-        defs.set("intervention", intervention_schema());
+        defs["duration"] = duration_schema();
+        defs["distribution"] = distribution_schema();
+        defs["intervention"] = intervention_schema();
     }
-    for (std::size_t i = 1; i < sections.size(); ++i) defs.set(std::string(sections[i].name), section_schema(sections[i]));
-    root.set("definitions", defs);
-    std::ostringstream o;
-    write(o, root, 0);
-    o << '\n';
-    return o.str();
+    for (std::size_t i = 1; i < sections.size(); ++i) defs[std::string(sections[i].name)] = section_schema(sections[i]);
+    root["definitions"] = std::move(defs);
+    return root.dump(2) + '\n';
 }
 
 }  // namespace

@@ -7,7 +7,6 @@
 #include "caseload/scenario/loader.hpp"
 #include "../helpers.hpp"
 #include "report/csv_reader.hpp"
-#include "report/json_reader.hpp"
 #include "report/report_text.hpp"
 
 
@@ -508,22 +507,47 @@ TEST_CASE("CSV reader: quoted fields, numbers, and errors that name the line") {
     }
 }
 
-TEST_CASE("JSON reader: what metadata.json holds") {
-    using report::detail::Json;
-    const Json j = report::detail::parse_json(
-        R"({"a": "x\"y\\z\n\u00e9", "n": -1.5e3, "t": true, "z": null, "list": [1, {"k": []}]})", "m.json");
-    REQUIRE(j.kind == Json::Kind::object);
-    CHECK(j.find("a")->text == "x\"y\\z\n\xc3\xa9");
-    CHECK(j.find("n")->text == "-1.5e3");
-    CHECK(j.find("t")->boolean);
-    CHECK(j.find("z")->kind == Json::Kind::null);
-    CHECK(j.find("list")->items.size() == 2);
-    CHECK(j.find("list")->items[1].find("k")->kind == Json::Kind::array);
-    CHECK(j.find("missing") == nullptr);
-    CHECK_THROWS_WITH_AS((void)report::detail::parse_json("{\n\"a\": 1,\n}", "m.json"), "m.json:3: expected a member name in quotes",
-                         report::ReportInputError);
-    CHECK_THROWS_AS((void)report::detail::parse_json("[1, 2", "m.json"), report::ReportInputError);
-    CHECK_THROWS_AS((void)report::detail::parse_json("{} x", "m.json"), report::ReportInputError);
+TEST_CASE("metadata.json: written and read back by nlohmann-json, a damaged one is refused with its line") {
+    // A name with a quote, a backslash and a tab: escaped in metadata.json, read back as it was.
+    auto sc = test::mmc(4, 2, 0.8, 10, 400, 100, 2, 5);
+    sc.name = "a \"quoted\" \\ name\twith tab \xc3\xa9";
+    const fs::path root = tmp("metadata");
+    fs::create_directories(root);
+    spit(root / "named.yaml", scenario::to_yaml(sc));
+    const fs::path out = root / "out";
+    REQUIRE(run_cli({"run", (root / "named.yaml").string(), "--out", out.string(), "-q"}).code == 0);
+    const std::string meta = slurp(out / "metadata.json");
+    CHECK(meta.rfind("{\n  \"tool\": \"caseload-sim\",\n", 0) == 0);  // what --force looks for
+    CHECK(meta.find(R"("title": "a \"quoted\" \\ name\twith tab )" "\xc3\xa9\"") != std::string::npos);
+    CHECK(report::read_results(out).title == sc.name);
+
+    const std::string label = (out / "metadata.json").string();
+    auto error_of = [&](const std::string& text) {
+        spit(out / "metadata.json", text);
+        try {
+            (void)report::read_results(out);
+        } catch (const report::ReportInputError& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    const std::string trailing_comma = error_of("{\n\"a\": 1,\n}");
+    CHECK_MESSAGE(trailing_comma.rfind(label + ":3: syntax error", 0) == 0, trailing_comma);
+    CHECK(trailing_comma.find("json.exception") == std::string::npos);
+    CHECK(error_of("[1, 2").rfind(label + ":1: ", 0) == 0);
+    CHECK(error_of("{} x").rfind(label + ":1: ", 0) == 0);
+    CHECK(error_of("").rfind(label + ":1: ", 0) == 0);
+    CHECK(error_of("{\"title\": \"\xff\"}").rfind(label + ":1: ", 0) == 0);  // not UTF-8
+    CHECK(error_of(std::string(100000, '[') + std::string(100000, ']')) ==
+          label + ": nested too deeply (more than 64 levels)");
+    CHECK(error_of("{\"scenarios\": []}") == label + ": expected a member 'command'");
+    CHECK(error_of("{\"command\": \"run\", \"scenarios\": {}}") == label + ": expected a member 'scenarios'");
+    CHECK(error_of("{\"command\": \"run\", \"scenarios\": []}") == label + ": lists no scenarios");
+    // Another member order and extra members are fine.
+    std::string reordered = meta;
+    reordered.replace(reordered.find("\"tool\""), 6, "\"extra\": [1, 2.5e3, null, true],\n  \"tool\"");
+    CHECK(error_of(reordered) == "no error");
+    fs::remove_all(root);
 }
 
 TEST_CASE("report words: labels in both languages, a readable fallback for new metrics") {

@@ -2,8 +2,8 @@
 // What a results folder holds besides the report: the CSV files of a run or
 // comparison, the resolved scenarios (every default spelled out) and
 // metadata.json (tool, version, command, seed, scenario hash, how it ran), so
-// a result can be traced and reproduced. metadata.json keeps one scenario per
-// line and numbers as `number` writes them; tests and scripts grep it.
+// a result can be traced and reproduced. metadata.json is indented JSON, a
+// member per line at the top ("ranks": 2,), numbers that read back exactly.
 
 #include "caseload/experiment/analysis.hpp"
 #include "caseload/experiment/sweep.hpp"
