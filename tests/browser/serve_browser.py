@@ -267,7 +267,7 @@ def main():
         b.screenshot(os.path.join(out, "error-420.png"))
         b.view(os.path.join(out, "error-420-field.png"), "[id='f-lever.extra_workers.fte']")
         # History compares two finished runs: the plan above, and a second run sent by the JSON API.
-        second = submit_yaml(base, "name: second_run\nhorizon: 1y\nreplications: 2\nseed: 5\nreferrals:\n"
+        second = submit_yaml(base, "name: second_run\nhorizon: 1y\nwarmup: 50d\nreplications: 2\nseed: 5\nreferrals:\n"
                                    "  rate_per_week: 3.5\n  types:\n    ots: {share: 1, length: {distribution: "
                                    "exponential, mean: 60d}, weight: 1}\n"
                                    "workforce: {workers: 4, fte: 1.0, caseload_norm: 10}\n")
