@@ -112,7 +112,7 @@ constexpr Words kNl{
     "De server is bezet: u bent nummer %zu in de rij.",
     "Deze pagina ververst zichzelf.", "Begonnen vanuit",
     "Basis", "Plan",
-    "Om twee afgeronde runs te vergelijken, kiest u er een als basis en een als plan en drukt u op Vergelijk: een "
+    "Om twee afgeronde runs te vergelijken, kiest u er één als basis en één als plan en drukt u op Vergelijk: een "
     "nieuwe run vergelijkt ze, allebei met de seed en replicaties van de basis.",
     "Vergelijk",
 };
