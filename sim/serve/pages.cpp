@@ -51,6 +51,9 @@ struct Words {
     const char* busy_position;
     const char* page_refreshes;
     const char* from_label;
+    const char* col_baseline, *col_plan;
+    const char* compare_intro;
+    const char* compare_button;
 };
 
 constexpr Words kEn{
@@ -77,6 +80,10 @@ constexpr Words kEn{
     "The server is busy: %zu runs are waiting already, the most it holds. Please try again in a few minutes.",
     "The server is busy: you are number %zu in the queue.",
     "This page refreshes itself.", "Started from",
+    "Baseline", "Plan",
+    "To compare two finished runs, choose one as the baseline and one as the plan, then press Compare: a new run "
+    "compares them, both with the baseline's seed and replications.",
+    "Compare",
 };
 
 constexpr Words kNl{
@@ -104,6 +111,10 @@ constexpr Words kNl{
     "De server is bezet: er wachten al %zu runs, het maximum. Probeer het over een paar minuten opnieuw.",
     "De server is bezet: u bent nummer %zu in de rij.",
     "Deze pagina ververst zichzelf.", "Begonnen vanuit",
+    "Basis", "Plan",
+    "Om twee afgeronde runs te vergelijken, kiest u er één als basis en één als plan en drukt u op Vergelijk: een "
+    "nieuwe run vergelijkt ze, allebei met de seed en replicaties van de basis.",
+    "Vergelijk",
 };
 
 const Words& words(Lang l) { return l == Lang::nl ? kNl : kEn; }
@@ -229,6 +240,8 @@ std::string esc(std::string_view text) {
     }
     return report::html_escape(clean);
 }
+
+const char* state_text(JobState s, Lang lang) { return state_word(s, words(lang)); }
 
 std::string busy_message(std::size_t waiting, Lang lang) { return fmt(words(lang).busy_full, waiting); }
 std::string queue_message(std::size_t position, Lang lang) { return fmt(words(lang).busy_position, position); }
@@ -362,14 +375,39 @@ std::string history_page(const std::vector<Job>& jobs, Lang lang) {
     o << "<h1>" << w.history << "</h1>\n";
     if (jobs.empty()) o << "<p>" << w.no_runs << "</p>\n";
     else {
+        // Finished runs can be compared: a baseline and a plan are chosen in two columns of radio buttons.
+        std::size_t finished = 0;
+        for (const auto& j : jobs) finished += j.state == JobState::done;
+        const bool compare = finished >= 2;
+        if (compare)
+            o << "<form method=\"post\" action=\"/compare\" id=\"compare-form\">\n"
+              << "<input type=\"hidden\" name=\"lang\" value=\"" << w.lang_code << "\">\n<p class=\"note\">"
+              << w.compare_intro << "</p>\n";
         o << "<table class=\"history\"><thead><tr><th>" << w.col_run << "</th><th>" << w.col_state << "</th><th>"
-          << w.col_started << "</th><th>" << w.col_replications << "</th></tr></thead><tbody>\n";
-        for (const auto& j : jobs)
-            o << "<tr><td><a href=\"/runs/" << esc(j.id) << "?lang=" << w.lang_code << "\">"
-              << esc(j.title.empty() ? j.id : j.title) << "</a><br><small>" << esc(j.description) << "</small></td><td>"
-              << state_word(j.state, w) << "</td><td>" << date_text(j.created) << "</td><td>" << j.done << " / "
-              << j.total << "</td></tr>\n";
+          << w.col_started << "</th><th>" << w.col_replications << "</th>";
+        if (compare) o << "<th>" << w.col_baseline << "</th><th>" << w.col_plan << "</th>";
+        o << "</tr></thead><tbody>\n";
+        for (const auto& j : jobs) {
+            const std::string title = j.title.empty() ? j.id : j.title;
+            o << "<tr><td><a href=\"/runs/" << esc(j.id) << "?lang=" << w.lang_code << "\">" << esc(title)
+              << "</a><br><small>" << esc(j.description) << "</small></td><td data-label=\"" << w.col_state << "\">"
+              << state_word(j.state, w) << "</td><td data-label=\"" << w.col_started << "\">" << date_text(j.created)
+              << "</td><td data-label=\"" << w.col_replications << "\">" << j.done << " / " << j.total << "</td>";
+            if (compare) {
+                for (const auto& [role, head] : {std::pair{"baseline", w.col_baseline}, std::pair{"plan", w.col_plan}}) {
+                    o << "<td class=\"pick\" data-label=\"" << head << "\">";
+                    if (j.state == JobState::done)
+                        o << "<input type=\"radio\" name=\"" << role << "\" value=\"" << esc(j.id) << "\" id=\""
+                          << role << "-" << esc(j.id) << "\" aria-label=\"" << head << ": " << esc(title) << "\">";
+                    o << "</td>";
+                }
+            }
+            o << "</tr>\n";
+        }
         o << "</tbody></table>\n";
+        if (compare)
+            o << "<p class=\"actions\"><button type=\"submit\" id=\"compare\">" << w.compare_button
+              << "</button></p>\n</form>\n";
     }
     return layout(w.history, o.str(), lang, "/history");
 }
@@ -426,6 +464,9 @@ progress { width: min(30rem, 100%); height: 1.2rem; }
 iframe#report { width: 100%; height: 80vh; border: 1px solid #d0d7de; border-radius: 6px; }
 table.history { border-collapse: collapse; width: 100%; }
 table.history th, table.history td { border-bottom: 1px solid #e5e7eb; padding: .4rem .5rem; text-align: left; vertical-align: top; word-break: break-word; }
+table.history td.pick { text-align: center; }
+td.pick input { width: 1.2rem; height: 1.2rem; margin: 0; }
+@media (max-width: 600px) { table.history thead { display: none; } table.history, table.history tbody, table.history tr, table.history td { display: block; } table.history tr { border-bottom: 1px solid #d0d7de; padding: .4rem 0; } table.history td { border: 0; padding: .15rem .25rem; } table.history td[data-label]::before { content: attr(data-label) ": "; font-weight: 600; } table.history td.pick { text-align: left; display: inline-block; margin-right: 1.5rem; } table.history td.pick:empty { display: none; } td.pick input { vertical-align: middle; } }
 )css";
 }
 

@@ -42,6 +42,9 @@ struct PlanView {
 [[nodiscard]] std::string history_page(const std::vector<Job>& jobs, Lang lang);
 [[nodiscard]] std::string message_page(const std::string& title, const std::string& message, Lang lang);
 
+// A run's state in words ("done", "klaar").
+[[nodiscard]] const char* state_text(JobState state, Lang lang);
+
 // "The server is busy: N runs are waiting already ..." (the refusal of a full queue).
 [[nodiscard]] std::string busy_message(std::size_t waiting, Lang lang);
 // "The server is busy: you are number N in the queue."

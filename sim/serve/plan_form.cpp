@@ -181,6 +181,14 @@ std::map<std::string, std::string> field_values(const std::vector<FormSection>& 
     return v;
 }
 
+std::string file_key_error(const std::string& yaml) {
+    try {
+        return find_file_key(YAML::Load(yaml));
+    } catch (const YAML::Exception& e) {
+        return e.what();
+    }
+}
+
 Plan build_plan(const std::vector<FormSection>& sections, const PlanInput& input, unsigned threads) {
     Plan plan;
     std::set<std::string> names;

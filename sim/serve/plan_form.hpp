@@ -64,5 +64,8 @@ struct Plan {
 // The keys that name files (extends, csv, ...: Kind::file in the key table):
 // refused in text from a browser, which may only hold values.
 [[nodiscard]] const std::vector<std::string>& file_keys();
+// The first key of scenario text that names a file, with its place (or why
+// the text is not YAML); empty when the text names none.
+[[nodiscard]] std::string file_key_error(const std::string& yaml);
 
 }  // namespace caseload::serve

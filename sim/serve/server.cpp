@@ -8,6 +8,7 @@
 #include "caseload/scenario/input_error.hpp"
 #include "caseload/scenario/loader.hpp"
 #include "caseload/scenario/schema.hpp"
+#include "compare_runs.hpp"
 #include "jobs.hpp"
 #include "pages.hpp"
 #include "plan_form.hpp"
@@ -119,6 +120,7 @@ public:
             r.set_content(p.plan_yaml, "application/x-yaml; charset=utf-8");
         });
         s.Post("/runs", [this](const httplib::Request& q, httplib::Response& r) { post_run(q, r); });
+        s.Post("/compare", [this](const httplib::Request& q, httplib::Response& r) { post_compare(q, r); });
         s.Get("/history", [this](const httplib::Request& q, httplib::Response& r) {
             html(r, history_page(queue_.all(), lang_of(q)));
         });
@@ -316,7 +318,29 @@ private:
         files.emplace_back("plan.yaml", p.plan_yaml);
         std::size_t total = 0;
         for (const auto& s : p.scenarios) total += std::size_t(s.replications);
-        const auto sub = queue_.submit(files, p.name, p.description, code(l), total);
+        answer_submitted(q, r, queue_.submit(files, p.name, p.description, code(l), total));
+    }
+
+    // Two earlier runs (the server's ids in `baseline` and `plan`) compared in a new run.
+    void post_compare(const httplib::Request& q, httplib::Response& r) {
+        const Lang l = lang_of(q);
+        auto made = compare_runs(queue_, q.get_param_value("baseline"), q.get_param_value("plan"), options_.threads, l);
+        if (const auto* no = std::get_if<CompareRefusal>(&made)) {
+            if (wants_json(q)) {
+                r.status = no->status;
+                r.set_content(json{{"error", no->error}, {"message", no->message_en}}.dump(), "application/json");
+                return;
+            }
+            return html(r, message_page(l == Lang::nl ? "Vergelijken kan niet" : "Cannot compare", no->message, l),
+                        no->status);
+        }
+        const auto& run = std::get<CompareRun>(made);
+        answer_submitted(q, r, queue_.submit(run.files, run.title, run.description, code(l), run.total));
+    }
+
+    // The answer to a new run: its page (or its id and place in the queue), or busy when the queue is full.
+    void answer_submitted(const httplib::Request& q, httplib::Response& r, const std::optional<Submitted>& sub) {
+        const Lang l = lang_of(q);
         if (!sub) {
             const std::string msg = busy_message(queue_.waiting(), l);
             r.set_header("Retry-After", "60");
@@ -402,7 +426,7 @@ int serve(const ServeOptions& o, std::ostream& log, const std::atomic<bool>* sto
             r.set_header("Set-Cookie", "caseload_lang=" + q.get_param_value("lang") + "; SameSite=Strict; Path=/");
     });
     server.set_error_handler([&app](const httplib::Request& q, httplib::Response& r) {
-        if (r.status == 404) app.not_found(q, r);
+        if (r.status == 404 && r.body.empty()) app.not_found(q, r);  // a route's own 404 answer stays
         else if (r.status == 413)
             html(r, message_page("413", "the request is larger than this server accepts", Lang::en), 413);
     });

@@ -4,8 +4,9 @@ DevTools protocol over --remote-debugging-pipe (JSON messages on fds 3 and 4,
 so Python's standard library is all it needs). Opens the start page, starts a
 plan from a library scenario with today's state, types an extra FTE, runs it,
 waits for the results and reads the headline figure of the report; then
-types a bad value and sees the error next to its field. Screenshots at 1280 px
-and 420 px go to OUT_DIR.
+types a bad value and sees the error next to its field; then compares that run
+with a second one from the History page at 420 px. Screenshots at 1280 px and
+420 px go to OUT_DIR.
 
 usage: serve_browser.py CASELOAD SCENARIOS OUT_DIR
 Exit codes: 0 passed, 1 failed, 77 skipped (no Chromium; a failure when
@@ -21,6 +22,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
+import urllib.request
 
 failures = 0
 
@@ -152,6 +155,27 @@ class Browser:
         self.call("Input.insertText", {"text": text})
 
 
+def submit_yaml(base, yaml):
+    """A run sent as the JSON API sends it; its id."""
+    data = urllib.parse.urlencode({"yaml": yaml}).encode()
+    req = urllib.request.Request(base + "/runs", data=data, headers={"Accept": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return json.loads(r.read())["id"]
+
+
+def wait_done(base, run, seconds=240):
+    """The run's state once it is done, stopped or failed."""
+    state = None
+    end = time.time() + seconds
+    while time.time() < end:
+        with urllib.request.urlopen(base + "/runs/" + run + "/status", timeout=30) as r:
+            state = json.loads(r.read())["state"]
+        if state in ("done", "stopped", "failed"):
+            break
+        time.sleep(0.2)
+    return state
+
+
 def free_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
@@ -242,6 +266,29 @@ def main():
         b.width(420)
         b.screenshot(os.path.join(out, "error-420.png"))
         b.view(os.path.join(out, "error-420-field.png"), "[id='f-lever.extra_workers.fte']")
+        # History compares two finished runs: the plan above, and a second run sent by the JSON API.
+        second = submit_yaml(base, "name: second_run\nhorizon: 1y\nwarmup: 50d\nreplications: 2\nseed: 5\nreferrals:\n"
+                                   "  rate_per_week: 3.5\n  types:\n    ots: {share: 1, length: {distribution: "
+                                   "exponential, mean: 60d}, weight: 1}\n"
+                                   "workforce: {workers: 4, fte: 1.0, caseload_norm: 10}\n")
+        check(wait_done(base, second) == "done", "a second run finished")
+        b.width(420)
+        b.open(base + "/history?lang=nl")
+        picks = b.js("document.querySelectorAll('input[name=baseline]').length")
+        check(picks == 2, "History offers both finished runs as a baseline (%s)" % picks)
+        wide = b.js("document.documentElement.scrollWidth - window.innerWidth")
+        check(wide <= 0, "History fits 420 px (%s px too wide)" % wide)
+        b.screenshot(os.path.join(out, "history-420.png"))
+        b.js("document.querySelectorAll('input[name=baseline]')[1].click();"
+             "document.getElementById('plan-' + %s).click(); document.getElementById('compare').click(); true"
+             % json.dumps(second))
+        state = b.wait_for("(function(){var s=document.getElementById('state');"
+                           "return s && ['done','failed','stopped'].indexOf(s.dataset.state)>=0 && s.dataset.state;})()",
+                           240)
+        check(state == "done", "the comparison of the two runs finished (state: %s)" % state)
+        title = b.js("document.querySelector('h1').textContent")
+        check("second_run" in title and " vs " in title, "the comparison names both runs: %r" % title)
+        b.screenshot(os.path.join(out, "history-compare-420.png"))
     except Exception as e:  # a broken page or browser is a failure, with its reason
         check(False, "the browser session: %s" % e)
     finally:

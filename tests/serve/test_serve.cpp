@@ -313,3 +313,158 @@ TEST_CASE("serve: a server killed during a run continues it at the next start an
     CHECK(indices.size() == 400);
     fs::remove_all(ws);
 }
+
+namespace {
+
+// Posts the History page's form: compare run `baseline` (the baseline) with run `plan`.
+httplib::Result post_compare(httplib::Client& c, const std::string& baseline, const std::string& plan, bool json = true,
+                             const std::string& lang = "en") {
+    httplib::Params p{{"baseline", baseline}, {"plan", plan}, {"lang", lang}};
+    if (json) return c.Post("/compare", {{"Accept", "application/json"}}, p);
+    return c.Post("/compare", p);
+}
+
+std::string submitted_id(const httplib::Result& r) {
+    REQUIRE(r);
+    REQUIRE_MESSAGE(r->status == 202, r->body);
+    const std::string id = field(r->body, "id");
+    REQUIRE(caseload::serve::is_job_id(id));
+    return id;
+}
+
+}  // namespace
+
+TEST_CASE("serve: History compares two earlier runs in a new run of caseload compare") {
+    const fs::path ws = fresh_dir("history_compare");
+    Server s(ws / "w", {"--threads", "2"});
+    auto c = s.client();
+    // The first run is one scenario; the second a plan with a lever (itself a compare, whose plan is its last file).
+    const std::string first = submitted_id(submit(c, tiny_yaml("first_run", 11, 3, "1y")));
+    const std::string second = submitted_id(submit(c, tiny_yaml("second_run", 12, 3, "1y"), "2"));
+    REQUIRE(field(wait_run(c, first, 60), "state") == "done");
+    REQUIRE(field(wait_run(c, second, 60), "state") == "done");
+
+    auto page = c.Get("/history?lang=nl");
+    REQUIRE(page);
+    CHECK(page->body.find("action=\"/compare\"") != std::string::npos);
+    CHECK(page->body.find("name=\"baseline\" value=\"" + first + "\"") != std::string::npos);
+    CHECK(page->body.find("name=\"plan\" value=\"" + second + "\"") != std::string::npos);
+    CHECK(page->body.find(">Vergelijk</button>") != std::string::npos);
+
+    const std::string id = submitted_id(post_compare(c, first, second));
+    CHECK(id != first);
+    CHECK(id != second);
+    REQUIRE(field(wait_run(c, id, 60), "state") == "done");
+    // Its own folder holds both scenario files, copied; they name no file and load on their own there.
+    const fs::path dir = ws / "w" / "jobs" / id;
+    const std::string base = slurp(dir / "baseline.yaml"), plan = slurp(dir / "plan.yaml");
+    CHECK(base == slurp(ws / "w" / "jobs" / first / "plan.yaml"));
+    CHECK(plan == slurp(ws / "w" / "jobs" / second / "plan.yaml"));  // the second run's plan, not its baseline
+    CHECK(plan.find("extra_workers") != std::string::npos);
+    CHECK(base.find("extends") == std::string::npos);
+    // The comparison names both scenarios; the new run is in History like any other.
+    auto cmp = c.Get("/runs/" + id + "/files/comparison.csv");
+    REQUIRE(cmp);
+    REQUIRE(cmp->status == 200);
+    CHECK(cmp->body.find("first_run") != std::string::npos);
+    CHECK(cmp->body.find("second_run") != std::string::npos);
+    CHECK(cmp->body.find("(without the plan)") == std::string::npos);
+    auto history = c.Get("/history");
+    REQUIRE(history);
+    CHECK(history->body.find("/runs/" + id + "?lang=en\">first_run vs second_run</a>") != std::string::npos);
+    auto report = c.Get("/runs/" + id + "/report");
+    REQUIRE(report);
+    CHECK(report->status == 200);
+
+    // A run of the same name as the baseline is named after its run in the comparison; the form's
+    // post (no JSON) leads to the new run's page.
+    const std::string third = submitted_id(submit(c, tiny_yaml("first_run", 13, 3, "1y")));
+    REQUIRE(field(wait_run(c, third, 60), "state") == "done");
+    auto form = post_compare(c, first, third, false);
+    REQUIRE(form);
+    CHECK(form->status == 303);
+    const std::string to = form->get_header_value("Location");
+    REQUIRE(to.rfind("/runs/", 0) == 0);
+    const std::string again = to.substr(6, to.find('?') - 6);
+    REQUIRE(caseload::serve::is_job_id(again));
+    REQUIRE(field(wait_run(c, again, 60), "state") == "done");
+    auto cmp2 = c.Get("/runs/" + again + "/files/comparison.csv");
+    REQUIRE(cmp2);
+    CHECK(cmp2->body.find("first_run (" + third + ")") != std::string::npos);
+    fs::remove_all(ws);
+}
+
+TEST_CASE("serve: History's compare refuses the same run twice, an unknown run and a run not done, and waits its turn") {
+    const fs::path ws = fresh_dir("history_refusals");
+    Server s(ws / "w", {"--threads", "1", "--queue", "1"});
+    auto c = s.client();
+    const std::string a = submitted_id(submit(c, tiny_yaml("run_a", 21, 2, "1y")));
+    REQUIRE(field(wait_run(c, a, 60), "state") == "done");
+    const std::string b = submitted_id(submit(c, tiny_yaml("run_b", 22, 2, "1y")));
+    REQUIRE(field(wait_run(c, b, 60), "state") == "done");
+    const std::string slow = submitted_id(submit(c, tiny_yaml("slow_run", 23, 400, "20y")));
+    for (int i = 0; i < 100 && field(c.Get("/runs/" + slow + "/status")->body, "state") != "running"; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+
+    struct Case {
+        std::string baseline, plan;
+        int status;
+        std::string error;
+    };
+    for (const Case& k : std::vector<Case>{{a, a, 400, "same"},
+                                           {a, "", 400, "missing"},
+                                           {a, "20200101-000000-0123456789", 404, "unknown"},
+                                           {"20200101-000000-0123456789", b, 404, "unknown"},
+                                           {"../../etc/passwd", b, 404, "unknown"},
+                                           {a, "..%2F" + b, 404, "unknown"},
+                                           {a, slow, 409, "not_done"},
+                                           {slow, b, 409, "not_done"}}) {
+        auto r = post_compare(c, k.baseline, k.plan);
+        REQUIRE(r);
+        CHECK_MESSAGE(r->status == k.status, k.baseline, " ", k.plan, ": ", r->body);
+        CHECK_MESSAGE(field(r->body, "error") == k.error, r->body);
+    }
+    // The pages say why, in the page's language.
+    auto same = post_compare(c, b, b, false, "nl");
+    REQUIRE(same);
+    CHECK(same->status == 400);
+    CHECK(same->body.find("Kies twee verschillende runs") != std::string::npos);
+    auto busy_run = post_compare(c, a, slow, false);
+    REQUIRE(busy_run);
+    CHECK(busy_run->status == 409);
+    CHECK(busy_run->body.find("slow_run") != std::string::npos);
+    CHECK(busy_run->body.find("is not finished") != std::string::npos);
+    auto unknown = post_compare(c, a, "20200101-000000-0123456789", false, "nl");
+    REQUIRE(unknown);
+    CHECK(unknown->status == 404);
+    CHECK(unknown->body.find("bestaat niet") != std::string::npos);
+    // No run was made by the refusals.
+    std::size_t folders = 0;
+    for (const auto& e : fs::directory_iterator(ws / "w" / "jobs")) folders += e.is_directory();
+    CHECK(folders == 3);
+
+    // The queue's rules: with the queue full (one waiting) a compare is refused as busy; once
+    // there is room it waits its turn.
+    const std::string waiting = submitted_id(submit(c, tiny_yaml("waiting_run", 24, 2, "1y")));
+    auto full = post_compare(c, a, b);
+    REQUIRE(full);
+    CHECK(full->status == 503);
+    CHECK(field(full->body, "error") == "busy");
+    REQUIRE(c.Post("/runs/" + waiting + "/cancel"));
+    const std::string queued = submitted_id(post_compare(c, a, b));
+    auto status = c.Get("/runs/" + queued + "/status");
+    REQUIRE(status);
+    CHECK(field(status->body, "state") == "queued");
+    CHECK(status->body.find("you are number 1 in the queue") != std::string::npos);
+    // Its own run once the slow one is cancelled (after a replication: the child handles SIGTERM by then).
+    for (int i = 0; i < 600 && std::stoul("0" + field(c.Get("/runs/" + slow + "/status")->body, "done")) < 1; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    REQUIRE(c.Post("/runs/" + slow + "/cancel"));
+    const std::string stopped = wait_run(c, slow, 60);
+    CHECK_MESSAGE(field(stopped, "state") == "stopped", stopped);
+    CHECK(field(wait_run(c, queued, 60), "state") == "done");
+    auto cmp = c.Get("/runs/" + queued + "/files/comparison.csv");
+    REQUIRE(cmp);
+    CHECK(cmp->body.find("run_b") != std::string::npos);
+    fs::remove_all(ws);
+}
