@@ -372,6 +372,8 @@ void JobQueue::run_one(const std::string& id) {
     {
         std::lock_guard lock(mutex_);
         Job& j = jobs_.at(id);
+        // Cancelled between leaving the queue and starting: it stays stopped and does not run.
+        if (j.state != JobState::queued) return;
         j.state = JobState::running;
         j.started = now_seconds();
         j.done = kept(dir);
@@ -413,7 +415,9 @@ void JobQueue::run_one(const std::string& id) {
         j.done = kept(dir);
         save(j);
         return;
-    } else if (code == 130) {
+    } else if (code == 130 || (j.cancel && status >= 0 && WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM)) {
+        // Cancelled: stopped on the Ctrl-C path, or ended by the SIGTERM itself when it came before
+        // the run had set up its stop handling (nothing was finished yet, so nothing is lost).
         j.state = JobState::stopped;
         j.done = kept(dir);
         j.message = j.cancel ? "cancelled" : "stopped";

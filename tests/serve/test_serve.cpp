@@ -468,3 +468,23 @@ TEST_CASE("serve: History's compare refuses the same run twice, an unknown run a
     CHECK(cmp->body.find("run_b") != std::string::npos);
     fs::remove_all(ws);
 }
+
+TEST_CASE("serve: a run cancelled the moment it starts is stopped, not failed") {
+    const fs::path ws = fresh_dir("cancel_early");
+    Server s(ws / "w", {"--queue", "2", "--threads", "1"});
+    auto c = s.client();
+    const auto r = submit(c, tiny_yaml("cancelled_early", 5, 5000, "50y"));
+    REQUIRE(r);
+    REQUIRE(r->status == 202);
+    const std::string id = field(r->body, "id");
+    // Cancelled as soon as it runs: the SIGTERM may reach the child before its stop handling is set up.
+    for (int i = 0; i < 400; ++i) {
+        auto st = c.Get("/runs/" + id + "/status");
+        if (st && field(st->body, "state") == "running") break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    REQUIRE(c.Post("/runs/" + id + "/cancel"));
+    const std::string end = wait_run(c, id, 60);
+    CHECK_MESSAGE(field(end, "state") == "stopped", end);
+    fs::remove_all(ws);
+}
