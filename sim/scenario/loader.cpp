@@ -202,7 +202,7 @@ CompareSpec parse_compare(const std::string& text, const std::string& label, con
         });
         const YAML::Node c = root["compare"];
         if (!c && keys_ok) p.attempt([&] { (void)p.require(root, "", "compare"); });
-        if (c) p.attempt([&] {
+        if (c && !c.IsNull()) p.attempt([&] {  // nothing after compare: is reported above
             keys_ok = false;
             p.check_keys(c, "compare", schema::keys("compare"));
             keys_ok = true;
