@@ -402,7 +402,8 @@ TEST_CASE("serve: History's compare refuses the same run twice, an unknown run a
     REQUIRE(field(wait_run(c, a, 60), "state") == "done");
     const std::string b = submitted_id(submit(c, tiny_yaml("run_b", 22, 2, "1y")));
     REQUIRE(field(wait_run(c, b, 60), "state") == "done");
-    const std::string slow = submitted_id(submit(c, tiny_yaml("slow_run", 23, 400, "20y")));
+    // Slow enough to be still running through every check below, on any machine (it is cancelled).
+    const std::string slow = submitted_id(submit(c, tiny_yaml("slow_run", 23, 5000, "50y")));
     for (int i = 0; i < 100 && field(c.Get("/runs/" + slow + "/status")->body, "state") != "running"; ++i)
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
 
