@@ -16,14 +16,8 @@ namespace caseload::scenario::schema {
 namespace {
 
 using K = Kind;
+using detail::days_text;
 using detail::format_number;
-
-// A limit in days, in years when it is a whole number of years.
-std::string days_text(double days) {
-    const double years = days / kDaysPerYear;
-    if (years >= 1 && years == std::floor(years)) return format_number(years) + "y";
-    return format_number(days) + "d";
-}
 
 // "0 or more", "above 0", "1 to 100", "at most 5"; empty without limits.
 std::string range_text(double lo, double hi, bool lo_exclusive, std::string (*show)(double)) {

@@ -3,6 +3,7 @@
 #include "caseload/scenario/schema.hpp"
 
 #include "caseload/scenario/loader.hpp"
+#include "scenario/yaml_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -15,6 +16,7 @@ namespace caseload::scenario::schema {
 namespace {
 
 using K = Kind;
+using detail::days_text;
 
 // ---- JSON --------------------------------------------------------------------
 
@@ -39,17 +41,6 @@ Json words(const std::vector<std::string_view>& ws) {
     return a;
 }
 
-std::string days_text(double days) {
-    // Limits read best in years when they are whole years.
-    const double years = days / kDaysPerYear;
-    char buf[64];
-    if (years >= 1 && years == std::floor(years)) {
-        auto r = std::to_chars(buf, buf + sizeof buf, years);
-        return std::string(buf, r.ptr) + "y";
-    }
-    auto r = std::to_chars(buf, buf + sizeof buf, days);
-    return std::string(buf, r.ptr) + "d";
-}
 
 // The schema of one value of kind `kind`.
 Json value_schema(const Key& k, Kind kind) {

@@ -3,12 +3,15 @@
 
 #include "scenario/yaml_text.hpp"
 
+#include "caseload/scenario/scenario.hpp"
+
 #include <yaml-cpp/anchor.h>
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <fstream>
 #include <optional>
 #include <set>
@@ -110,6 +113,12 @@ std::string format_number(double v) {
     char buf[64];
     auto r = std::to_chars(buf, buf + sizeof buf, v);
     return std::string(buf, r.ptr);
+}
+
+std::string days_text(double days) {
+    const double years = days / kDaysPerYear;
+    if (years >= 1 && years == std::floor(years)) return format_number(years) + "y";
+    return format_number(days) + "d";
 }
 
 

@@ -76,5 +76,7 @@ enum class WholeNumber { ok, not_a_number, out_of_range };
 [[nodiscard]] std::string describe(const YAML::Node& n);
 // The shortest text that reads back as `v`.
 [[nodiscard]] std::string format_number(double v);
+// A limit in days as people read it: in years when a whole number of years (1000y), else in days (30d).
+[[nodiscard]] std::string days_text(double days);
 
 }  // namespace caseload::scenario::detail
