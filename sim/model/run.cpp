@@ -389,10 +389,26 @@ private:
             while (sc_.referrals.types[type].name != name) ++type;
             types.insert(types.end(), std::size_t(count), type);
         }
+        // Each family goes to the worker at work (in post, not sick) with the
+        // most room, ties to the lowest index: a heap of the workers at work
+        // by room; only the chosen worker's room changes, so it goes back
+        // with its new room.
+        struct Room {
+            double room;
+            std::size_t w;
+        };
+        const auto fewer = [](const Room& a, const Room& b) { return a.room < b.room || (a.room == b.room && a.w > b.w); };
+        std::vector<Room> at_work;
+        for (std::size_t w = 0; w < workforce_.size(); ++w)
+            if (workforce_[w].in_post && !workforce_[w].sick) at_work.push_back({workforce_.room(w), w});
+        std::make_heap(at_work.begin(), at_work.end(), fewer);
         for (std::uint16_t type : types) {
-            const std::size_t w = workforce_.most_room_at_work();
-            if (w == workforce_.size()) break;  // nobody at work: the loader refuses such a state
+            if (at_work.empty()) break;  // nobody at work: the loader refuses such a state
+            std::pop_heap(at_work.begin(), at_work.end(), fewer);
+            const std::size_t w = at_work.back().w;
             add_in_care(type, lengths, rng, w);
+            at_work.back().room = workforce_.room(w);
+            std::push_heap(at_work.begin(), at_work.end(), fewer);
         }
     }
 

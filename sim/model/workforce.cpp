@@ -55,7 +55,10 @@ Workforce::Workforce(const scenario::Scenario& sc, Families& families, Context c
     }
     cap_.assign(n, 0.0);
     load_.assign(n, 0.0);
-    for (std::size_t w = 0; w < n; ++w) set_cap(w);
+    while ((std::size_t{4} << (2 * block_shift_)) <= n && block_shift_ < 8) ++block_shift_;  // 2^shift ~ sqrt(n)
+    block_room_.assign((n + (std::size_t{1} << block_shift_) - 1) >> block_shift_, -kInf);
+    block_best_.assign(block_room_.size(), 0);
+    set_all_caps();
     if (sc.teams.split()) {
         teams_ = static_cast<std::uint16_t>(sc.teams.list.size());
         members_.resize(teams_);
@@ -90,17 +93,33 @@ double pressure_multiplier(double elasticity, double pressure, const std::option
     return bounded_multiplier(std::exp(elasticity * (pressure - 1.0)), ceiling);
 }
 
+// The same answer as a scan of every worker in order keeping the first
+// strictly larger room: each block's answer is that scan over the block, and
+// the blocks are scanned in order with the same strict comparison.
 std::size_t Workforce::most_room() const {
     std::size_t best = 0;
     double best_room = -kInf;
-    for (std::size_t w = 0; w < cap_.size(); ++w) {
+    for (std::size_t b = 0; b < block_room_.size(); ++b) {
+        // select, not branch: which block wins is unpredictable
+        const bool more = block_room_[b] > best_room;
+        best = more ? block_best_[b] : best;
+        best_room = more ? block_room_[b] : best_room;
+    }
+    return best;
+}
+
+void Workforce::refresh_block(std::size_t b) {
+    const std::size_t from = b << block_shift_, to = std::min(from + (std::size_t{1} << block_shift_), cap_.size());
+    std::size_t best = from;
+    double best_room = -kInf;
+    for (std::size_t w = from; w < to; ++w) {
         const double r = cap_[w] - load_[w];
-        // select, not branch: which worker wins is unpredictable
         const bool more = r > best_room;
         best = more ? w : best;
         best_room = more ? r : best_room;
     }
-    return best;
+    block_room_[b] = best_room;
+    block_best_[b] = static_cast<std::uint32_t>(best);
 }
 
 std::size_t Workforce::most_room_in(std::uint16_t team) const {
@@ -134,17 +153,6 @@ std::uint16_t Workforce::next_team() const {
             best_per_share = per_share;
         }
     }
-    return best;
-}
-
-std::size_t Workforce::most_room_at_work() const {
-    std::size_t best = workers_.size();
-    double best_room = -kInf;
-    for (std::size_t w = 0; w < workers_.size(); ++w)
-        if (workers_[w].in_post && !workers_[w].sick && cap_[w] - load_[w] > best_room) {
-            best = w;
-            best_room = cap_[w] - load_[w];
-        }
     return best;
 }
 
@@ -276,7 +284,7 @@ bool Workforce::tick(Time segment_end, const PressureInputs& in) {
             more_room = next > overload_;
             overload_ = next;
             overload_avg_.update(ctx_.now, overload_);
-            for (std::size_t w = 0; w < workers_.size(); ++w) set_cap(w);
+            set_all_caps();
         }
     }
     const PressureTerms terms = pressure_terms(in);
@@ -354,23 +362,42 @@ std::size_t Workforce::add_position(double fte) {
     workers_.push_back(k);
     cap_.push_back(0.0);
     load_.push_back(0.0);
+    if (((cap_.size() - 1) >> block_shift_) == block_room_.size()) {
+        block_room_.push_back(-kInf);
+        block_best_.push_back(0);
+    }
+    refresh_block((cap_.size() - 1) >> block_shift_);
     funded_fte_ += fte;
     if (teams_ > 1) join_team(workers_.size() - 1, next_team());
     return workers_.size() - 1;
 }
 
 void Workforce::set_cap(std::size_t w) {
+    new_cap(w);
+    capacity_avg_.update(ctx_.now, total_cap_);
+    refresh_block(w >> block_shift_);
+}
+
+// The capacity's average is updated once: updates at one instant add
+// nothing to its integral, and only the last value counts from here.
+void Workforce::set_all_caps() {
+    for (std::size_t w = 0; w < workers_.size(); ++w) new_cap(w);
+    capacity_avg_.update(ctx_.now, total_cap_);
+    for (std::size_t b = 0; b < block_room_.size(); ++b) refresh_block(b);
+}
+
+void Workforce::new_cap(std::size_t w) {
     const Worker& k = workers_[w];
     double cap = (k.in_post && !k.sick) ? k.norm * k.fte * k.ramp : 0.0;
     if (overload_ > 0) cap *= 1.0 + overload_;
     if (case_share_ < 1.0) cap *= case_share_;
     total_cap_ += cap - cap_[w];
     cap_[w] = cap;
-    capacity_avg_.update(ctx_.now, total_cap_);
 }
 
 void Workforce::change_load(std::size_t w, double delta) {
     load_[w] += delta;
+    refresh_block(w >> block_shift_);
     total_load_ += delta;
     load_avg_.update(ctx_.now, total_load_);
 }
