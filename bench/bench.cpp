@@ -5,7 +5,12 @@
 //  2. The calibrated baseline (scenarios/baseline.yaml, full model) over 10
 //     years: events per replication, events per second on one thread, and the
 //     wall time of 1,000 replications on all threads.
-//  3. Memory against the horizon: one M/M/c replication of 20 and of 200
+//  3. A plan from today, the shape of the main job: the baseline laid over
+//     scenarios/states/region_under_pressure.yaml, 5 years, no warm-up —
+//     events per replication and events and replications per second on one
+//     thread (the start state's families are placed in every replication,
+//     so a fixed cost per replication weighs more than in (2)).
+//  4. Memory against the horizon: one M/M/c replication of 20 and of 200
 //     years, the peak resident memory after each and the bytes its result
 //     keeps (the weekly series, the only part that grows with the horizon).
 //
@@ -23,6 +28,7 @@
 #include <thread>
 #include <vector>
 #include <algorithm>
+#include <string>
 
 namespace {
 
@@ -131,6 +137,16 @@ int main(int argc, char** argv) {
     report("serial", base, base_reps, 1, trials, &b1);
     report("parallel", base, many, threads, std::max(1, trials / 2), &bn);
     std::printf("%d replications on %u threads: %.2f s (best)\n", many, threads, bn);
+
+    const std::string dir = std::string(CASELOAD_SOURCE_DIR) + "/scenarios/";
+    auto today = scenario::load_scenario_from(dir + "baseline.yaml", dir + "states/region_under_pressure.yaml");
+    today.horizon_days = 5 * scenario::kDaysPerYear;
+    today.warmup_days = 0;
+    std::printf("\nscenario: a plan from today (baseline from states/region_under_pressure.yaml), horizon 5y\n");
+    const Trial warm_today = trial(today, base_reps, 1);
+    std::printf("events per replication: %.0f\n", double(warm_today.events) / base_reps);
+    double d1 = 0;
+    report("serial", today, base_reps, 1, trials, &d1);
     report_memory(sc);
     return 0;
 }
