@@ -2,6 +2,7 @@
 
 #include "caseload/report/output.hpp"
 
+#include <bit>
 #include <charconv>
 #include <cstdlib>
 #include <chrono>
@@ -11,11 +12,13 @@
 #include <mutex>
 #include <sstream>
 #include <thread>
+#include <type_traits>
 
 #include <cerrno>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 namespace caseload::report {
 
@@ -31,8 +34,14 @@ constexpr const char* kLock = ".lock";  // held by the live run (see SavedReplic
 
 // A journal record: a header, then the payload (replication_bytes). The
 // header's checksum covers the scenario index and the payload, so a record
-// cut short or overwritten by a crash is told from a whole one.
-constexpr char kRecordMagic[4] = {'C', 'L', 'R', '1'};
+// cut short or overwritten by a crash is told from a whole one: XXH3 (64
+// bits) of the payload, seeded with the scenario index.
+constexpr char kRecordMagic[4] = {'C', 'L', 'R', '2'};
+// The records of earlier versions of caseload: the same header, with a
+// 64-bit FNV-1a checksum of the scenario index and the payload, and every
+// weekly sample in full in the payload. A run an earlier version stopped
+// (same manifest) is continued with the replications it kept.
+constexpr char kRecordMagicV1[4] = {'C', 'L', 'R', '1'};
 constexpr std::size_t kHeaderBytes = 4 + 4 + 8 + 8;  // magic, scenario, payload bytes, checksum
 // A batch is written and synced when it holds this many replications or
 // bytes, or its oldest replication has waited this long. The environment
@@ -44,6 +53,10 @@ constexpr auto kBatchAge = std::chrono::seconds(1);
 // Beyond this many bytes queued (a slow disk), savers wait for the writer.
 constexpr std::size_t kMaxQueuedBytes = std::size_t{64} << 20;
 
+std::uint64_t record_checksum(std::uint32_t scenario, std::string_view payload) {
+    return XXH3_64bits_withSeed(payload.data(), payload.size(), scenario);
+}
+
 std::uint64_t fnv1a(std::uint64_t h, const void* data, std::size_t n) {
     const auto* p = static_cast<const unsigned char*>(data);
     for (std::size_t i = 0; i < n; ++i) {
@@ -54,11 +67,103 @@ std::uint64_t fnv1a(std::uint64_t h, const void* data, std::size_t n) {
 }
 constexpr std::uint64_t kFnvBasis = 0xcbf29ce484222325ULL;
 
-template <class T>
-void put_raw(std::string& out, const T& v) {
-    char b[sizeof(T)];
-    std::memcpy(b, &v, sizeof(T));
-    out.append(b, sizeof(T));
+std::uint64_t record_checksum_v1(std::uint32_t scenario, std::string_view payload) {
+    return fnv1a(fnv1a(kFnvBasis, &scenario, sizeof scenario), payload.data(), payload.size());
+}
+
+// The weekly series in a payload: per sample one byte with a bit per field
+// (bit k for the k-th field of WeeklySample) set when the field's 64 bits
+// differ from the previous sample's (the first sample's from all-zero bits),
+// then the 8 bytes of those fields, in field order. Most fields hold still
+// from week to week (staff in post, vacancies, ...), so a sample takes a few
+// bytes rather than 64; NaN payloads, -0.0 and infinities are kept as bits.
+constexpr std::size_t kWeeklyFields = 8;
+using WeekBits = std::array<std::uint64_t, kWeeklyFields>;
+static_assert(std::is_trivially_copyable_v<model::WeeklySample> && sizeof(model::WeeklySample) == sizeof(WeekBits),
+              "a WeeklySample is kept as 8 doubles: a field added to it needs the weekly encoding (and the record "
+              "magic) changed");
+static_assert(kWeeklyFields <= 8, "one byte of change bits per sample");
+// Stops compiling when WeeklySample gains or loses a field.
+constexpr bool weekly_fields_counted() {
+    [[maybe_unused]] const auto [day, waitlist, load, fte, vacancies, absent, turnover, absenteeism] =
+        model::WeeklySample{};
+    return true;
+}
+static_assert(weekly_fields_counted());
+
+WeekBits week_bits(const model::WeeklySample& w) { return std::bit_cast<WeekBits>(w); }
+
+// Bit k set when field k changed.
+unsigned changed_fields(const WeekBits& now, const WeekBits& before) {
+    unsigned mask = 0;
+    for (std::size_t k = 0; k < kWeeklyFields; ++k) mask |= unsigned(now[k] != before[k]) << k;
+    return mask;
+}
+
+// The payload's bytes up to the weekly series (shared by both versions):
+// counts, replication, bound, metrics, helped_within_weeks, ended_at_day,
+// events, the periods.
+std::size_t head_bytes(const model::ReplicationResult& r) {
+    return 4 * 4 + 8 * (model::kMetricCount + model::kHelpedWeeks) + 8 + 8 + 4 + 4 +
+           r.periods.size() * 8 * (2 + model::kPeriodMetricCount);
+}
+
+// The payload's size, exactly (replication_bytes).
+std::size_t payload_bytes(const model::ReplicationResult& r) {
+    std::size_t n = head_bytes(r) + 4 + 8 + r.weekly.size();
+    WeekBits before{};
+    for (const auto& w : r.weekly) {
+        const WeekBits now = week_bits(w);
+        n += 8 * std::size_t(std::popcount(changed_fields(now, before)));
+        before = now;
+    }
+    return n;
+}
+
+// Writes into memory the caller sized (payload_bytes).
+class Put {
+public:
+    explicit Put(char* at) : at_(at) {}
+    template <class T>
+    void operator()(const T& v) {
+        std::memcpy(at_, &v, sizeof(T));
+        at_ += sizeof(T);
+    }
+    [[nodiscard]] const char* at() const { return at_; }
+
+private:
+    char* at_;
+};
+
+// Writes the payload_bytes(r) bytes of r's payload at `out`.
+void write_payload(char* out, const model::ReplicationResult& r) {
+    Put put(out);
+    put(std::uint32_t(model::kMetricCount));
+    put(std::uint32_t(model::kHelpedWeeks));
+    put(r.replication);
+    put(std::uint32_t(r.hit_waitlist_bound ? 1 : 0));
+    for (const double v : r.metrics) put(v);
+    for (const double v : r.helped_within_weeks) put(v);
+    put(r.ended_at_day);
+    put(r.events);
+    put(std::uint32_t(model::kPeriodMetricCount));
+    put(std::uint32_t(r.periods.size()));
+    for (const auto& p : r.periods) {
+        put(p.start_day);
+        put(p.end_day);
+        for (const double v : p.values) put(v);
+    }
+    put(std::uint32_t(kWeeklyFields));
+    put(std::uint64_t(r.weekly.size()));
+    WeekBits before{};
+    for (const auto& w : r.weekly) {
+        const WeekBits now = week_bits(w);
+        const unsigned mask = changed_fields(now, before);
+        put(std::uint8_t(mask));
+        for (std::size_t k = 0; k < kWeeklyFields; ++k)
+            if (mask >> k & 1U) put(now[k]);
+        before = now;
+    }
 }
 
 template <class T>
@@ -69,18 +174,53 @@ bool get_raw(std::string_view& in, T& v) {
     return true;
 }
 
-void append_replication_bytes(std::string& o, const model::ReplicationResult& r);
+// Reads what head_bytes counts; false when `in` is not that.
+bool parse_head(std::string_view& in, model::ReplicationResult& r) {
+    std::uint32_t metrics = 0, helped = 0, bound = 0;
+    if (!get_raw(in, metrics) || !get_raw(in, helped) || metrics != model::kMetricCount ||
+        helped != model::kHelpedWeeks || !get_raw(in, r.replication) || !get_raw(in, bound) || bound > 1)
+        return false;
+    r.hit_waitlist_bound = bound == 1;
+    for (double& v : r.metrics)
+        if (!get_raw(in, v)) return false;
+    for (double& v : r.helped_within_weeks)
+        if (!get_raw(in, v)) return false;
+    if (!get_raw(in, r.ended_at_day) || !get_raw(in, r.events)) return false;
+    std::uint32_t period_metrics = 0, periods = 0;
+    if (!get_raw(in, period_metrics) || period_metrics != model::kPeriodMetricCount || !get_raw(in, periods) ||
+        periods > in.size() / (8 * (2 + model::kPeriodMetricCount)))
+        return false;
+    r.periods.resize(periods);
+    for (auto& p : r.periods) {
+        if (!get_raw(in, p.start_day) || !get_raw(in, p.end_day)) return false;
+        for (double& v : p.values)
+            if (!get_raw(in, v)) return false;
+    }
+    return true;
+}
 
-std::uint64_t record_checksum(std::uint32_t scenario, std::string_view payload) {
-    return fnv1a(fnv1a(kFnvBasis, &scenario, sizeof scenario), payload.data(), payload.size());
+// The payload of a record of an earlier version (kRecordMagicV1): the head,
+// then the number of weekly samples and each sample's 8 doubles.
+std::optional<model::ReplicationResult> parse_replication_bytes_v1(std::string_view in) {
+    model::ReplicationResult r;
+    std::uint64_t weeks = 0;
+    if (!parse_head(in, r) || !get_raw(in, weeks)) return std::nullopt;
+    if (in.size() % sizeof(WeekBits) != 0 || weeks != in.size() / sizeof(WeekBits)) return std::nullopt;
+    r.weekly.resize(std::size_t(weeks));
+    for (auto& w : r.weekly) {
+        WeekBits bits{};
+        for (auto& b : bits) get_raw(in, b);
+        w = std::bit_cast<model::WeeklySample>(bits);
+    }
+    return r;
 }
 
 std::string journal_record(std::size_t scenario, const model::ReplicationResult& r) {
     const auto s = std::uint32_t(scenario);
-    std::string out(kHeaderBytes, '\0');
-    append_replication_bytes(out, r);
-    const std::string_view payload = std::string_view(out).substr(kHeaderBytes);
-    const std::uint64_t bytes = payload.size(), sum = record_checksum(s, payload);
+    const std::uint64_t bytes = payload_bytes(r);
+    std::string out(kHeaderBytes + bytes, '\0');  // the record's exact size, allocated once
+    write_payload(out.data() + kHeaderBytes, r);
+    const std::uint64_t sum = record_checksum(s, std::string_view(out).substr(kHeaderBytes));
     std::memcpy(out.data(), kRecordMagic, 4);
     std::memcpy(out.data() + 4, &s, 4);
     std::memcpy(out.data() + 8, &bytes, 8);
@@ -105,7 +245,8 @@ std::uint64_t read_journal(const fs::path& file, F&& f, bool* damaged = nullptr)
     for (;;) {
         char header[kHeaderBytes];
         if (size - good < kHeaderBytes || !in.read(header, kHeaderBytes)) break;
-        if (std::memcmp(header, kRecordMagic, 4) != 0) {
+        const bool v1 = std::memcmp(header, kRecordMagicV1, 4) == 0;
+        if (!v1 && std::memcmp(header, kRecordMagic, 4) != 0) {
             if (damaged) *damaged = true;
             break;
         }
@@ -117,7 +258,8 @@ std::uint64_t read_journal(const fs::path& file, F&& f, bool* damaged = nullptr)
         if (bytes > size - good - kHeaderBytes) break;
         payload.resize(std::size_t(bytes));
         if (!in.read(payload.data(), std::streamsize(bytes))) break;
-        auto r = record_checksum(scenario, payload) == sum ? parse_replication_bytes(payload) : std::nullopt;
+        auto r = v1 ? (record_checksum_v1(scenario, payload) == sum ? parse_replication_bytes_v1(payload) : std::nullopt)
+                    : (record_checksum(scenario, payload) == sum ? parse_replication_bytes(payload) : std::nullopt);
         if (!r) {
             if (damaged) *damaged = true;
             break;
@@ -318,68 +460,32 @@ model::ReplicationResult parse_replication(const std::string& text, const std::s
 }
 
 std::string replication_bytes(const model::ReplicationResult& r) {
-    std::string o;
-    append_replication_bytes(o, r);
-    return o;
+    std::string out(payload_bytes(r), '\0');
+    write_payload(out.data(), r);
+    return out;
 }
-
-namespace {
-void append_replication_bytes(std::string& o, const model::ReplicationResult& r) {
-    o.reserve(o.size() + 64 + 8 * (model::kMetricCount + model::kHelpedWeeks) +
-              r.weekly.size() * sizeof(model::WeeklySample));
-    put_raw(o, std::uint32_t(model::kMetricCount));
-    put_raw(o, std::uint32_t(model::kHelpedWeeks));
-    put_raw(o, r.replication);
-    put_raw(o, std::uint32_t(r.hit_waitlist_bound ? 1 : 0));
-    for (const double v : r.metrics) put_raw(o, v);
-    for (const double v : r.helped_within_weeks) put_raw(o, v);
-    put_raw(o, r.ended_at_day);
-    put_raw(o, r.events);
-    put_raw(o, std::uint32_t(model::kPeriodMetricCount));
-    put_raw(o, std::uint32_t(r.periods.size()));
-    for (const auto& p : r.periods) {
-        put_raw(o, p.start_day);
-        put_raw(o, p.end_day);
-        for (const double v : p.values) put_raw(o, v);
-    }
-    put_raw(o, std::uint64_t(r.weekly.size()));
-    for (const auto& w : r.weekly)
-        for (const double v : {w.day, w.waitlist, w.load_per_fte, w.fte_in_post, w.vacancies, w.absent_fte, w.turnover,
-                               w.absenteeism})
-            put_raw(o, v);
-}
-}  // namespace
 
 std::optional<model::ReplicationResult> parse_replication_bytes(std::string_view in) {
     model::ReplicationResult r;
-    std::uint32_t metrics = 0, helped = 0, bound = 0;
+    std::uint32_t fields = 0;
     std::uint64_t weeks = 0;
-    if (!get_raw(in, metrics) || !get_raw(in, helped) || metrics != model::kMetricCount ||
-        helped != model::kHelpedWeeks || !get_raw(in, r.replication) || !get_raw(in, bound) || bound > 1)
+    // Each sample takes a byte at least: a count beyond what is left is not believed (nor allocated).
+    if (!parse_head(in, r) || !get_raw(in, fields) || fields != kWeeklyFields || !get_raw(in, weeks) ||
+        weeks > in.size())
         return std::nullopt;
-    r.hit_waitlist_bound = bound == 1;
-    for (double& v : r.metrics)
-        if (!get_raw(in, v)) return std::nullopt;
-    for (double& v : r.helped_within_weeks)
-        if (!get_raw(in, v)) return std::nullopt;
-    if (!get_raw(in, r.ended_at_day) || !get_raw(in, r.events)) return std::nullopt;
-    std::uint32_t period_metrics = 0, periods = 0;
-    if (!get_raw(in, period_metrics) || period_metrics != model::kPeriodMetricCount || !get_raw(in, periods) ||
-        periods > in.size() / (8 * (2 + model::kPeriodMetricCount)))
-        return std::nullopt;
-    r.periods.resize(periods);
-    for (auto& p : r.periods) {
-        if (!get_raw(in, p.start_day) || !get_raw(in, p.end_day)) return std::nullopt;
-        for (double& v : p.values)
-            if (!get_raw(in, v)) return std::nullopt;
-    }
-    if (!get_raw(in, weeks)) return std::nullopt;
-    if (weeks != in.size() / (8 * sizeof(double)) || in.size() % (8 * sizeof(double)) != 0) return std::nullopt;
     r.weekly.resize(std::size_t(weeks));
-    for (auto& w : r.weekly)
-        for (double* v : {&w.day, &w.waitlist, &w.load_per_fte, &w.fte_in_post, &w.vacancies, &w.absent_fte,
-                          &w.turnover, &w.absenteeism})
-            get_raw(in, *v);
+    WeekBits before{};
+    for (auto& w : r.weekly) {
+        std::uint8_t mask = 0;
+        if (!get_raw(in, mask) || (unsigned(mask) >> kWeeklyFields) != 0) return std::nullopt;
+        WeekBits now = before;
+        for (std::size_t k = 0; k < kWeeklyFields; ++k)
+            // A field marked changed that holds the same bits is not what replication_bytes writes.
+            if (mask >> k & 1U && (!get_raw(in, now[k]) || now[k] == before[k])) return std::nullopt;
+        w = std::bit_cast<model::WeeklySample>(now);
+        before = now;
+    }
+    if (!in.empty()) return std::nullopt;
     return r;
 }
 

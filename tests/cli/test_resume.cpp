@@ -11,12 +11,14 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <chrono>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <random>
 #include <sstream>
 #include <thread>
 #include <unistd.h>
@@ -80,6 +82,144 @@ void check_same(const fs::path& a, const fs::path& b, const std::vector<std::str
 const std::vector<std::string> kRunFiles = {"summary.csv",  "replications.csv", "timeseries.csv",
                                             "time_to_help_distribution.csv", "checks.csv", "report.md",
                                             "report.html",  "scenario.yaml"};
+
+// Every field of two replications, bit for bit.
+bool same_bits(const model::ReplicationResult& a, const model::ReplicationResult& b) {
+    return a.replication == b.replication && a.hit_waitlist_bound == b.hit_waitlist_bound && a.events == b.events &&
+           test::identical(a.metrics, b.metrics) && test::identical(a.helped_within_weeks, b.helped_within_weeks) &&
+           std::bit_cast<std::uint64_t>(a.ended_at_day) == std::bit_cast<std::uint64_t>(b.ended_at_day) &&
+           a.weekly.size() == b.weekly.size() && a.periods.size() == b.periods.size() &&
+           (a.weekly.empty() || std::memcmp(a.weekly.data(), b.weekly.data(), a.weekly.size() * sizeof a.weekly[0]) == 0) &&
+           (a.periods.empty() ||
+            std::memcmp(a.periods.data(), b.periods.data(), a.periods.size() * sizeof a.periods[0]) == 0);
+}
+
+// Doubles a journal must keep as they are: NaNs with payloads (quiet and
+// signalling, either sign), zeros of both signs, infinities, the smallest
+// denormal, and a value that is not a short decimal.
+const std::vector<double> kOddValues = {
+    std::bit_cast<double>(std::uint64_t{0x7ff8000000000000}), std::bit_cast<double>(std::uint64_t{0x7ff80000deadbeef}),
+    std::bit_cast<double>(std::uint64_t{0xfff8000000000001}), std::bit_cast<double>(std::uint64_t{0x7ff0000000000001}),
+    0.0, -0.0, std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),
+    std::numeric_limits<double>::denorm_min(), 0.1 + 0.2};
+
+// A replication of random bits: odd values, any 64 bits, small whole
+// numbers; each weekly field keeps its previous value half of the time.
+model::ReplicationResult random_result(std::mt19937_64& rng, std::size_t weeks, std::size_t periods) {
+    auto value = [&rng]() -> double {
+        switch (rng() % 4) {
+            case 0: return kOddValues[rng() % kOddValues.size()];
+            case 1: return std::bit_cast<double>(std::uint64_t(rng()));
+            default: return double(rng() % 100);
+        }
+    };
+    model::ReplicationResult r;
+    r.replication = std::uint32_t(rng());
+    r.hit_waitlist_bound = rng() % 2 == 1;
+    r.events = rng();
+    r.ended_at_day = value();
+    for (double& v : r.metrics) v = value();
+    for (double& v : r.helped_within_weeks) v = value();
+    r.periods.resize(periods);
+    for (auto& p : r.periods) {
+        p.start_day = value();
+        p.end_day = value();
+        for (double& v : p.values) v = value();
+    }
+    model::WeeklySample last;
+    for (std::size_t i = 0; i < weeks; ++i) {
+        model::WeeklySample w = last;
+        for (double* f : {&w.day, &w.waitlist, &w.load_per_fte, &w.fte_in_post, &w.vacancies, &w.absent_fte,
+                          &w.turnover, &w.absenteeism})
+            if (rng() % 2 == 0) *f = value();
+        r.weekly.push_back(w);
+        last = w;
+    }
+    return r;
+}
+
+template <class T>
+void put_bytes(std::string& out, const T& v) {
+    char b[sizeof(T)];
+    std::memcpy(b, &v, sizeof(T));
+    out.append(b, sizeof(T));
+}
+
+// A journal record as earlier versions wrote it: magic 'CLR1', the scenario
+// index, the payload's size, a 64-bit FNV-1a checksum of the scenario index
+// and the payload; then the payload.
+std::string v1_record(std::uint32_t scenario, const std::string& payload) {
+    std::uint64_t h = 0xcbf29ce484222325ULL;
+    auto fnv = [&h](const void* data, std::size_t n) {
+        for (std::size_t i = 0; i < n; ++i) {
+            h ^= static_cast<const unsigned char*>(data)[i];
+            h *= 0x100000001b3ULL;
+        }
+    };
+    fnv(&scenario, sizeof scenario);
+    fnv(payload.data(), payload.size());
+    std::string record = "CLR1";
+    put_bytes(record, scenario);
+    put_bytes(record, std::uint64_t(payload.size()));
+    put_bytes(record, h);
+    return record + payload;
+}
+
+// The payload of a 'CLR1' record: as now up to the weekly series, then the
+// number of samples and every sample in full.
+std::string v1_payload(const model::ReplicationResult& r) {
+    std::string p;
+    put_bytes(p, std::uint32_t(model::kMetricCount));
+    put_bytes(p, std::uint32_t(model::kHelpedWeeks));
+    put_bytes(p, r.replication);
+    put_bytes(p, std::uint32_t(r.hit_waitlist_bound ? 1 : 0));
+    for (const double v : r.metrics) put_bytes(p, v);
+    for (const double v : r.helped_within_weeks) put_bytes(p, v);
+    put_bytes(p, r.ended_at_day);
+    put_bytes(p, r.events);
+    put_bytes(p, std::uint32_t(model::kPeriodMetricCount));
+    put_bytes(p, std::uint32_t(r.periods.size()));
+    for (const auto& x : r.periods) {
+        put_bytes(p, x.start_day);
+        put_bytes(p, x.end_day);
+        for (const double v : x.values) put_bytes(p, v);
+    }
+    put_bytes(p, std::uint64_t(r.weekly.size()));
+    for (const auto& w : r.weekly)
+        for (const double v : {w.day, w.waitlist, w.load_per_fte, w.fte_in_post, w.vacancies, w.absent_fte, w.turnover,
+                               w.absenteeism})
+            put_bytes(p, v);
+    return p;
+}
+
+struct Record {
+    std::string magic;
+    std::uint32_t scenario = 0;
+    std::string payload;
+    std::string bytes;  // the whole record
+};
+
+// The records of a journal (24-byte headers; the checksums are not checked here).
+std::vector<Record> journal_records(const std::string& journal) {
+    std::vector<Record> records;
+    for (std::size_t at = 0; at + 24 <= journal.size();) {
+        Record r;
+        r.magic = journal.substr(at, 4);
+        std::uint64_t bytes = 0;
+        std::memcpy(&r.scenario, journal.data() + at + 4, 4);
+        std::memcpy(&bytes, journal.data() + at + 8, 8);
+        if (bytes > journal.size() - at - 24) break;
+        r.payload = journal.substr(at + 24, std::size_t(bytes));
+        r.bytes = journal.substr(at, 24 + std::size_t(bytes));
+        records.push_back(r);
+        at += 24 + std::size_t(bytes);
+    }
+    return records;
+}
+
+void write_bytes(const fs::path& file, const std::string& bytes) {
+    std::ofstream(file, std::ios::binary | std::ios::trunc) << bytes;
+}
 
 }  // namespace
 
@@ -297,4 +437,159 @@ TEST_CASE("resume: a kept manifest or journal that is not a regular file is refu
         fs::rename(kept, staging / name);
     }
     CHECK(run_cli(again).code == 0);
+}
+
+TEST_CASE("resume: the journal payload keeps random replications bit for bit: NaN payloads, -0.0, infinities, no week, one week") {
+    std::mt19937_64 rng(20240611);
+    for (const std::size_t weeks : {0, 1, 2, 7, 300}) {
+        for (const std::size_t periods : {0, 1, 3}) {
+            for (int round = 0; round < 4; ++round) {
+                INFO("weeks " << weeks << ", periods " << periods << ", round " << round);
+                const auto r = random_result(rng, weeks, periods);
+                const std::string bytes = report::replication_bytes(r);
+                const auto back = report::parse_replication_bytes(bytes);
+                REQUIRE(back);
+                CHECK(same_bits(*back, r));
+                CHECK(report::replication_bytes(*back) == bytes);
+            }
+        }
+    }
+    // Changes that compare equal as doubles (0.0 to -0.0) or unequal though
+    // the bits are the same (a NaN kept) are kept as bits; so is a NaN's payload.
+    model::ReplicationResult r;
+    for (const double v : kOddValues)
+        for (const double u : kOddValues) {
+            model::WeeklySample w;
+            w.day = v;
+            w.waitlist = u;
+            w.turnover = std::bit_cast<double>(std::bit_cast<std::uint64_t>(v) ^ 1U);
+            w.absenteeism = -u;
+            r.weekly.push_back(w);
+        }
+    const auto back = report::parse_replication_bytes(report::replication_bytes(r));
+    REQUIRE(back);
+    CHECK(same_bits(*back, r));
+}
+
+TEST_CASE("resume: the journal payload keeps a weekly field that holds still in one byte a week") {
+    model::ReplicationResult r;
+    r.metrics[0] = 1.5;
+    const std::size_t empty = report::replication_bytes(r).size();
+    model::WeeklySample w{7, 2, 13.5, 25, 0.5, 1, std::numeric_limits<double>::quiet_NaN(), -0.0};
+    r.weekly.assign(100, w);
+    // The first sample's fields all differ from zero bits (-0.0 too): a byte and 8 x 8; then a byte a sample.
+    CHECK(report::replication_bytes(r).size() == empty + 100 + 64);
+    r.weekly[50].day = 7.5;  // one field of one sample, and back in the next
+    CHECK(report::replication_bytes(r).size() == empty + 100 + 64 + 2 * 8);
+    // A simulated replication: fewer bytes than its samples in full.
+    const auto sim = model::simulate(test::mmc(2, 2, 0.9, 10, 400, 50, 1, 3), 1);
+    REQUIRE(sim.weekly.size() > 50);
+    CHECK(report::replication_bytes(sim).size() < empty + sim.weekly.size() * sizeof(model::WeeklySample) / 2);
+}
+
+TEST_CASE("resume: a journal payload cut short at any byte, with a byte more or inconsistent is refused") {
+    std::mt19937_64 rng(7);
+    const auto small = random_result(rng, 3, 1);
+    const std::string bytes = report::replication_bytes(small);
+    REQUIRE(report::parse_replication_bytes(bytes));
+    for (std::size_t cut = 0; cut < bytes.size(); ++cut) {
+        INFO("cut at " << cut << " of " << bytes.size());
+        CHECK_FALSE(report::parse_replication_bytes(std::string_view(bytes).substr(0, cut)));
+    }
+    CHECK_FALSE(report::parse_replication_bytes(bytes + '\0'));
+
+    // Two equal samples, every field set: the series ends with the fields'
+    // count (4 bytes), the samples' count (8), a byte and 8 x 8 bytes, a byte.
+    model::ReplicationResult r;
+    r.weekly.assign(2, model::WeeklySample{7, 2, 13.5, 25, 0.5, 1, 0.25, 0.04});
+    const std::string two = report::replication_bytes(r);
+    const std::size_t fields_at = two.size() - 66 - 12, weeks_at = two.size() - 66 - 8;
+    auto with = [&two](std::size_t at, auto v) {
+        std::string b = two;
+        std::memcpy(b.data() + at, &v, sizeof v);
+        return b;
+    };
+    REQUIRE(report::parse_replication_bytes(two));
+    CHECK_FALSE(report::parse_replication_bytes(with(fields_at, std::uint32_t(9))));
+    CHECK_FALSE(report::parse_replication_bytes(with(weeks_at, std::uint64_t(3))));  // runs short
+    CHECK_FALSE(report::parse_replication_bytes(with(weeks_at, std::uint64_t(1))));  // a byte left over
+    CHECK_FALSE(report::parse_replication_bytes(with(weeks_at, ~std::uint64_t(0))));
+    // The last sample says its day changed: refused when the bits are the same, read when they differ.
+    std::string same = two;
+    same.back() = 1;
+    put_bytes(same, 7.0);
+    CHECK_FALSE(report::parse_replication_bytes(same));
+    std::string other = two;
+    other.back() = 1;
+    put_bytes(other, 8.0);
+    const auto read = report::parse_replication_bytes(other);
+    REQUIRE(read);
+    CHECK(read->weekly[1].day == 8.0);
+    CHECK(read->weekly[1].waitlist == 2.0);
+
+    // Any byte of a record changed: refused, or read as a replication that
+    // writes exactly those bytes (the payload of a replication is one string).
+    std::size_t read_back = 0, refused = 0;
+    for (std::size_t at = 0; at < bytes.size(); ++at)
+        for (const unsigned flip : {0x01U, 0x80U, 0xffU}) {
+            std::string b = bytes;
+            b[at] = char(static_cast<unsigned char>(b[at]) ^ flip);
+            const auto x = report::parse_replication_bytes(b);
+            if (!x) {
+                ++refused;
+                continue;
+            }
+            ++read_back;
+            INFO("byte " << at << " ^ " << flip);
+            CHECK(report::replication_bytes(*x) == b);
+        }
+    CHECK(read_back > 0);  // values: any bits are a value
+    CHECK(refused > 0);    // counts and change bits
+}
+
+TEST_CASE("resume: a journal an earlier version wrote (CLR1 records) is continued, with its checksums checked") {
+    Scratch tmp;
+    REQUIRE(run_cli({"run", kBaseline, "-r", "8", "-s", "7", "-t", "1", "--out", tmp("whole"), "-q"}).code == 0);
+    const fs::path out = tmp("stopped");
+    const std::vector<std::string> args{"run", kBaseline, "-r", "8", "-s", "7", "-t", "1", "--out", out.string()};
+    REQUIRE(run_stopped(args, out, 3).code == cli::kExitInterrupted);
+    const fs::path staging = report::run_staging(out);
+    const fs::path journal = staging / "journal";
+    const auto records = journal_records(slurp(journal));
+    REQUIRE(records.size() >= 3);
+    REQUIRE(report::count_kept(staging) == records.size());
+    for (const auto& r : records) CHECK(r.magic == "CLR2");
+
+    // The journal of a run an earlier version stopped, continued by this
+    // one: records of the earlier version, then one of this version.
+    std::string mixed;
+    for (std::size_t i = 0; i + 1 < records.size(); ++i) {
+        const auto r = report::parse_replication_bytes(records[i].payload);
+        REQUIRE(r);
+        mixed += v1_record(records[i].scenario, v1_payload(*r));
+    }
+    mixed += records.back().bytes;
+    write_bytes(journal, mixed);
+    CHECK(report::count_kept(staging) == records.size());
+
+    // One changed byte in the first record's values: its FNV-1a checksum
+    // fails, and nothing from there on is used.
+    std::string damaged = mixed;
+    damaged[24 + 40] = char(damaged[24 + 40] ^ 0x10);
+    write_bytes(journal, damaged);
+    CHECK(report::count_kept(staging) == 0);
+    // A payload of this version behind an earlier version's header (its
+    // checksum right) is not read: the layout goes with the magic.
+    write_bytes(journal, v1_record(records[0].scenario, records[0].payload) + mixed);
+    CHECK(report::count_kept(staging) == 0);
+
+    write_bytes(journal, mixed);
+    std::vector<std::string> again = args;
+    again.push_back("--resume");
+    const auto resumed = run_cli(again);
+    REQUIRE_MESSAGE(resumed.code == 0, resumed.err);
+    CHECK(resumed.err.find("resuming, " + std::to_string(records.size()) + " replications done already") !=
+          std::string::npos);
+    CHECK(resumed.err.find("warning") == std::string::npos);
+    check_same(tmp("whole"), out, kRunFiles);
 }

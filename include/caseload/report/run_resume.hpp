@@ -42,9 +42,11 @@ public:
 [[nodiscard]] model::ReplicationResult parse_replication(const std::string& text, const std::string& where);
 
 // A replication as a journal record's payload: the same fields in binary,
-// bit for bit (written and read on one machine or a cluster of its kind).
+// bit for bit (written and read on one machine or a cluster of its kind);
+// of each weekly sample only the fields that changed since the sample before.
 [[nodiscard]] std::string replication_bytes(const model::ReplicationResult& r);
-// Empty when the bytes are not one.
+// Empty when the bytes are not one (cut short, with bytes after the end, or
+// not as replication_bytes writes them).
 [[nodiscard]] std::optional<model::ReplicationResult> parse_replication_bytes(std::string_view bytes);
 
 // The replications kept in the hidden folder `staging` (whole journal
