@@ -260,12 +260,23 @@ fs::path ResultsDir::commit() {
 }
 
 std::string number(double v) {
-    if (std::isnan(v)) return "NA";
-    if (std::isinf(v)) return v > 0 ? "Inf" : "-Inf";
-    if (v == 0) return "0";  // no "-0"
-    char buf[64];
-    auto r = std::to_chars(buf, buf + sizeof buf, v);
-    return std::string(buf, r.ptr);
+    std::string o;
+    append_number(o, v);
+    return o;
+}
+
+void append_number(std::string& o, double v) {
+    if (std::isnan(v)) {
+        o += "NA";
+    } else if (std::isinf(v)) {
+        o += v > 0 ? "Inf" : "-Inf";
+    } else if (v == 0) {
+        o += '0';  // no "-0"
+    } else {
+        char buf[64];
+        const auto r = std::to_chars(buf, buf + sizeof buf, v);
+        o.append(buf, r.ptr);
+    }
 }
 
 std::string human(double v, std::string_view unit) {

@@ -95,6 +95,8 @@ private:
 
 // Formatting: shortest text that reads back to the same double; NaN -> NA.
 [[nodiscard]] std::string number(double v);
+// number(v) appended to `o` (for outputs of many rows).
+void append_number(std::string& o, double v);
 // A CSV field, quoted when it holds a comma, quote or line break; text that a
 // spreadsheet would evaluate (starts with = + - @, a tab or a carriage return,
 // and is not a plain number such as -1.5) is quoted with a leading apostrophe.
