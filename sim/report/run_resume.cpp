@@ -341,7 +341,17 @@ std::vector<std::string> manifest_lines(const std::vector<scenario::Scenario>& s
         lines.push_back("scenario " + std::to_string(i) + " hash " + content_hash(yamls[i]) + " seed " +
                         std::to_string(scenarios[i].seed) + " replications " +
                         std::to_string(scenarios[i].replications));
+    // Results version 1 has no line: manifests written before the version
+    // was recorded are of version 1 and read as such.
+    if (model::kResultsVersion > 1) lines.push_back("results " + std::to_string(model::kResultsVersion));
     return lines;
+}
+
+// The results version a manifest names ("1" when it names none).
+std::string results_version(const std::vector<std::string>& manifest) {
+    for (const auto& line : manifest)
+        if (line.starts_with("results ")) return line.substr(8);
+    return "1";
 }
 
 // The word after `key` in a manifest line ("" when none).
@@ -355,6 +365,9 @@ std::string field(const std::string& line, const std::string& key) {
 
 // Why the kept replications are not those of this run, for people.
 std::string mismatch(const std::vector<std::string>& kept, const std::vector<std::string>& now) {
+    if (results_version(kept) != results_version(now))
+        return "results version " + results_version(kept) + " of caseload, and this caseload's results are version " +
+               results_version(now) + " (the same seed gives other numbers; replications of the two are not mixed)";
     if (kept.size() == now.size() && kept[0] == now[0] && kept[1] == now[1]) {
         for (std::size_t i = 2; i < now.size(); ++i) {
             if (field(kept[i], "seed") != field(now[i], "seed"))

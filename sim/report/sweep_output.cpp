@@ -1,4 +1,5 @@
 #include "caseload/report/sweep_output.hpp"
+#include "caseload/model/model.hpp"
 #include "report/sweep_checksums.hpp"
 
 #include <fcntl.h>
@@ -144,6 +145,21 @@ std::string manifest_value(const std::vector<std::pair<std::string, std::string>
     for (const auto& [k, v] : m)
         if (k == key) return v;
     return {};
+}
+
+// The results version a manifest names ("1" when it names none).
+std::string results_version(const std::vector<std::pair<std::string, std::string>>& m) {
+    const std::string v = manifest_value(m, "results_version");
+    return v.empty() ? "1" : v;
+}
+
+// Why a kept sweep's manifest is not this sweep's, when it is its results
+// version ("" otherwise).
+std::string other_results(const std::string& kept, const std::string& now, const fs::path& file) {
+    const std::string a = results_version(parse_manifest(kept, file)), b = results_version(parse_manifest(now, file));
+    if (a == b) return "";
+    return " was run by a caseload whose results are version " + a + ", and this caseload's are version " + b +
+           " (the same seed gives other numbers; points of the two are not mixed)";
 }
 
 // Design centre and scale of each column, from design.csv (streamed).
@@ -362,6 +378,9 @@ std::string manifest_csv(const SweepPlan& plan, const Shard& shard) {
     std::string o = "key,value\n";
     auto kv = [&](const std::string& k, const std::string& v) { o += k + "," + csv_field(v) + "\n"; };
     kv("format", kFormat);
+    // Results version 1 has no row (manifests written before the version was
+    // recorded are of version 1).
+    if (model::kResultsVersion > 1) kv("results_version", std::to_string(model::kResultsVersion));
     kv("name", plan.spec().name);
     kv("sweep_hash", plan.hash());
     kv("design", scenario::to_string(plan.spec().design));
@@ -417,9 +436,12 @@ void SweepFolder::open() {
     }
     if (mode_ == Mode::resume && dir_exists && !staging_exists) {
         const fs::path m = dir_ / "manifest.csv";
-        if (!fs::exists(m) || read_all(m) != manifest)
-            throw SweepInputError(dir_.string() + " holds the results of a different sweep or shard; choose another "
-                                  "--out, or add --force to replace it");
+        const std::string kept = fs::exists(m) ? read_all(m) : "";
+        if (kept != manifest) {
+            const std::string why = kept.empty() ? "" : other_results(kept, manifest, m);
+            throw SweepInputError(dir_.string() + (why.empty() ? " holds the results of a different sweep or shard" : why) +
+                                  "; choose another --out, or add --force to replace it");
+        }
         already_complete_ = true;
         return;
     }
@@ -434,10 +456,14 @@ void SweepFolder::open() {
                 if (e.path().filename() != ".lock") old.push_back(e.path());
             for (const auto& p : old) fs::remove_all(p);
         } else {
-            if (read_all(m) != manifest)
+            const std::string kept = read_all(m);
+            if (kept != manifest) {
+                const std::string why = other_results(kept, manifest, m);
                 throw SweepInputError("the interrupted sweep in " + staging_.string() +
-                                      " was started from a different sweep file, seed, replications or shard; "
-                                      "add --force to start over, or choose another --out");
+                                      (why.empty() ? " was started from a different sweep file, seed, replications or shard"
+                                                   : why) +
+                                      "; add --force to start over, or choose another --out");
+            }
             assembled_ = fs::exists(staging_ / "metadata.json");
         }
     } else {
@@ -692,6 +718,12 @@ MergeOutcome merge_sweeps(const std::vector<fs::path>& shards, const fs::path& o
         detail::verify_checksums(d);
         in.push_back(std::move(i));
     }
+    for (std::size_t i = 1; i < in.size(); ++i)
+        if (results_version(in[i].kv) != results_version(in[0].kv))
+            throw SweepInputError(in[i].dir.string() + " and " + in[0].dir.string() +
+                                  " were run by caseload versions whose results differ (results version " +
+                                  results_version(in[i].kv) + " and " + results_version(in[0].kv) +
+                                  "): their points are not merged");
     // Every key but the shard must agree.
     auto without_shard = [](const std::vector<std::pair<std::string, std::string>>& kv) {
         std::vector<std::pair<std::string, std::string>> out;

@@ -354,6 +354,32 @@ TEST_CASE("resume: refused with another seed, replications or scenario file, --f
     CHECK_FALSE(fs::exists(report::run_staging(out)));
 }
 
+TEST_CASE("resume: replications kept by a caseload of another results version are refused, not mixed") {
+    Scratch tmp;
+    const std::string out = tmp("stopped");
+    std::atomic<bool> stop{true};
+    std::ostringstream o, e;
+    const char* argv[] = {"caseload", "run", kBaseline.c_str(), "-r", "4", "-s", "3", "--out", out.c_str(), "-q"};
+    REQUIRE(cli::run(10, argv, {o, e, false, &stop}) == cli::kExitInterrupted);
+    // The manifest of a run a caseload of the next results version stopped.
+    const fs::path manifest = report::run_staging(out) / "manifest.txt";
+    std::string kept;
+    std::istringstream in(slurp(manifest));
+    for (std::string line; std::getline(in, line);)
+        if (!line.starts_with("results ")) kept += line + "\n";
+    const std::string other = std::to_string(model::kResultsVersion + 1);
+    write_bytes(manifest, kept + "results " + other + "\n");
+
+    const auto resumed = run_cli({"run", kBaseline, "-r", "4", "-s", "3", "--out", out, "--resume", "-q"});
+    CHECK(resumed.code == cli::kExitBadInput);
+    CHECK(resumed.err.find("results version " + other + " of caseload, and this caseload's results are version " +
+                           std::to_string(model::kResultsVersion)) != std::string::npos);
+    CHECK(resumed.err.find("--force") != std::string::npos);
+    CHECK_FALSE(fs::exists(out));
+    const auto over = run_cli({"run", kBaseline, "-r", "4", "-s", "3", "--out", out, "--force", "-q"});
+    REQUIRE_MESSAGE(over.code == 0, over.err);
+}
+
 TEST_CASE("resume: a replication's periods are kept in the journal bit for bit") {
     auto sc = test::mmc(2, 2, 0.9, 10, 400, 50, 1, 3);
     sc.period_days = 100;

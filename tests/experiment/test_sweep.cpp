@@ -301,6 +301,20 @@ TEST_CASE("sweep: results are never silently overwritten, resume refuses another
     r = run_cli({"sweep", kSweep, "--out", tmp("a"), "--force", "-r", "3", "-q"});
     CHECK(r.code == 0);
     CHECK(lines(slurp(fs::path(tmp("a")) / "sweep.csv")) == 1 + 6 * 3 * model::kMetricCount);
+    // The same sweep, finished by a caseload of the next results version.
+    const fs::path manifest = fs::path(tmp("a")) / "manifest.csv";
+    std::string kept;
+    std::istringstream in(slurp(manifest));
+    for (std::string line; std::getline(in, line);) {
+        if (line.starts_with("results_version,")) continue;
+        kept += line + "\n";
+        if (line.starts_with("format,")) kept += "results_version," + std::to_string(model::kResultsVersion + 1) + "\n";
+    }
+    std::ofstream(manifest, std::ios::trunc | std::ios::binary) << kept;
+    r = run_cli({"sweep", kSweep, "--out", tmp("a"), "--resume", "-r", "3", "-q"});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("whose results are version " + std::to_string(model::kResultsVersion + 1) +
+                     ", and this caseload's are version " + std::to_string(model::kResultsVersion)) != std::string::npos);
     r = run_cli({"sweep", kSweep, "--shard", "4/3", "-q"});
     CHECK(r.code == 2);
     CHECK(r.err.find("1 <= K <= N") != std::string::npos);

@@ -15,6 +15,13 @@
 
 namespace caseload::model {
 
+// The version of the model's numbers: within one version the same scenario
+// and seed give the same results to the bit, on any machine and thread count.
+// Raised by a change that deliberately alters results for a seed (its note
+// says which and why). A stopped run or sweep is continued, and sweep parts
+// merged, only within one version: replications of two versions never mix.
+inline constexpr int kResultsVersion = 1;
+
 // Random stream numbers. A stream's number never changes once released:
 // renumbering would change every result for a given seed.
 namespace streams {
