@@ -70,6 +70,23 @@ test::CliResult run_stopped(std::vector<std::string> args, const fs::path& out, 
     return {code, o.str(), e.str()};
 }
 
+// The baseline run whole into tmp("whole"), then the same run into
+// tmp("stopped") stopped once `after` replications are saved.
+struct StoppedRun {
+    fs::path out, staging, journal;
+    std::vector<std::string> args;  // of the stopped run, without --resume
+};
+StoppedRun whole_and_stopped(Scratch& tmp, std::size_t after) {
+    REQUIRE(run_cli({"run", kBaseline, "-r", "8", "-s", "7", "-t", "1", "--out", tmp("whole"), "-q"}).code == 0);
+    StoppedRun s;
+    s.out = tmp("stopped");
+    s.args = {"run", kBaseline, "-r", "8", "-s", "7", "-t", "1", "--out", s.out.string()};
+    REQUIRE(run_stopped(s.args, s.out, after).code == cli::kExitInterrupted);
+    s.staging = report::run_staging(s.out);
+    s.journal = s.staging / "journal";
+    return s;
+}
+
 void check_same(const fs::path& a, const fs::path& b, const std::vector<std::string>& files) {
     for (const auto& f : files) {
         INFO("file: " << f);
@@ -406,12 +423,7 @@ TEST_CASE("resume: a replication's periods are kept in the journal bit for bit")
 
 TEST_CASE("resume: a damaged journal record or a replication file without a checksum is never used: they run again") {
     Scratch tmp;
-    REQUIRE(run_cli({"run", kBaseline, "-r", "8", "-s", "7", "-t", "1", "--out", tmp("whole"), "-q"}).code == 0);
-    const fs::path out = tmp("stopped");
-    const std::vector<std::string> args{"run", kBaseline, "-r", "8", "-s", "7", "-t", "1", "--out", out.string()};
-    REQUIRE(run_stopped(args, out, 2).code == cli::kExitInterrupted);
-    const fs::path staging = report::run_staging(out);
-    const fs::path journal = staging / "journal";
+    const auto [out, staging, journal, args] = whole_and_stopped(tmp, 2);
     REQUIRE(fs::file_size(journal) > 64);
     // One changed byte in the first record's values (after its 24-byte header).
     {
@@ -575,12 +587,7 @@ TEST_CASE("resume: a journal payload cut short at any byte, with a byte more or 
 
 TEST_CASE("resume: a journal an earlier version wrote (CLR1 records) is continued, with its checksums checked") {
     Scratch tmp;
-    REQUIRE(run_cli({"run", kBaseline, "-r", "8", "-s", "7", "-t", "1", "--out", tmp("whole"), "-q"}).code == 0);
-    const fs::path out = tmp("stopped");
-    const std::vector<std::string> args{"run", kBaseline, "-r", "8", "-s", "7", "-t", "1", "--out", out.string()};
-    REQUIRE(run_stopped(args, out, 3).code == cli::kExitInterrupted);
-    const fs::path staging = report::run_staging(out);
-    const fs::path journal = staging / "journal";
+    const auto [out, staging, journal, args] = whole_and_stopped(tmp, 3);
     const auto records = journal_records(slurp(journal));
     REQUIRE(records.size() >= 3);
     REQUIRE(report::count_kept(staging) == records.size());
