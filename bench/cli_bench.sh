@@ -48,5 +48,13 @@ for t in 1 2; do
 done
 echo "in process (same model, caseload_bench):"
 if [ -x build/release/caseload_bench ]; then
-    build/release/caseload_bench "$reps" 2 3 10 2>&1 | grep -E '^(serial|parallel)' | head -2 | sed 's/^/  /'
+    build/release/caseload_bench "$reps" 2 3 10 2>&1 | grep -E '^(serial|parallel)' | head -2 >"$work/inproc"
+    sed 's/^/  /' "$work/inproc"
+    # The gap: the whole process's best events per second over the in-process best, per thread count.
+    for t in 1 2; do
+        best=$(awk '{ print $1 }' "$work/t$t" | sort -n | head -1)
+        awk -v t="$t" -v b="$best" -v r="$reps" '$2 == t"" { inproc = $4 }
+            END { if (inproc > 0) printf "  %d thread(s): end to end at %.0f%% of the in-process speed\n", t, 100 * r * 17194 / b / 1e6 / inproc }' \
+            "$work/inproc"
+    done
 fi
