@@ -1,6 +1,7 @@
 #include "caseload/report/run_resume.hpp"
 
 #include "caseload/report/output.hpp"
+#include "caseload/scenario/loader.hpp"
 
 #include <bit>
 #include <charconv>
@@ -482,14 +483,18 @@ std::optional<model::ReplicationResult> parse_replication_bytes(std::string_view
     model::ReplicationResult r;
     std::uint32_t fields = 0;
     std::uint64_t weeks = 0;
-    // Each sample takes a byte at least: a count beyond what is left is not believed (nor allocated).
+    // Each sample takes a byte at least, and a run has at most a sample a
+    // week of the longest horizon: a count beyond either is not believed
+    // (nor allocated; a sample can take one byte, so 64 bytes a byte).
+    constexpr double kMaxWeeks = scenario::kMaxHorizonYears * scenario::kDaysPerYear / 7.0 + 1.0;
     if (!parse_head(in, r) || !get_raw(in, fields) || fields != kWeeklyFields || !get_raw(in, weeks) ||
-        weeks > in.size())
+        weeks > in.size() || double(weeks) > kMaxWeeks)
         return std::nullopt;
     r.weekly.resize(std::size_t(weeks));
     WeekBits before{};
     for (auto& w : r.weekly) {
         std::uint8_t mask = 0;
+        // (bits above the fields: none while a sample has 8 fields)
         if (!get_raw(in, mask) || (unsigned(mask) >> kWeeklyFields) != 0) return std::nullopt;
         WeekBits now = before;
         for (std::size_t k = 0; k < kWeeklyFields; ++k)

@@ -1,6 +1,6 @@
 #include "caseload/report/sweep_output.hpp"
-#include "caseload/model/model.hpp"
 #include "report/sweep_checksums.hpp"
+#include "report/sweep_manifest.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -22,11 +22,16 @@ namespace fs = std::filesystem;
 using experiment::PointResult;
 using experiment::Shard;
 using experiment::SweepPlan;
+using detail::kFormat;
+using detail::manifest_value;
+using detail::other_results;
+using detail::parse_manifest;
+using detail::results_version;
+using detail::split_csv;
 
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr const char* kFormat = "caseload-sweep-1";
 
 std::string join_fields(const std::vector<std::string>& v) {
     std::string s;
@@ -35,43 +40,6 @@ std::string join_fields(const std::vector<std::string>& v) {
         s += csv_field(v[i]);
     }
     return s;
-}
-
-// Split one CSV line (RFC 4180 quoting; no line breaks inside fields here).
-std::vector<std::string> split_csv(std::string_view line) {
-    std::vector<std::string> out;
-    std::string cur;
-    bool quoted = false, was_quoted = false;
-    // csv_field writes text a spreadsheet would evaluate quoted with a leading apostrophe.
-    auto end_field = [&] {
-        if (was_quoted && !cur.empty() && cur.front() == '\'') cur.erase(0, 1);
-        was_quoted = false;
-        out.push_back(std::move(cur));
-        cur.clear();
-    };
-    for (std::size_t i = 0; i < line.size(); ++i) {
-        const char c = line[i];
-        if (quoted) {
-            if (c == '"') {
-                if (i + 1 < line.size() && line[i + 1] == '"') {
-                    cur += '"';
-                    ++i;
-                } else {
-                    quoted = false;
-                }
-            } else {
-                cur += c;
-            }
-        } else if (c == '"') {
-            quoted = was_quoted = true;
-        } else if (c == ',') {
-            end_field();
-        } else if (c != '\r') {
-            cur += c;
-        }
-    }
-    end_field();
-    return out;
 }
 
 double parse_number(std::string_view s) {
@@ -119,47 +87,6 @@ int lock_folder(const fs::path& dir) {
         throw OutputError("cannot lock " + lock.string() + ": " + std::strerror(e));
     }
     return fd;
-}
-
-// key,value rows.
-std::vector<std::pair<std::string, std::string>> parse_manifest(const std::string& text, const fs::path& file) {
-    std::vector<std::pair<std::string, std::string>> out;
-    std::istringstream in(text);
-    std::string line;
-    bool header = true;
-    while (std::getline(in, line)) {
-        if (header) {
-            if (line != "key,value") throw SweepInputError(file.string() + " is not a sweep manifest");
-            header = false;
-            continue;
-        }
-        if (line.empty()) continue;
-        auto f = split_csv(line);
-        if (f.size() != 2) throw SweepInputError(file.string() + ": malformed line '" + line + "'");
-        out.emplace_back(std::move(f[0]), std::move(f[1]));
-    }
-    return out;
-}
-
-std::string manifest_value(const std::vector<std::pair<std::string, std::string>>& m, const std::string& key) {
-    for (const auto& [k, v] : m)
-        if (k == key) return v;
-    return {};
-}
-
-// The results version a manifest names ("1" when it names none).
-std::string results_version(const std::vector<std::pair<std::string, std::string>>& m) {
-    const std::string v = manifest_value(m, "results_version");
-    return v.empty() ? "1" : v;
-}
-
-// Why a kept sweep's manifest is not this sweep's, when it is its results
-// version ("" otherwise).
-std::string other_results(const std::string& kept, const std::string& now, const fs::path& file) {
-    const std::string a = results_version(parse_manifest(kept, file)), b = results_version(parse_manifest(now, file));
-    if (a == b) return "";
-    return " was run by a caseload whose results are version " + a + ", and this caseload's are version " + b +
-           " (the same seed gives other numbers; points of the two are not mixed)";
 }
 
 // Design centre and scale of each column, from design.csv (streamed).
@@ -372,25 +299,6 @@ std::string point_fragment(const SweepPlan& plan, const scenario::Scenario& poin
         out += '\n';
     }
     return out;
-}
-
-std::string manifest_csv(const SweepPlan& plan, const Shard& shard) {
-    std::string o = "key,value\n";
-    auto kv = [&](const std::string& k, const std::string& v) { o += k + "," + csv_field(v) + "\n"; };
-    kv("format", kFormat);
-    // Results version 1 has no row (manifests written before the version was
-    // recorded are of version 1).
-    if (model::kResultsVersion > 1) kv("results_version", std::to_string(model::kResultsVersion));
-    kv("name", plan.spec().name);
-    kv("sweep_hash", plan.hash());
-    kv("design", scenario::to_string(plan.spec().design));
-    kv("points", std::to_string(plan.points()));
-    kv("replications", std::to_string(plan.replications()));
-    kv("seed", std::to_string(plan.seed()));
-    kv("metamodel", scenario::to_string(plan.spec().terms));
-    for (const auto& c : plan.columns()) kv("column", c);
-    kv("shard", shard.text());
-    return o;
 }
 
 // ---------------------------------------------------------------------------

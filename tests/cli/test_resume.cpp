@@ -4,6 +4,7 @@
 
 #include "caseload/cli/cli.hpp"
 #include "caseload/report/run_resume.hpp"
+#include "caseload/scenario/loader.hpp"
 
 #include "../helpers.hpp"
 
@@ -523,6 +524,18 @@ TEST_CASE("resume: the journal payload keeps a weekly field that holds still in 
     const auto sim = model::simulate(test::mmc(2, 2, 0.9, 10, 400, 50, 1, 3), 1);
     REQUIRE(sim.weekly.size() > 50);
     CHECK(report::replication_bytes(sim).size() < empty + sim.weekly.size() * sizeof(model::WeeklySample) / 2);
+}
+
+TEST_CASE("resume: a journal payload with more weeks than the longest horizon has is refused, not allocated") {
+    model::ReplicationResult r;
+    const model::WeeklySample w{7, 2, 13.5, 25, 0.5, 1, 0, 0};
+    const auto most = std::size_t(scenario::kMaxHorizonYears * scenario::kDaysPerYear / 7.0);
+    r.weekly.assign(most, w);  // a byte a week after the first: small, however many weeks
+    const auto back = report::parse_replication_bytes(report::replication_bytes(r));
+    REQUIRE(back);
+    CHECK(back->weekly.size() == most);
+    r.weekly.assign(most + 100, w);
+    CHECK_FALSE(report::parse_replication_bytes(report::replication_bytes(r)));
 }
 
 TEST_CASE("resume: a journal payload cut short at any byte, with a byte more or inconsistent is refused") {

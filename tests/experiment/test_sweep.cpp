@@ -281,6 +281,21 @@ TEST_CASE("merge refuses missing and duplicate points, naming them, and folders 
     CHECK(r.code == 2);
     CHECK(r.err.find("not parts of the same sweep") != std::string::npos);
 
+    // A shard finished by a caseload of the next results version is not merged with these.
+    fs::copy(tmp("s2"), tmp("s2next"), fs::copy_options::recursive);
+    const fs::path manifest = fs::path(tmp("s2next")) / "manifest.csv";
+    std::string text = slurp(manifest);
+    const auto format_end = text.find('\n', text.find("format,"));
+    REQUIRE(format_end != std::string::npos);
+    text.insert(format_end + 1, "results_version," + std::to_string(model::kResultsVersion + 1) + "\n");
+    std::ofstream(manifest, std::ios::trunc | std::ios::binary) << text;
+    r = run_cli({"merge", tmp("s1"), tmp("s2next"), tmp("s3"), "--out", tmp("m5")});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("were run by caseload versions whose results differ (results version " +
+                     std::to_string(model::kResultsVersion + 1) + " and " + std::to_string(model::kResultsVersion) +
+                     ")") != std::string::npos);
+    CHECK_FALSE(fs::exists(tmp("m5")));
+
     // An unfinished shard is named as such.
     r = run_cli({"merge", tmp("s1"), tmp("never"), "--out", tmp("m4")});
     CHECK(r.code == 2);
