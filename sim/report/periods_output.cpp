@@ -29,32 +29,45 @@ std::string period_span(const scenario::Scenario& sc, double start, double end) 
 
 using detail::period_span;
 
-std::string periods_csv(const std::vector<ExperimentResult>& results) {
-    std::string o = "scenario,replication,period,start_day,end_day,start_date,end_date,metric,value\n";
-    // Millions of rows for a long run: built in place, in one buffer of
-    // about the right size (a row is some 60-80 bytes).
-    std::size_t periods = 0;
-    for (const auto& r : results)
-        for (const auto& rep : r.replications) periods += rep.periods.size();
-    o.reserve(o.size() + periods * model::kPeriodMetrics.size() * 80);
-    std::string head;
+namespace {
+// The rows of periods.csv, a replication at a time, to `sink` (for a long
+// run they are millions: written as they are made, never held whole).
+template <class Sink>
+void period_rows(const std::vector<ExperimentResult>& results, Sink&& sink) {
+    sink("scenario,replication,period,start_day,end_day,start_date,end_date,metric,value\n");
+    std::string rows, head;
     for (const auto& r : results) {
         const std::string name = csv_field(r.scenario.name);
-        for (const auto& rep : r.replications)
+        for (const auto& rep : r.replications) {
+            rows.clear();
             for (std::size_t k = 0; k < rep.periods.size(); ++k) {
                 const auto& p = rep.periods[k];
                 head = name + ',' + std::to_string(rep.replication) + ',' + std::to_string(k + 1) + ',' +
                        period_span(r.scenario, p.start_day, p.end_day) + ',';
                 for (const auto& mi : model::kPeriodMetrics) {
-                    o += head;
-                    o += mi.name;
-                    o += ',';
-                    append_number(o, p[mi.metric]);
-                    o += '\n';
+                    rows += head;
+                    rows += mi.name;
+                    rows += ',';
+                    append_number(rows, p[mi.metric]);
+                    rows += '\n';
                 }
             }
+            sink(rows);
+        }
     }
+}
+}  // namespace
+
+std::string periods_csv(const std::vector<ExperimentResult>& results) {
+    std::string o;
+    period_rows(results, [&o](std::string_view text) { o += text; });
     return o;
+}
+
+void write_periods_csv(const std::filesystem::path& file, const std::vector<ExperimentResult>& results) {
+    FileWriter out(file);
+    period_rows(results, [&out](std::string_view text) { out.write(text); });
+    out.commit();
 }
 
 std::string periods_summary_csv(const std::vector<ExperimentResult>& results, const std::vector<Summary>& summaries) {

@@ -127,6 +127,8 @@ void append_number(std::string& o, double v);
                                               const std::vector<experiment::Summary>& summaries);
 // The same, written to `file` as it is made (it grows with the replications).
 void write_replications_csv(const std::filesystem::path& file, const std::vector<experiment::ExperimentResult>& results);
+// periods.csv the same way.
+void write_periods_csv(const std::filesystem::path& file, const std::vector<experiment::ExperimentResult>& results);
 [[nodiscard]] std::string timeseries_csv(const std::vector<experiment::ExperimentResult>& results,
                                          const std::vector<experiment::Summary>& summaries);
 
