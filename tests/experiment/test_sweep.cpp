@@ -330,6 +330,19 @@ TEST_CASE("sweep: results are never silently overwritten, resume refuses another
     CHECK(r.code == 2);
     CHECK(r.err.find("whose results are version " + std::to_string(model::kResultsVersion + 1) +
                      ", and this caseload's are version " + std::to_string(model::kResultsVersion)) != std::string::npos);
+    // And one it left unfinished (its hidden folder, no point run yet).
+    {
+        const experiment::SweepPlan plan(scenario::load_sweep(kSweep), 3);
+        report::SweepFolder half(tmp("half"), plan, {}, report::SweepFolder::Mode::fresh);
+    }
+    const fs::path half_manifest = report::sweep_staging(tmp("half")) / "manifest.csv";
+    REQUIRE(fs::exists(half_manifest));
+    std::ofstream(half_manifest, std::ios::trunc | std::ios::binary) << kept;  // the next version's manifest, as above
+    r = run_cli({"sweep", kSweep, "--out", tmp("half"), "--resume", "-r", "3", "-q"});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("the interrupted sweep in " + report::sweep_staging(tmp("half")).string() +
+                     " was run by a caseload whose results are version " + std::to_string(model::kResultsVersion + 1)) !=
+          std::string::npos);
     r = run_cli({"sweep", kSweep, "--shard", "4/3", "-q"});
     CHECK(r.code == 2);
     CHECK(r.err.find("1 <= K <= N") != std::string::npos);
