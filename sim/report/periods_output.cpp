@@ -58,12 +58,6 @@ void period_rows(const std::vector<ExperimentResult>& results, Sink&& sink) {
 }
 }  // namespace
 
-std::string periods_csv(const std::vector<ExperimentResult>& results) {
-    std::string o;
-    period_rows(results, [&o](std::string_view text) { o += text; });
-    return o;
-}
-
 void write_periods_csv(const std::filesystem::path& file, const std::vector<ExperimentResult>& results) {
     FileWriter out(file);
     period_rows(results, [&out](std::string_view text) { out.write(text); });

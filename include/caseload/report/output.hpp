@@ -120,14 +120,13 @@ void append_number(std::string& o, double v);
 [[nodiscard]] std::string summary_csv(const std::vector<experiment::ExperimentResult>& results,
                                       const std::vector<experiment::Summary>& summaries);
 [[nodiscard]] std::string replications_csv(const std::vector<experiment::ExperimentResult>& results);
-// Per reporting period: every replication's values (periods.csv), and the
-// means with intervals (periods_summary.csv). Dates are NA without a start date.
-[[nodiscard]] std::string periods_csv(const std::vector<experiment::ExperimentResult>& results);
+// Per reporting period: the means with intervals (periods_summary.csv; every
+// replication's values go to periods.csv, below). Dates are NA without a start date.
 [[nodiscard]] std::string periods_summary_csv(const std::vector<experiment::ExperimentResult>& results,
                                               const std::vector<experiment::Summary>& summaries);
-// The same, written to `file` as it is made (it grows with the replications).
+// replications.csv written to `file` as it is made (it grows with the replications).
 void write_replications_csv(const std::filesystem::path& file, const std::vector<experiment::ExperimentResult>& results);
-// periods.csv the same way.
+// periods.csv, every replication's values per reporting period, the same way.
 void write_periods_csv(const std::filesystem::path& file, const std::vector<experiment::ExperimentResult>& results);
 [[nodiscard]] std::string timeseries_csv(const std::vector<experiment::ExperimentResult>& results,
                                          const std::vector<experiment::Summary>& summaries);
