@@ -57,6 +57,18 @@ struct Scratch {
 const std::vector<std::string> kCompared = {"sweep.csv",    "summary.csv", "sensitivity.csv", "metamodel.csv",
                                             "design.csv",   "manifest.csv", "scenario.yaml",  "sweep.yaml"};
 
+// A manifest's text as a caseload of the next results version writes it.
+std::string next_results_version(const std::string& manifest) {
+    std::string out;
+    std::istringstream in(manifest);
+    for (std::string line; std::getline(in, line);) {
+        if (line.starts_with("results_version,")) continue;
+        out += line + "\n";
+        if (line.starts_with("format,")) out += "results_version," + std::to_string(model::kResultsVersion + 1) + "\n";
+    }
+    return out;
+}
+
 void check_same(const fs::path& a, const fs::path& b) {
     for (const auto& f : kCompared) {
         INFO("file " << f << " of " << a.string() << " and " << b.string());
@@ -284,11 +296,8 @@ TEST_CASE("merge refuses missing and duplicate points, naming them, and folders 
     // A shard finished by a caseload of the next results version is not merged with these.
     fs::copy(tmp("s2"), tmp("s2next"), fs::copy_options::recursive);
     const fs::path manifest = fs::path(tmp("s2next")) / "manifest.csv";
-    std::string text = slurp(manifest);
-    const auto format_end = text.find('\n', text.find("format,"));
-    REQUIRE(format_end != std::string::npos);
-    text.insert(format_end + 1, "results_version," + std::to_string(model::kResultsVersion + 1) + "\n");
-    std::ofstream(manifest, std::ios::trunc | std::ios::binary) << text;
+    const std::string next = next_results_version(slurp(manifest));  // read before the file is truncated
+    std::ofstream(manifest, std::ios::trunc | std::ios::binary) << next;
     r = run_cli({"merge", tmp("s1"), tmp("s2next"), tmp("s3"), "--out", tmp("m5")});
     CHECK(r.code == 2);
     CHECK(r.err.find("were run by caseload versions whose results differ (results version " +
@@ -318,13 +327,7 @@ TEST_CASE("sweep: results are never silently overwritten, resume refuses another
     CHECK(lines(slurp(fs::path(tmp("a")) / "sweep.csv")) == 1 + 6 * 3 * model::kMetricCount);
     // The same sweep, finished by a caseload of the next results version.
     const fs::path manifest = fs::path(tmp("a")) / "manifest.csv";
-    std::string kept;
-    std::istringstream in(slurp(manifest));
-    for (std::string line; std::getline(in, line);) {
-        if (line.starts_with("results_version,")) continue;
-        kept += line + "\n";
-        if (line.starts_with("format,")) kept += "results_version," + std::to_string(model::kResultsVersion + 1) + "\n";
-    }
+    const std::string kept = next_results_version(slurp(manifest));
     std::ofstream(manifest, std::ios::trunc | std::ios::binary) << kept;
     r = run_cli({"sweep", kSweep, "--out", tmp("a"), "--resume", "-r", "3", "-q"});
     CHECK(r.code == 2);
