@@ -71,7 +71,8 @@ std::string timestamp() {
 fs::path default_out(const std::string& name) {
     const fs::path base = fs::path("results") / (report::slug(name) + "-" + timestamp());
     fs::path p = base;
-    for (int k = 2; fs::exists(p); ++k) p = base.string() + "-" + std::to_string(k);
+    std::error_code ec;  // an unreadable name is left for the folder's creation to report
+    for (int k = 2; fs::exists(p, ec); ++k) p = base.string() + "-" + std::to_string(k);
     return p;
 }
 

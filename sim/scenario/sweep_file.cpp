@@ -253,7 +253,8 @@ bool is_sweep_file(const fs::path& file) {
 }
 
 SweepSpec load_sweep(const fs::path& file) {
-    if (!fs::exists(file)) throw ScenarioError(Location{file.string(), 0, 0}, "", "no such file");
+    std::error_code ec;
+    if (!fs::exists(file, ec)) throw ScenarioError(Location{file.string(), 0, 0}, "", "no such file");
     return parse_sweep(detail::read_yaml_text(file), file.string(), file.parent_path());
 }
 
@@ -366,7 +367,8 @@ SweepSpec parse_sweep(const std::string& text, const std::string& label, const f
     if (!base_read || !params_read) errors.finish();
     std::optional<BaseScenario> base_scenario;
     errors.attempt([&] {
-        if (!fs::exists(spec.base))
+        std::error_code ec;  // a name too long for the file system is not found either
+        if (!fs::exists(spec.base, ec))
             throw ScenarioError(spec.base_where, "sweep.base",
                                 "cannot find the base scenario '" + spec.base.string() +
                                     "' (paths are relative to the sweep file)");
