@@ -367,11 +367,8 @@ SweepSpec parse_sweep(const std::string& text, const std::string& label, const f
     if (!base_read || !params_read) errors.finish();
     std::optional<BaseScenario> base_scenario;
     errors.attempt([&] {
-        std::error_code ec;  // a name too long for the file system is not found either
-        if (!fs::exists(spec.base, ec))
-            throw ScenarioError(spec.base_where, "sweep.base",
-                                "cannot find the base scenario '" + spec.base.string() +
-                                    "' (paths are relative to the sweep file)");
+        // Missing, too long a name, a folder: refused here, at the sweep's line.
+        detail::check_named_file(spec.base, spec.base_where, "sweep.base", "for the base scenario");
         base_scenario.emplace(spec.base);
     });
     if (!base_scenario) errors.finish();
