@@ -332,9 +332,22 @@ pid_t JobQueue::spawn(const Job& j) {
     const pid_t parent = ::getpid();
     const long open_max = ::sysconf(_SC_OPEN_MAX);
     const int last_fd = open_max > 0 && open_max < (1 << 20) ? int(open_max) : 1024;
+    // A cancel may come the moment the child exists. Until exec the child has
+    // the server's own stop handler, which would take the SIGTERM and lose it
+    // (the run would then go on to the end): the stop signals are held back
+    // across fork, and let through in the child once they do what they should.
+    sigset_t stops, before;
+    sigemptyset(&stops);
+    sigaddset(&stops, SIGINT);
+    sigaddset(&stops, SIGTERM);
+    ::pthread_sigmask(SIG_BLOCK, &stops, &before);
     const pid_t pid = ::fork();
-    if (pid < 0) throw std::runtime_error("cannot start a run: fork failed");
     if (pid == 0) {  // the child: async-signal-safe calls only until exec
+        // Ended by a cancel from here to the run's own stop handling: the
+        // server counts that as stopped, with nothing lost.
+        ::signal(SIGINT, SIG_DFL);
+        ::signal(SIGTERM, SIG_DFL);
+        ::sigprocmask(SIG_SETMASK, &before, nullptr);
         ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // the server died: stop as on Ctrl-C, keeping replications
         if (::getppid() != parent) ::_exit(130);
         if (::chdir(dir.c_str()) != 0) ::_exit(126);
@@ -349,11 +362,11 @@ pid_t JobQueue::spawn(const Job& j) {
         // close_range came with Linux 5.9; on an older kernel each descriptor is closed in turn.
         if (::syscall(SYS_close_range, 3u, ~0u, 0u) != 0)
             for (int fd = 3; fd < last_fd; ++fd) ::close(fd);
-        ::signal(SIGINT, SIG_DFL);
-        ::signal(SIGTERM, SIG_DFL);
         ::execv(argv[0], argv.data());
         ::_exit(127);
     }
+    ::pthread_sigmask(SIG_SETMASK, &before, nullptr);
+    if (pid < 0) throw std::runtime_error("cannot start a run: fork failed");
     return pid;
 }
 
