@@ -100,8 +100,11 @@ bool replace_results(const RunFlags& c, const fs::path& out) {
 
 // Runs what `saved` lacks, keeping each replication as it finishes. Empty
 // after a stop (Ctrl-C, SIGTERM), once it has said what is kept and how to go on.
+// periods.csv is written as replications are folded, so that memory does not
+// grow with their periods.
 std::optional<Outcome> execute(const std::vector<scenario::Scenario>& scenarios, const RunFlags& c,
-                               report::SavedReplications& saved, const std::string& resume, const Streams& io) {
+                               report::SavedReplications& saved, report::PeriodsCsv& periods,
+                               const std::string& resume, const Streams& io) {
     Outcome o;
     o.threads = experiment::resolve_threads(c.threads);
     for (const auto& notice : saved.notices()) io.err << "warning: " << notice << "\n";  // even with --quiet
@@ -118,6 +121,8 @@ std::optional<Outcome> execute(const std::vector<scenario::Scenario>& scenarios,
         ++run_now;
     };
     opts.resumed = &saved.saved();
+    opts.keep_periods = false;
+    opts.on_folded = [&periods](std::size_t scenario, const model::ReplicationResult& r) { periods.add(scenario, r); };
     const auto t0 = std::chrono::steady_clock::now();
     try {
         o.results = experiment::run_experiments(scenarios, opts);
@@ -209,12 +214,13 @@ int cmd_run(const Args& args, const Streams& io) {
     const std::vector<std::string> yamls{scenario::to_yaml(sc)};
     report::SavedReplications saved(out, {sc}, yamls, mode);
     const std::string resume = resume_command("run", files, c, out);
-    const auto outcome = execute({sc}, c, saved, resume, io);
+    report::PeriodsCsv periods(dir.staging() / "periods.csv", {sc});
+    const auto outcome = execute({sc}, c, saved, periods, resume, io);
     if (!outcome) return kExitInterrupted;
     const Outcome& o = *outcome;
     fs::path final_dir;
     if (const int failed = keeping_replications(saved, resume, io, [&] {
-            report::write_results(dir, o.results, o.summaries, yamls);
+            report::write_results(dir, o.results, o.summaries, yamls, &periods);
             dir.write("metadata.json",
                       report::run_metadata_json("run", sc.name, o.results, yamls, o.threads, o.wall_seconds));
             write_reports(dir, lang);
@@ -310,14 +316,15 @@ int cmd_compare(const Args& args, const Streams& io) {
     for (const auto& s : scenarios) yamls.push_back(scenario::to_yaml(s));
     report::SavedReplications saved(out, scenarios, yamls, mode);
     const std::string resume = resume_command("compare", files, c, out);
-    const auto outcome = execute(scenarios, c, saved, resume, io);
+    report::PeriodsCsv periods(dir.staging() / "periods.csv", scenarios);
+    const auto outcome = execute(scenarios, c, saved, periods, resume, io);
     if (!outcome) return kExitInterrupted;
     const Outcome& o = *outcome;
 
     const std::vector<report::Comparison> comparisons = report::compare_all(o.results, o.summaries, relevant);
     fs::path final_dir;
     if (const int failed = keeping_replications(saved, resume, io, [&] {
-            report::write_results(dir, o.results, o.summaries, yamls);
+            report::write_results(dir, o.results, o.summaries, yamls, &periods);
             dir.write("comparison.csv", report::comparison_csv(comparisons));
             dir.write("period_comparison.csv", report::period_comparison_csv(o.results, o.summaries, comparisons));
             dir.write("comparison.md", report::comparison_markdown(o.results, o.summaries, comparisons, {lang, start_state}));

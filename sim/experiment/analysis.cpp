@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 
 namespace caseload::experiment {
 
@@ -29,20 +30,7 @@ std::vector<double> values(const ExperimentResult& r, model::Metric m) {
     return out;
 }
 
-std::vector<double> period_values(const ExperimentResult& r, std::size_t period, model::PeriodMetric m) {
-    std::vector<double> out;
-    out.reserve(r.replications.size());
-    for (const auto& rep : r.replications) out.push_back(period < rep.periods.size() ? rep.periods[period][m] : kNaN);
-    return out;
-}
-
 namespace {
-std::size_t period_count(const ExperimentResult& r) {
-    std::size_t n = 0;
-    for (const auto& rep : r.replications) n = std::max(n, rep.periods.size());
-    return n;
-}
-
 stats::Interval clamp_period(stats::Interval ci, const model::PeriodMetricInfo& mi) {
     const double hi = mi.unit == "share" && mi.metric != model::PeriodMetric::turnover_per_year ? 1.0 : 1e300;
     if (!std::isnan(ci.low)) ci.low = std::clamp(ci.low, 0.0, hi);
@@ -64,26 +52,46 @@ bool rated_when_unstable(model::PeriodMetric m) {
 }
 }  // namespace
 
+namespace {
+// The aggregate run_experiments folded, or one folded here from the
+// replications' periods (a result built by hand, or where it was not folded).
+PeriodAggregate period_aggregate(const ExperimentResult& r) {
+    if (r.periods.replications() == r.replications.size()) return r.periods;
+    if (!r.periods_kept) throw std::logic_error("periods were let go before they were all folded");
+    PeriodAggregate a;
+    for (const auto& rep : r.replications) a.add(rep.periods);
+    return a;
+}
+
+PairedPeriodAggregate paired_aggregate(const ExperimentResult& baseline, const ExperimentResult& scenario) {
+    const std::size_t n = std::min(baseline.replications.size(), scenario.replications.size());
+    if (scenario.paired_periods.replications() == n && !scenario.paired_baseline.empty() &&
+        scenario.paired_baseline == baseline.scenario.name)
+        return scenario.paired_periods;
+    if (!baseline.periods_kept || !scenario.periods_kept)
+        throw std::logic_error("periods were let go without their differences from this baseline");
+    PairedPeriodAggregate a;
+    for (std::size_t r = 0; r < n; ++r) a.add(baseline.replications[r].periods, scenario.replications[r].periods);
+    return a;
+}
+}  // namespace
+
 std::vector<PeriodComparison> compare_periods(const ExperimentResult& baseline, const ExperimentResult& scenario,
                                               const VerdictRules& rules) {
     std::vector<PeriodComparison> out;
-    const std::size_t n = std::min(period_count(baseline), period_count(scenario));
+    const PeriodAggregate a = period_aggregate(baseline);
+    const PeriodAggregate b = period_aggregate(scenario);
+    const PairedPeriodAggregate d = paired_aggregate(baseline, scenario);
+    const std::size_t n = std::min(a.periods(), b.periods());
     for (std::size_t k = 0; k < n; ++k) {
-        double years = 0;
-        for (const auto& rep : baseline.replications)
-            if (k < rep.periods.size()) {
-                years = (rep.periods[k].end_day - rep.periods[k].start_day) / scenario::kDaysPerYear;
-                break;
-            }
+        const double years = (a.end_day(k) - a.start_day(k)) / scenario::kDaysPerYear;
         for (const auto& mi : model::kPeriodMetrics) {
-            const auto a = period_values(baseline, k, mi.metric);
-            const auto b = period_values(scenario, k, mi.metric);
             PeriodComparison c;
             c.metric = mi.metric;
             c.period = k;
-            c.baseline = clamp_period(stats::mean_interval(a), mi);
-            c.scenario = clamp_period(stats::mean_interval(b), mi);
-            c.difference = stats::paired_difference(a, b);
+            c.baseline = clamp_period(stats::mean_interval(a.stats(k, mi.metric)), mi);
+            c.scenario = clamp_period(stats::mean_interval(b.stats(k, mi.metric)), mi);
+            c.difference = stats::mean_interval(d.stats(k, mi.metric));
             c.relevant = relevant_difference(mi.name, mi.relevant, period_total(mi.metric), years, rules);
             c.verdict = rules.unstable && !rated_when_unstable(mi.metric)
                             ? Verdict::not_rated
@@ -97,16 +105,13 @@ std::vector<PeriodComparison> compare_periods(const ExperimentResult& baseline, 
 Summary summarize(const ExperimentResult& r) {
     using model::Metric;
     Summary s;
-    for (std::size_t k = 0; k < period_count(r); ++k) {
+    const PeriodAggregate periods = period_aggregate(r);
+    for (std::size_t k = 0; k < periods.periods(); ++k) {
         PeriodSummary p;
-        for (const auto& rep : r.replications)
-            if (k < rep.periods.size()) {
-                p.start_day = rep.periods[k].start_day;
-                p.end_day = rep.periods[k].end_day;
-                break;
-            }
+        p.start_day = periods.start_day(k);
+        p.end_day = periods.end_day(k);
         for (const auto& mi : model::kPeriodMetrics)
-            p.metrics[static_cast<std::size_t>(mi.metric)] = clamp_period(stats::mean_interval(period_values(r, k, mi.metric)), mi);
+            p.metrics[static_cast<std::size_t>(mi.metric)] = clamp_period(stats::mean_interval(periods.stats(k, mi.metric)), mi);
         s.periods.push_back(p);
     }
     for (const auto& mi : model::kMetrics) {

@@ -1,5 +1,6 @@
 #include "caseload/experiment/runner.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -15,47 +16,92 @@ unsigned resolve_threads(unsigned requested) {
     return hw > 0 ? hw : 1;
 }
 
+PeriodTotals period_totals(const std::vector<model::PeriodResult>& periods) {
+    PeriodTotals t{};
+    for (const auto& p : periods)
+        for (std::size_t m = 0; m < t.size(); ++m) t[m] += p.values[m];
+    return t;
+}
+
 std::vector<ExperimentResult> run_experiments(const std::vector<scenario::Scenario>& scenarios,
                                               const RunOptions& options) {
-    std::vector<ExperimentResult> results(scenarios.size());
+    const std::size_t n_scenarios = scenarios.size();
+    std::vector<ExperimentResult> results(n_scenarios);
+    std::size_t most = 0;  // replications of the scenario that has the most
+    for (std::size_t s = 0; s < n_scenarios; ++s) {
+        results[s].scenario = scenarios[s];
+        results[s].replications.resize(static_cast<std::size_t>(scenarios[s].replications));
+        results[s].totals.resize(results[s].replications.size());
+        results[s].periods_kept = options.keep_periods;
+        if (s > 0) results[s].paired_baseline = scenarios[0].name;
+        most = std::max(most, results[s].replications.size());
+    }
+    // Replication by replication, every scenario's r before any r + 1: a
+    // replication's paired differences are folded once the baseline's is in,
+    // so few wait for their partner.
     struct Task {
         std::size_t scenario;
         std::uint32_t replication;
     };
     std::vector<Task> tasks;
+    std::vector<std::vector<char>> finished(n_scenarios);
     std::size_t resumed = 0;
-    for (std::size_t s = 0; s < scenarios.size(); ++s) {
-        results[s].scenario = scenarios[s];
-        results[s].replications.resize(static_cast<std::size_t>(scenarios[s].replications));
-        for (int r = 0; r < scenarios[s].replications; ++r) {
-            const auto ri = static_cast<std::size_t>(r);
-            if (options.resumed && s < options.resumed->size() && ri < (*options.resumed)[s].size() &&
-                (*options.resumed)[s][ri]) {
-                results[s].replications[ri] = *(*options.resumed)[s][ri];
+    for (std::size_t s = 0; s < n_scenarios; ++s) finished[s].assign(results[s].replications.size(), 0);
+    for (std::size_t r = 0; r < most; ++r)
+        for (std::size_t s = 0; s < n_scenarios; ++s) {
+            if (r >= results[s].replications.size()) continue;
+            if (options.resumed && s < options.resumed->size() && r < (*options.resumed)[s].size() &&
+                (*options.resumed)[s][r]) {
+                results[s].replications[r] = *(*options.resumed)[s][r];
+                finished[s][r] = 1;
                 ++resumed;
             } else {
                 tasks.push_back({s, static_cast<std::uint32_t>(r)});
             }
         }
-    }
     const std::size_t total = resumed + tasks.size();
 
-    // Weekly series are folded in replication order (the means depend on the
-    // order); a replication finished ahead of an earlier one waits here.
+    // Weekly series and periods are folded in replication order (the means
+    // depend on the order); a replication finished ahead of an earlier one
+    // waits here, and one of another scenario also for the baseline's.
     std::mutex fold_mutex;
-    std::vector<std::vector<char>> finished(scenarios.size());
-    std::vector<std::size_t> folded(scenarios.size(), 0);
-    for (std::size_t s = 0; s < scenarios.size(); ++s) finished[s].assign(results[s].replications.size(), 1);
-    for (const Task& t : tasks) finished[t.scenario][t.replication] = 0;
-    auto fold = [&](std::size_t s) {  // with fold_mutex held
-        auto& reps = results[s].replications;
-        while (folded[s] < reps.size() && finished[s][folded[s]]) {
-            auto& rep = reps[folded[s]++];
-            results[s].weekly.add(rep.weekly);
+    std::vector<std::size_t> folded(n_scenarios, 0);
+    std::size_t released = 0;  // the baseline's replications whose periods are let go
+    ExperimentResult* const base = results.empty() ? nullptr : &results[0];
+    const std::size_t n_base = base ? base->replications.size() : 0;
+    auto ready = [&](std::size_t s, std::size_t r) {
+        return finished[s][r] && (s == 0 || r >= n_base || finished[0][r]);
+    };
+    auto fold_scenario = [&](std::size_t s) {
+        auto& res = results[s];
+        while (folded[s] < res.replications.size() && ready(s, folded[s])) {
+            const std::size_t r = folded[s];
+            auto& rep = res.replications[r];
+            res.weekly.add(rep.weekly);
             std::vector<model::WeeklySample>().swap(rep.weekly);
+            res.periods.add(rep.periods);
+            res.totals[r] = period_totals(rep.periods);
+            if (s > 0 && r < n_base) res.paired_periods.add(base->replications[r].periods, rep.periods);
+            if (options.on_folded) options.on_folded(s, rep);
+            if (!options.keep_periods && s > 0) std::vector<model::PeriodResult>().swap(rep.periods);
+            folded[s] = r + 1;
         }
     };
-    for (std::size_t s = 0; s < scenarios.size(); ++s) fold(s);  // the resumed ones at the start
+    // The baseline's periods go once every other scenario has paired them.
+    auto paired = [&](std::size_t r) {
+        for (std::size_t s = 1; s < n_scenarios; ++s)
+            if (folded[s] <= r && r < results[s].replications.size()) return false;
+        return true;
+    };
+    auto fold = [&](std::size_t s) {  // with fold_mutex held
+        fold_scenario(s);
+        if (s == 0)  // the others' replications may have waited for the baseline's
+            for (std::size_t o = 1; o < n_scenarios; ++o) fold_scenario(o);
+        if (!options.keep_periods)
+            while (released < folded[0] && paired(released))
+                std::vector<model::PeriodResult>().swap(base->replications[released++].periods);
+    };
+    for (std::size_t s = 0; s < n_scenarios; ++s) fold(s);  // the resumed ones at the start
 
     std::atomic<std::size_t> next{0};
     std::atomic<std::size_t> done{resumed};

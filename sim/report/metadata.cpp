@@ -46,13 +46,15 @@ std::string resolved_name(std::size_t i, std::size_t n, const scenario::Scenario
 }
 
 void write_results(ResultsDir& dir, const std::vector<experiment::ExperimentResult>& results,
-                   const std::vector<experiment::Summary>& summaries, const std::vector<std::string>& yamls) {
+                   const std::vector<experiment::Summary>& summaries, const std::vector<std::string>& yamls,
+                   PeriodsCsv* periods) {
     dir.write("summary.csv", summary_csv(results, summaries));
     // The per-replication files are written as they are made (a long run's
     // are hundreds of MB): memory holds the replications, not their text too.
     write_replications_csv(dir.staging() / "replications.csv", results);
     dir.write("timeseries.csv", timeseries_csv(results, summaries));
-    write_periods_csv(dir.staging() / "periods.csv", results);
+    if (periods) periods->commit();
+    else write_periods_csv(dir.staging() / "periods.csv", results);
     dir.write("periods_summary.csv", periods_summary_csv(results, summaries));
     dir.write("time_to_help_distribution.csv", time_to_help_distribution_csv(results));
     dir.write("checks.csv", checks_csv(results, summaries));

@@ -187,6 +187,31 @@ void FileWriter::flush() {
     buffer_.clear();
 }
 
+void FileWriter::append(FileWriter& part) {
+    if (part.fd_ < 0) throw OutputError("append " + part.file_.string() + " after it was committed");
+    part.flush();
+    struct Reader {
+        int fd;
+        ~Reader() { ::close(fd); }
+    };
+    const Reader in{::open(part.tmp_.c_str(), O_RDONLY | O_CLOEXEC)};
+    if (in.fd < 0) throw OutputError("cannot read " + part.tmp_.string() + ": " + std::strerror(errno));
+    flush();
+    buffer_.resize(1 << 20);
+    for (;;) {
+        const ssize_t n = ::read(in.fd, buffer_.data(), buffer_.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            buffer_.clear();
+            throw OutputError("cannot read " + part.tmp_.string() + ": " + std::strerror(errno));
+        }
+        buffer_.resize(std::size_t(n));
+        flush();  // empties buffer_
+        if (n == 0) return;
+        buffer_.resize(1 << 20);
+    }
+}
+
 void FileWriter::commit() {
     flush();
     if (::fsync(fd_) != 0 && errno != EINVAL && errno != EROFS)
@@ -393,13 +418,14 @@ std::string timeseries_csv(const std::vector<ExperimentResult>& results, const s
 }
 
 // A period metric summed over all periods, per replication.
+// Folded by run_experiments (`totals`) or, for a result built by hand, from the periods.
 std::vector<double> detail::plan_totals(const ExperimentResult& r, model::PeriodMetric m) {
+    const auto i = static_cast<std::size_t>(m);
+    const bool folded = r.totals.size() == r.replications.size() && r.periods.replications() == r.replications.size();
     std::vector<double> v;
-    for (const auto& rep : r.replications) {
-        double t = 0;
-        for (const auto& p : rep.periods) t += p[m];
-        v.push_back(t);
-    }
+    v.reserve(r.replications.size());
+    for (std::size_t k = 0; k < r.replications.size(); ++k)
+        v.push_back(folded ? r.totals[k][i] : experiment::period_totals(r.replications[k].periods)[i]);
     return v;
 }
 

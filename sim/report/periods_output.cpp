@@ -6,6 +6,8 @@
 
 #include "caseload/scenario/dates.hpp"
 
+#include <memory>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -30,38 +32,75 @@ std::string period_span(const scenario::Scenario& sc, double start, double end) 
 using detail::period_span;
 
 namespace {
-// The rows of periods.csv, a replication at a time, to `sink` (for a long
-// run they are millions: written as they are made, never held whole).
-template <class Sink>
-void period_rows(const std::vector<ExperimentResult>& results, Sink&& sink) {
-    sink("scenario,replication,period,start_day,end_day,start_date,end_date,metric,value\n");
-    std::string rows, head;
-    for (const auto& r : results) {
-        const std::string name = csv_field(r.scenario.name);
-        for (const auto& rep : r.replications) {
-            rows.clear();
-            for (std::size_t k = 0; k < rep.periods.size(); ++k) {
-                const auto& p = rep.periods[k];
-                head = name + ',' + std::to_string(rep.replication) + ',' + std::to_string(k + 1) + ',' +
-                       period_span(r.scenario, p.start_day, p.end_day) + ',';
-                for (const auto& mi : model::kPeriodMetrics) {
-                    rows += head;
-                    rows += mi.name;
-                    rows += ',';
-                    append_number(rows, p[mi.metric]);
-                    rows += '\n';
-                }
-            }
-            sink(rows);
+constexpr std::string_view kPeriodsHeader = "scenario,replication,period,start_day,end_day,start_date,end_date,metric,value\n";
+
+// One replication's rows of periods.csv, appended to `rows`.
+void period_rows(std::string& rows, const std::string& name, const scenario::Scenario& sc,
+                 const model::ReplicationResult& rep) {
+    std::string head;
+    for (std::size_t k = 0; k < rep.periods.size(); ++k) {
+        const auto& p = rep.periods[k];
+        head = name + ',' + std::to_string(rep.replication) + ',' + std::to_string(k + 1) + ',' +
+               period_span(sc, p.start_day, p.end_day) + ',';
+        for (const auto& mi : model::kPeriodMetrics) {
+            rows += head;
+            rows += mi.name;
+            rows += ',';
+            append_number(rows, p[mi.metric]);
+            rows += '\n';
         }
     }
 }
 }  // namespace
 
+// The rows go out a replication at a time (for a long run they are millions:
+// written as they are made, never held whole).
 void write_periods_csv(const std::filesystem::path& file, const std::vector<ExperimentResult>& results) {
     FileWriter out(file);
-    period_rows(results, [&out](std::string_view text) { out.write(text); });
+    out.write(kPeriodsHeader);
+    std::string rows;
+    for (const auto& r : results) {
+        if (!r.periods_kept) throw std::logic_error("periods.csv: the periods were let go (see PeriodsCsv)");
+        const std::string name = csv_field(r.scenario.name);
+        for (const auto& rep : r.replications) {
+            rows.clear();
+            period_rows(rows, name, r.scenario, rep);
+            out.write(rows);
+        }
+    }
     out.commit();
+}
+
+PeriodsCsv::PeriodsCsv(const std::filesystem::path& file, const std::vector<scenario::Scenario>& scenarios)
+    : file_(file), scenarios_(scenarios) {
+    for (std::size_t s = 0; s < scenarios.size(); ++s) {
+        names_.push_back(csv_field(scenarios[s].name));
+        // The first scenario's rows go straight to the file; each other's to a
+        // part of its own, appended at the end (the file is scenario by scenario).
+        parts_.push_back(std::make_unique<FileWriter>(
+            s == 0 ? file : file.parent_path() / ("periods-part-" + std::to_string(s) + ".csv")));
+    }
+    if (!parts_.empty()) parts_[0]->write(kPeriodsHeader);
+}
+
+PeriodsCsv::~PeriodsCsv() = default;
+
+void PeriodsCsv::add(std::size_t scenario, const model::ReplicationResult& rep) {
+    rows_.clear();
+    period_rows(rows_, names_.at(scenario), scenarios_[scenario], rep);
+    parts_[scenario]->write(rows_);
+}
+
+void PeriodsCsv::commit() {
+    if (parts_.empty()) {
+        FileWriter out(file_);
+        out.write(kPeriodsHeader);
+        out.commit();
+        return;
+    }
+    for (std::size_t s = 1; s < parts_.size(); ++s) parts_[0]->append(*parts_[s]);
+    parts_[0]->commit();
+    parts_.clear();  // the parts' temporary files go with them
 }
 
 std::string periods_summary_csv(const std::vector<ExperimentResult>& results, const std::vector<Summary>& summaries) {

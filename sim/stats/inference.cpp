@@ -20,6 +20,10 @@ Interval mean_interval(std::span<const double> values, double confidence) {
     RunningStats s;
     for (double v : values)
         if (!std::isnan(v)) s.add(v);
+    return mean_interval(s, confidence);
+}
+
+Interval mean_interval(const RunningStats& s, double confidence) {
     Interval out;
     out.n = s.count();
     if (out.n == 0) {

@@ -138,7 +138,4 @@ struct PeriodComparison {
                                                             const ExperimentResult& scenario,
                                                             const VerdictRules& rules = {});
 
-// One period metric's values over replications (NaN for replications without that period).
-[[nodiscard]] std::vector<double> period_values(const ExperimentResult& r, std::size_t period, model::PeriodMetric m);
-
 }  // namespace caseload::experiment

@@ -3,14 +3,17 @@
 // from (seed, replication, stream); results are stored by replication index,
 // so they are identical whatever the thread count or scheduling.
 
+#include "caseload/experiment/period_fold.hpp"
 #include "caseload/experiment/weekly.hpp"
 #include "caseload/model/model.hpp"
 #include "caseload/scenario/scenario.hpp"
 
+#include <array>
 #include <atomic>
 #include <functional>
 #include <optional>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 namespace caseload::experiment {
@@ -32,6 +35,14 @@ struct RunOptions {
     // same as a run that was never stopped, since a replication depends only on
     // (seed, replication index).
     const std::vector<std::vector<std::optional<model::ReplicationResult>>>* resumed = nullptr;
+    // Called under a lock, in replication order for each scenario (replication
+    // r of every scenario before r + 1 of any), as each replication is folded
+    // into its ExperimentResult's aggregates: for writing its rows in order.
+    std::function<void(std::size_t, const model::ReplicationResult&)> on_folded;
+    // false: each replication's periods are let go once folded (and seen by
+    // on_folded), so memory does not grow with them; summaries and
+    // comparisons use the aggregates, which give the same numbers.
+    bool keep_periods = true;
 };
 
 // The run was stopped through RunOptions::stop before all replications ran
@@ -51,13 +62,27 @@ private:
     std::size_t total_;
 };
 
+// A period metric summed over a replication's periods (NaN when one is NaN).
+using PeriodTotals = std::array<double, model::kPeriodMetricCount>;
+[[nodiscard]] PeriodTotals period_totals(const std::vector<model::PeriodResult>& periods);
+
 struct ExperimentResult {
     scenario::Scenario scenario;
     // Index = replication number. run_experiments folds each replication's
     // weekly series into `weekly` and leaves it empty here, so memory does
-    // not grow with the series (on_replication still sees them).
+    // not grow with the series (on_replication still sees them); so too its
+    // periods, into `periods` and `totals`, unless RunOptions::keep_periods.
     std::vector<model::ReplicationResult> replications;
     WeeklyAggregate weekly;
+    PeriodAggregate periods;
+    std::vector<PeriodTotals> totals;  // by replication
+    // Against the first scenario of the same run_experiments call, for the
+    // others: `paired_baseline` names it (empty for the first, and for a
+    // result built by hand).
+    PairedPeriodAggregate paired_periods;
+    std::string paired_baseline;
+    // false: the replications' periods were let go (RunOptions::keep_periods).
+    bool periods_kept = true;
 };
 
 // Run `scenario.replications` replications of each scenario. All scenarios

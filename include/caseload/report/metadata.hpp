@@ -25,10 +25,13 @@ namespace caseload::report {
 // Where the i-th resolved scenario of n is saved in a results folder.
 [[nodiscard]] std::string resolved_name(std::size_t i, std::size_t n, const scenario::Scenario& s);
 
-// summary.csv, replications.csv, timeseries.csv, the time-to-help
-// distribution, checks.csv and the resolved scenarios (`yamls`, one per result).
+// summary.csv, replications.csv, timeseries.csv, periods.csv and its
+// summary, the time-to-help distribution, checks.csv and the resolved
+// scenarios (`yamls`, one per result). `periods`, when given, holds
+// periods.csv written during the run (in dir.staging()): it is committed.
 void write_results(ResultsDir& dir, const std::vector<experiment::ExperimentResult>& results,
-                   const std::vector<experiment::Summary>& summaries, const std::vector<std::string>& yamls);
+                   const std::vector<experiment::Summary>& summaries, const std::vector<std::string>& yamls,
+                   PeriodsCsv* periods = nullptr);
 
 // metadata.json of `caseload run` and `caseload compare`.
 [[nodiscard]] std::string run_metadata_json(const std::string& command, const std::string& title,

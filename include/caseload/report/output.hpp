@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -84,6 +85,8 @@ public:
     FileWriter& operator=(const FileWriter&) = delete;
     ~FileWriter();
     void write(std::string_view text);
+    // What `part` has had written so far, appended here (`part` is left as it was).
+    void append(FileWriter& part);
     void commit();
 
 private:
@@ -126,8 +129,30 @@ void append_number(std::string& o, double v);
                                               const std::vector<experiment::Summary>& summaries);
 // replications.csv written to `file` as it is made (it grows with the replications).
 void write_replications_csv(const std::filesystem::path& file, const std::vector<experiment::ExperimentResult>& results);
-// periods.csv, every replication's values per reporting period, the same way.
+// periods.csv, every replication's values per reporting period, the same way
+// (from results whose periods were kept: RunOptions::keep_periods).
 void write_periods_csv(const std::filesystem::path& file, const std::vector<experiment::ExperimentResult>& results);
+// periods.csv written while the replications run, each as it is folded
+// (RunOptions::on_folded), so that their periods need not be kept: the same
+// bytes as write_periods_csv. Until commit() it is a temporary file (and one
+// per scenario after the first), removed if the run stops.
+class PeriodsCsv {
+public:
+    PeriodsCsv(const std::filesystem::path& file, const std::vector<scenario::Scenario>& scenarios);
+    PeriodsCsv(const PeriodsCsv&) = delete;
+    PeriodsCsv& operator=(const PeriodsCsv&) = delete;
+    ~PeriodsCsv();
+    // The next replication of `scenario`, in replication order.
+    void add(std::size_t scenario, const model::ReplicationResult& rep);
+    void commit();
+
+private:
+    std::filesystem::path file_;
+    std::vector<scenario::Scenario> scenarios_;
+    std::vector<std::string> names_;
+    std::vector<std::unique_ptr<FileWriter>> parts_;
+    std::string rows_;
+};
 [[nodiscard]] std::string timeseries_csv(const std::vector<experiment::ExperimentResult>& results,
                                          const std::vector<experiment::Summary>& summaries);
 

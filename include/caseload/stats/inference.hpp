@@ -8,6 +8,8 @@
 
 namespace caseload::stats {
 
+class RunningStats;
+
 struct Interval {
     double mean = 0.0;
     double low = 0.0;
@@ -25,6 +27,9 @@ struct Interval {
 // NaN values are skipped; with fewer than two values there is no interval:
 // low, high and sd are NaN (the CSVs write NA).
 [[nodiscard]] Interval mean_interval(std::span<const double> values, double confidence = 0.95);
+// The same from values already folded into `s` (NaN ones left out): equal to
+// the above, to the last bit, when they were added in the same order.
+[[nodiscard]] Interval mean_interval(const RunningStats& s, double confidence = 0.95);
 
 // Paired difference b - a, replication by replication (common random numbers).
 [[nodiscard]] Interval paired_difference(std::span<const double> a, std::span<const double> b, double confidence = 0.95);
