@@ -1,5 +1,6 @@
 #include "caseload/experiment/limits.hpp"
 
+#include "caseload/experiment/runner.hpp"
 #include "caseload/model/model.hpp"
 #include "caseload/scenario/cost.hpp"
 
@@ -12,18 +13,22 @@ namespace caseload::experiment {
 
 namespace {
 
-// What one finished replication keeps until the run ends: its result with
-// the weekly series, and its rows of replications.csv.
-double bytes_kept_per_replication(const scenario::Scenario& s) {
-    const double weeks = s.horizon_days / scenario::kDaysPerWeek + 1.0;
-    return double(sizeof(model::ReplicationResult)) + weeks * double(sizeof(model::WeeklySample)) +
-           double(model::kMetricCount) * 64.0;
+// What one finished replication keeps until the run ends: its result (a row
+// of metrics, the time-to-help distribution) and its period totals, with the
+// allocator's share. Its weekly series and periods are folded in as it
+// finishes and its rows written out (run_experiments, caseload run/compare).
+double bytes_kept_per_replication() {
+    return double(sizeof(model::ReplicationResult) + sizeof(PeriodTotals)) + 64.0;
 }
 
-// One replication in progress: its families, its workers, its weekly series.
+// One replication in progress: its families, its workers, its weekly series
+// and periods.
 double bytes_running(const scenario::Scenario& s) {
+    const double weeks = s.horizon_days / scenario::kDaysPerWeek + 1.0;
+    const double periods = s.horizon_days / std::max(s.period_days, 1.0) + 1.0;
     return scenario::peak_families(s) * kBytesPerFamily + double(s.workforce.workers) * 512.0 +
-           bytes_kept_per_replication(s);
+           bytes_kept_per_replication() + weeks * double(sizeof(model::WeeklySample)) +
+           periods * double(sizeof(model::PeriodResult));
 }
 
 std::string amount(double v) {
@@ -68,7 +73,7 @@ RunCost estimate_run(const std::vector<scenario::Scenario>& scenarios, unsigned 
     std::size_t total_reps = 0;
     for (const auto& s : scenarios) {
         c.events += double(s.replications) * scenario::expected_events(s);
-        c.bytes_kept += double(s.replications) * bytes_kept_per_replication(s);
+        c.bytes_kept += double(s.replications) * bytes_kept_per_replication();
         largest = std::max(largest, bytes_running(s));
         total_reps += std::size_t(std::max(s.replications, 0));
     }
