@@ -118,8 +118,9 @@ Summary summarize(const ExperimentResult& r) {
         const auto v = values(r, mi.metric);
         auto& out = s.metrics[static_cast<std::size_t>(mi.metric)];
         out.ci = clamp(stats::mean_interval(v), mi);
-        out.p10 = quantile(v, 0.10);
-        out.p90 = quantile(v, 0.90);
+        const auto [p10, p90] = stats::quantiles(v, 0.10, 0.90);
+        out.p10 = p10;
+        out.p90 = p90;
     }
 
     // Weekly series across replications (replications stopped early have
@@ -132,9 +133,9 @@ Summary summarize(const ExperimentResult& r) {
     s.weekly.resize(agg.weeks());
     auto band = [&agg](std::size_t k, WeeklySeries series, double& mean, double& p10, double& p90) {
         mean = agg.mean(k, series);
-        const auto v = agg.sample(k, series);
-        p10 = quantile(v, 0.1);
-        p90 = quantile(v, 0.9);
+        const auto q = stats::quantiles(agg.sample(k, series), 0.1, 0.9);
+        p10 = q[0];
+        p90 = q[1];
     };
     for (std::size_t k = 0; k < agg.weeks(); ++k) {
         auto& w = s.weekly[k];

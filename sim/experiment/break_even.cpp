@@ -91,7 +91,9 @@ BreakEvenSearch prepare_break_even(const BreakEvenQuestion& q) {
         t.seed = base.seed;
         t.replications = base.replications;
         within_limits(t);
-        const auto res = run_experiments({t}, spec.run);
+        auto run = spec.run;
+        run.keep_periods = false;  // only whole-window values are read
+        const auto res = run_experiments({t}, run);
         spec.target_by_replication = values(res[0], b.metric->metric);
         b.target_text = t.name + "'s, paired by replication";
     }

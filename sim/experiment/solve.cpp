@@ -11,10 +11,12 @@ SolveResult solve(const SolveSpec& spec) {
     if (spec.from > spec.to) throw std::invalid_argument("solve: the range is empty");
     SolveResult out;
     std::map<long, SolvePoint> cache;
+    auto run = spec.run;
+    run.keep_periods = false;  // only whole-window values are read
     auto eval = [&](long v) -> const SolvePoint& {
         auto it = cache.find(v);
         if (it != cache.end()) return it->second;
-        const auto res = run_experiments({spec.scenario_for(v)}, spec.run);
+        const auto res = run_experiments({spec.scenario_for(v)}, run);
         const auto got = values(res[0], spec.metric);
         std::vector<double> gap(got.size());
         for (std::size_t r = 0; r < got.size(); ++r) {

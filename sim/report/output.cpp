@@ -188,6 +188,7 @@ void FileWriter::flush() {
 }
 
 void FileWriter::append(FileWriter& part) {
+    if (fd_ < 0) throw OutputError("write to " + file_.string() + " after it was committed");
     if (part.fd_ < 0) throw OutputError("append " + part.file_.string() + " after it was committed");
     part.flush();
     struct Reader {
@@ -197,18 +198,14 @@ void FileWriter::append(FileWriter& part) {
     const Reader in{::open(part.tmp_.c_str(), O_RDONLY | O_CLOEXEC)};
     if (in.fd < 0) throw OutputError("cannot read " + part.tmp_.string() + ": " + std::strerror(errno));
     flush();
-    buffer_.resize(1 << 20);
+    std::vector<char> chunk(std::size_t{1} << 20);
     for (;;) {
-        const ssize_t n = ::read(in.fd, buffer_.data(), buffer_.size());
+        const ssize_t n = ::read(in.fd, chunk.data(), chunk.size());
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            buffer_.clear();
-            throw OutputError("cannot read " + part.tmp_.string() + ": " + std::strerror(errno));
-        }
-        buffer_.resize(std::size_t(n));
-        flush();  // empties buffer_
+        if (n < 0) throw OutputError("cannot read " + part.tmp_.string() + ": " + std::strerror(errno));
         if (n == 0) return;
-        buffer_.resize(1 << 20);
+        buffer_.assign(chunk.data(), std::size_t(n));
+        flush();
     }
 }
 

@@ -85,13 +85,24 @@ PeriodsCsv::PeriodsCsv(const std::filesystem::path& file, const std::vector<scen
 
 PeriodsCsv::~PeriodsCsv() = default;
 
+// A write that fails (a full disk) is said at commit(), where the caller
+// keeps the replications for --resume; the parts go at once, freeing the disk.
 void PeriodsCsv::add(std::size_t scenario, const model::ReplicationResult& rep) {
-    rows_.clear();
-    period_rows(rows_, names_.at(scenario), scenarios_[scenario], rep);
-    parts_[scenario]->write(rows_);
+    if (!error_.empty()) return;
+    try {
+        rows_.clear();
+        period_rows(rows_, names_.at(scenario), scenarios_[scenario], rep);
+        parts_[scenario]->write(rows_);
+    } catch (const std::exception& e) {
+        error_ = e.what();
+        parts_.clear();
+    }
 }
 
 void PeriodsCsv::commit() {
+    if (committed_) throw std::logic_error("periods.csv committed twice");
+    committed_ = true;
+    if (!error_.empty()) throw OutputError(error_);
     if (parts_.empty()) {
         FileWriter out(file_);
         out.write(kPeriodsHeader);

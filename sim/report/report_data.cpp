@@ -71,8 +71,8 @@ std::string time_to_help_distribution_csv(const std::vector<ExperimentResult>& r
         for (std::size_t k = 0; k < model::kHelpedWeeks; ++k) {
             v.clear();
             for (const auto& rep : r.replications) v.push_back(rep.helped_within_weeks[k]);
-            o << name << ',' << k << ',' << number(mean_of(v)) << ',' << number(stats::quantile(v, 0.1)) << ','
-              << number(stats::quantile(v, 0.9)) << '\n';
+            const auto q = stats::quantiles(v, 0.1, 0.9);
+            o << name << ',' << k << ',' << number(mean_of(v)) << ',' << number(q[0]) << ',' << number(q[1]) << '\n';
         }
     }
     return o.str();

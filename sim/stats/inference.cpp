@@ -5,6 +5,7 @@
 #include <boost/math/distributions/students_t.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 
@@ -76,14 +77,30 @@ Interval unpaired_difference(std::span<const double> a, std::span<const double> 
     return out;
 }
 
-double quantile(std::vector<double> v, double p) {
+namespace {
+// NaNs dropped, the rest in order.
+void sorted_values(std::vector<double>& v) {
     v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return std::isnan(x); }), v.end());
-    if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
     std::sort(v.begin(), v.end());
+}
+
+double quantile_of_sorted(const std::vector<double>& v, double p) {
+    if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
     const double pos = p * double(v.size() - 1);
     const auto lo = static_cast<std::size_t>(std::floor(pos));
     const std::size_t hi = std::min(lo + 1, v.size() - 1);
     return v[lo] + (pos - double(lo)) * (v[hi] - v[lo]);
+}
+}  // namespace
+
+double quantile(std::vector<double> v, double p) {
+    sorted_values(v);
+    return quantile_of_sorted(v, p);
+}
+
+std::array<double, 2> quantiles(std::vector<double> v, double p, double q) {
+    sorted_values(v);
+    return {quantile_of_sorted(v, p), quantile_of_sorted(v, q)};
 }
 
 double ols_slope(std::span<const double> x, std::span<const double> y) {

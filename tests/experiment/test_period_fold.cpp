@@ -17,6 +17,8 @@
 #include <limits>
 #include <optional>
 #include <stdexcept>
+#include <csignal>
+#include <sys/resource.h>
 #include <unistd.h>
 
 using namespace caseload;
@@ -203,6 +205,55 @@ TEST_CASE("periods.csv written while replications run is the file written from k
     std::size_t files = 0;
     for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++files;
     CHECK(files == 2);
+    fs::remove_all(dir);
+}
+
+// A disk that fills while replications run: add() goes on without throwing
+// (the runner is not torn down mid-run), commit() says why, nothing is left.
+TEST_CASE("periods.csv on a full disk: the failed write is said at commit, no file or part is left") {
+    const fs::path dir = fs::temp_directory_path() / ("caseload_period_full_" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    experiment::RunOptions keep;
+    const auto r = experiment::run_experiments(three(), keep);
+    // Writes past 256 KiB fail with EFBIG, as on a full disk, until the guard goes.
+    struct FileSizeLimit {
+        rlimit before{};
+        void (*handler)(int) = SIG_DFL;
+        FileSizeLimit() {
+            REQUIRE(::getrlimit(RLIMIT_FSIZE, &before) == 0);
+            handler = ::signal(SIGXFSZ, SIG_IGN);
+            const rlimit lim{rlim_t{256} << 10, before.rlim_max};
+            REQUIRE(::setrlimit(RLIMIT_FSIZE, &lim) == 0);
+        }
+        ~FileSizeLimit() {
+            ::setrlimit(RLIMIT_FSIZE, &before);
+            ::signal(SIGXFSZ, handler);
+        }
+    };
+    std::optional<std::string> error;
+    {
+        report::PeriodsCsv streamed(dir / "periods.csv", three());
+        const FileSizeLimit limit;
+        // Far past the writer's 1 MiB buffer: the write fails inside add().
+        std::size_t added = 0;
+        for (int round = 0; round < 20; ++round)
+            for (std::size_t s = 0; s < r.size(); ++s)
+                for (const auto& rep : r[s].replications) {
+                    CHECK_NOTHROW(streamed.add(s, rep));
+                    ++added;
+                }
+        REQUIRE(added == 20 * 90);
+        try {
+            streamed.commit();
+        } catch (const report::OutputError& e) {
+            error = e.what();
+        }
+        CHECK_THROWS_AS(streamed.commit(), std::logic_error);  // once only
+    }
+    REQUIRE(error);
+    CHECK(error->find("File too large") != std::string::npos);
+    CHECK(fs::is_empty(dir));  // neither periods.csv nor a part nor a temporary file
     fs::remove_all(dir);
 }
 

@@ -35,9 +35,10 @@ struct RunOptions {
     // same as a run that was never stopped, since a replication depends only on
     // (seed, replication index).
     const std::vector<std::vector<std::optional<model::ReplicationResult>>>* resumed = nullptr;
-    // Called under a lock, in replication order for each scenario (replication
-    // r of every scenario before r + 1 of any), as each replication is folded
-    // into its ExperimentResult's aggregates: for writing its rows in order.
+    // Called under a lock, in replication order for each scenario (and a
+    // scenario's replication r after the first scenario's r; scenarios are not
+    // otherwise in step), as each replication is folded into its
+    // ExperimentResult's aggregates: for writing its rows in order.
     std::function<void(std::size_t, const model::ReplicationResult&)> on_folded;
     // false: each replication's periods are let go once folded (and seen by
     // on_folded), so memory does not grow with them; summaries and

@@ -142,7 +142,8 @@ public:
     PeriodsCsv(const PeriodsCsv&) = delete;
     PeriodsCsv& operator=(const PeriodsCsv&) = delete;
     ~PeriodsCsv();
-    // The next replication of `scenario`, in replication order.
+    // The next replication of `scenario`, in replication order. Never throws
+    // for a failed write: commit() does (OutputError), once the run is over.
     void add(std::size_t scenario, const model::ReplicationResult& rep);
     void commit();
 
@@ -152,6 +153,8 @@ private:
     std::vector<std::string> names_;
     std::vector<std::unique_ptr<FileWriter>> parts_;
     std::string rows_;
+    std::string error_;  // the first failed write
+    bool committed_ = false;
 };
 [[nodiscard]] std::string timeseries_csv(const std::vector<experiment::ExperimentResult>& results,
                                          const std::vector<experiment::Summary>& summaries);

@@ -2,6 +2,7 @@
 // Confidence intervals over replications, paired comparisons and the checks
 // that say when a run has not settled.
 
+#include <array>
 #include <cstddef>
 #include <span>
 #include <vector>
@@ -40,6 +41,8 @@ struct Interval {
 // The p-quantile of `values` by linear interpolation between order
 // statistics; NaNs are skipped; NaN when nothing is left.
 [[nodiscard]] double quantile(std::vector<double> values, double p);
+// The p- and q-quantiles with one sort: the same as quantile(values, p) and quantile(values, q).
+[[nodiscard]] std::array<double, 2> quantiles(std::vector<double> values, double p, double q);
 
 // Least-squares slope of y against x.
 [[nodiscard]] double ols_slope(std::span<const double> x, std::span<const double> y);
