@@ -98,13 +98,50 @@ bool replace_results(const RunFlags& c, const fs::path& out) {
     return c.force || (c.resume && fs::exists(report::run_staging(out), ec));
 }
 
-// Runs what `saved` lacks, keeping each replication as it finishes. Empty
-// after a stop (Ctrl-C, SIGTERM), once it has said what is kept and how to go on.
+// After a failure (a full disk, the results folder made by someone else
+// meanwhile): keeps the replications for --resume, says so with the exact
+// command, and returns the exit code: finished work is never deleted.
+int keep_after(const std::exception& e, report::SavedReplications& saved, const std::string& resume,
+               const Streams& io) {
+    io.err << "error: " << e.what() << "\n";
+    std::string lost;
+    try {
+        saved.keep();
+    } catch (const std::exception& k) {
+        lost = k.what();
+    }
+    if (lost.empty()) {
+        io.err << "every replication has run and is kept in " << saved.staging().string()
+               << "; once the cause is fixed, this writes the results without running them again:\n  " << resume
+               << "\n";
+    } else {
+        io.err << "the replications saved so far are kept in " << saved.staging().string();
+        if (lost != e.what()) io.err << " (the others could not be: " << lost << ")";
+        io.err << "; once the cause is fixed, this runs only the missing ones:\n  " << resume << "\n";
+    }
+    return dynamic_cast<const InputError*>(&e) ? kExitBadInput : kExitFailed;
+}
+
+// Writes the results once every replication is in; a failure keeps them (keep_after).
+int keeping_replications(report::SavedReplications& saved, const std::string& resume, const Streams& io,
+                         const std::function<void()>& write) {
+    try {
+        write();
+        return kExitOk;
+    } catch (const std::exception& e) {
+        return keep_after(e, saved, resume, io);
+    }
+}
+
+// Runs what `saved` lacks, keeping each replication as it finishes. Empty,
+// with the exit code in `failed`, after a stop (Ctrl-C, SIGTERM) or a
+// replication that could not be saved (a full disk), once it has said what
+// is kept and how to go on.
 // periods.csv is written as replications are folded, so that memory does not
 // grow with their periods.
 std::optional<Outcome> execute(const std::vector<scenario::Scenario>& scenarios, const RunFlags& c,
                                report::SavedReplications& saved, report::PeriodsCsv& periods,
-                               const std::string& resume, const Streams& io) {
+                               const std::string& resume, const Streams& io, int& failed) {
     Outcome o;
     o.threads = experiment::resolve_threads(c.threads);
     for (const auto& notice : saved.notices()) io.err << "warning: " << notice << "\n";  // even with --quiet
@@ -134,6 +171,11 @@ std::optional<Outcome> execute(const std::vector<scenario::Scenario>& scenarios,
                << " by this run). Results are unbiased only once every replication has run, so none are "
                   "reported yet. To continue with the rest:\n  "
                << resume << "\n";
+        failed = kExitInterrupted;
+        return std::nullopt;
+    } catch (const report::OutputError& e) {  // the journal: those saved before it failed are kept
+        bar.finish();
+        failed = keep_after(e, saved, resume, io);
         return std::nullopt;
     }
     o.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -162,35 +204,6 @@ void refuse_over_limits(const std::vector<scenario::Scenario>& scenarios, const 
         experiment::refuse_over_limits(scenarios, experiment::resolve_threads(c.threads), c.replications, replications_at);
 }
 
-// Writes the results once every replication is in. Any failure there (a full
-// disk, the results folder made by someone else meanwhile) keeps the
-// replications for --resume, says so with the exact command, and returns the
-// exit code: finished work is never deleted.
-int keeping_replications(report::SavedReplications& saved, const std::string& resume, const Streams& io,
-                         const std::function<void()>& write) {
-    try {
-        write();
-        return kExitOk;
-    } catch (const std::exception& e) {
-        io.err << "error: " << e.what() << "\n";
-        std::string lost;
-        try {
-            saved.keep();
-        } catch (const std::exception& k) {
-            lost = k.what();
-        }
-        if (lost.empty())
-            io.err << "every replication has run and is kept in " << saved.staging().string()
-                   << "; once the cause is fixed, this writes the results without running them again:\n  " << resume
-                   << "\n";
-        else
-            io.err << "the replications saved so far are kept in " << saved.staging().string()
-                   << " (the others could not be: " << lost
-                   << "); once the cause is fixed, this runs only the missing ones:\n  " << resume << "\n";
-        return dynamic_cast<const InputError*>(&e) ? kExitBadInput : kExitFailed;
-    }
-}
-
 // How long it took and where the results are, on stderr.
 void say_done(std::size_t replications, const Outcome& o, const fs::path& dir, const Streams& io) {
     io.err << "\n" << replications << " replications in " << report::human(o.wall_seconds, "") << " s on " << o.threads
@@ -215,8 +228,9 @@ int cmd_run(const Args& args, const Streams& io) {
     report::SavedReplications saved(out, {sc}, yamls, mode);
     const std::string resume = resume_command("run", files, c, out);
     report::PeriodsCsv periods(dir.staging() / "periods.csv", {sc});
-    const auto outcome = execute({sc}, c, saved, periods, resume, io);
-    if (!outcome) return kExitInterrupted;
+    int code = kExitOk;
+    const auto outcome = execute({sc}, c, saved, periods, resume, io, code);
+    if (!outcome) return code;
     const Outcome& o = *outcome;
     fs::path final_dir;
     if (const int failed = keeping_replications(saved, resume, io, [&] {
@@ -317,8 +331,9 @@ int cmd_compare(const Args& args, const Streams& io) {
     report::SavedReplications saved(out, scenarios, yamls, mode);
     const std::string resume = resume_command("compare", files, c, out);
     report::PeriodsCsv periods(dir.staging() / "periods.csv", scenarios);
-    const auto outcome = execute(scenarios, c, saved, periods, resume, io);
-    if (!outcome) return kExitInterrupted;
+    int code = kExitOk;
+    const auto outcome = execute(scenarios, c, saved, periods, resume, io, code);
+    if (!outcome) return code;
     const Outcome& o = *outcome;
 
     const std::vector<report::Comparison> comparisons = report::compare_all(o.results, o.summaries, relevant);

@@ -336,6 +336,45 @@ TEST_CASE("a run whose results cannot be written keeps its replications and prin
     fs::remove_all(parent);
 }
 
+TEST_CASE("a disk that fills while replications run keeps those saved; --resume runs only the others, same files") {
+    const fs::path parent = test::fresh_folder("journal_full");
+    const fs::path out = parent / "results";
+    const fs::path kept = parent / ".results.run-partial";
+    const std::vector<std::string> args{"run", kBaseline, "-r", "100", "--threads", "2", "--out", out.string(), "-q"};
+    // About 20 replications (30 years of weekly figures each) fit in the journal under 2 MiB.
+    test::ProcessOptions full;
+    full.file_size_limit = rlim_t{2} << 20;
+    const auto r = test::run_process(args, full);
+    INFO(r.err);
+    CHECK(r.exit_code == cli::kExitFailed);
+    const std::string resume =
+        "caseload run " + kBaseline + " --out " + out.string() + " --replications 100 --threads 2 --resume";
+    CHECK(r.err == "error: cannot write " + (kept / "journal").string() + ": File too large\nthe replications saved "
+                   "so far are kept in " + kept.string() + "; once the cause is fixed, this runs only the missing "
+                   "ones:\n  " + resume + "\n");
+    CHECK_FALSE(fs::exists(out));
+    REQUIRE(fs::exists(kept / "journal"));
+    CHECK(fs::file_size(kept / "journal") > 0);
+    const auto resumed = test::run_process({"run", kBaseline, "--out", out.string(), "--replications", "100",
+                                            "--threads", "2", "--resume"});
+    CHECK(resumed.exit_code == cli::kExitOk);
+    std::size_t done = 0;
+    const auto at = resumed.err.find("resuming, ");
+    REQUIRE(at != std::string::npos);
+    done = std::stoul(resumed.err.substr(at + 10));
+    CHECK(done >= 10);
+    CHECK(done < 100);
+    CHECK_FALSE(fs::exists(kept));
+    std::vector<std::string> whole = args;
+    whole[7] = (parent / "whole").string();
+    REQUIRE(test::run_process(whole).exit_code == cli::kExitOk);
+    for (const char* f : {"replications.csv", "periods.csv", "summary.csv", "timeseries.csv"}) {
+        INFO(f);
+        CHECK(test::slurp(out / f) == test::slurp(parent / "whole" / f));
+    }
+    fs::remove_all(parent);
+}
+
 TEST_CASE("two runs into one --out: the second is refused while the first is alive, with or without --force") {
     const fs::path parent = test::fresh_folder("run_lock");
     const fs::path out = parent / "results";
