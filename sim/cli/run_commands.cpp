@@ -165,11 +165,20 @@ std::optional<Outcome> execute(const std::vector<scenario::Scenario>& scenarios,
         o.results = experiment::run_experiments(scenarios, opts);
     } catch (const experiment::Interrupted& e) {
         bar.finish();
-        saved.keep();
-        io.err << "interrupted: stopped after the replications in progress; " << e.done() << " of " << e.total()
-               << " replications are saved in " << saved.staging().string() << " (" << run_now.load()
-               << " by this run). Results are unbiased only once every replication has run, so none are "
-                  "reported yet. To continue with the rest:\n  "
+        std::string lost;
+        try {
+            saved.keep();
+        } catch (const report::OutputError& k) {  // the journal failed too: what it holds whole is kept
+            lost = k.what();
+        }
+        io.err << "interrupted: stopped after the replications in progress; ";
+        if (lost.empty())
+            io.err << e.done() << " of " << e.total() << " replications are saved in " << saved.staging().string()
+                   << " (" << run_now.load() << " by this run).";
+        else
+            io.err << "the replications saved before " << lost << " are kept in " << saved.staging().string() << ".";
+        io.err << " Results are unbiased only once every replication has run, so none are reported yet. To "
+                  "continue with the rest:\n  "
                << resume << "\n";
         failed = kExitInterrupted;
         return std::nullopt;

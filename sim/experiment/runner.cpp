@@ -52,7 +52,9 @@ std::vector<ExperimentResult> run_experiments(const std::vector<scenario::Scenar
             if (r >= results[s].replications.size()) continue;
             if (options.resumed && s < options.resumed->size() && r < (*options.resumed)[s].size() &&
                 (*options.resumed)[s][r]) {
-                results[s].replications[r] = *(*options.resumed)[s][r];
+                auto& slot = (*options.resumed)[s][r];
+                results[s].replications[r] = std::move(*slot);
+                slot.reset();
                 finished[s][r] = 1;
                 ++resumed;
             } else {

@@ -33,8 +33,9 @@ struct RunOptions {
     // Replications an earlier, stopped run finished (per scenario, by
     // replication index): returned as they are, not run again. Results are the
     // same as a run that was never stopped, since a replication depends only on
-    // (seed, replication index).
-    const std::vector<std::vector<std::optional<model::ReplicationResult>>>* resumed = nullptr;
+    // (seed, replication index). Each is moved out (its slot left empty), so
+    // that it is held once, not twice, until it is folded in.
+    std::vector<std::vector<std::optional<model::ReplicationResult>>>* resumed = nullptr;
     // Called under a lock, in replication order for each scenario (and a
     // scenario's replication r after the first scenario's r; scenarios are not
     // otherwise in step), as each replication is folded into its

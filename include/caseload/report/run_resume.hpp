@@ -73,10 +73,9 @@ public:
     // was stopped or continues an earlier run: their replications are kept.
     ~SavedReplications();
 
-    // Per scenario, by replication index: those a stopped run finished.
-    [[nodiscard]] const std::vector<std::vector<std::optional<model::ReplicationResult>>>& saved() const {
-        return saved_;
-    }
+    // Per scenario, by replication index: those a stopped run finished, for
+    // RunOptions::resumed, which takes them (moves them out).
+    [[nodiscard]] std::vector<std::vector<std::optional<model::ReplicationResult>>>& saved() { return saved_; }
     [[nodiscard]] std::size_t count() const { return count_; }
     // A stopped run's replications were found and are continued.
     [[nodiscard]] bool resuming() const { return resuming_; }
