@@ -157,7 +157,9 @@ std::optional<Outcome> execute(const std::vector<scenario::Scenario>& scenarios,
         saved.save(scenario, r);
         ++run_now;
     };
-    opts.resumed = &saved.saved();
+    const experiment::RunOptions::Resumed resumed{
+        saved.done(), [&saved](std::size_t s, std::uint32_t r) { return saved.load(s, r); }};
+    opts.resumed = &resumed;
     opts.keep_periods = false;
     opts.on_folded = [&periods](std::size_t scenario, const model::ReplicationResult& r) { periods.add(scenario, r); };
     const auto t0 = std::chrono::steady_clock::now();

@@ -13,21 +13,23 @@ namespace caseload::experiment {
 
 namespace {
 
-// One replication whole: its result (a row of metrics, the time-to-help
-// distribution), its period totals, weekly series and periods. A finished one
-// keeps only the first two (~1.5 KB) once folded in (run_experiments), but a
-// resumed run loads the replications it kept whole before it folds them: the
-// estimate is that worst case.
-double bytes_per_replication(const scenario::Scenario& s) {
-    const double weeks = s.horizon_days / scenario::kDaysPerWeek + 1.0;
-    const double periods = s.horizon_days / std::max(s.period_days, 1.0) + 1.0;
-    return double(sizeof(model::ReplicationResult) + sizeof(PeriodTotals)) + 64.0 +
-           weeks * double(sizeof(model::WeeklySample)) + periods * double(sizeof(model::PeriodResult));
+// What one finished replication keeps until the run ends: its result (a row
+// of metrics, the time-to-help distribution) and its period totals, with the
+// allocator's share. Its weekly series and periods are folded in as it
+// finishes and its rows written out (run_experiments, caseload run/compare);
+// a resumed run reads each kept one back when its turn comes to be folded.
+double bytes_kept_per_replication() {
+    return double(sizeof(model::ReplicationResult) + sizeof(PeriodTotals)) + 64.0;
 }
 
-// One replication in progress: its families, its workers, its results.
+// One replication in progress: its families, its workers, its weekly series
+// and periods.
 double bytes_running(const scenario::Scenario& s) {
-    return scenario::peak_families(s) * kBytesPerFamily + double(s.workforce.workers) * 512.0 + bytes_per_replication(s);
+    const double weeks = s.horizon_days / scenario::kDaysPerWeek + 1.0;
+    const double periods = s.horizon_days / std::max(s.period_days, 1.0) + 1.0;
+    return scenario::peak_families(s) * kBytesPerFamily + double(s.workforce.workers) * 512.0 +
+           bytes_kept_per_replication() + weeks * double(sizeof(model::WeeklySample)) +
+           periods * double(sizeof(model::PeriodResult));
 }
 
 std::string amount(double v) {
@@ -72,7 +74,7 @@ RunCost estimate_run(const std::vector<scenario::Scenario>& scenarios, unsigned 
     std::size_t total_reps = 0;
     for (const auto& s : scenarios) {
         c.events += double(s.replications) * scenario::expected_events(s);
-        c.bytes_kept += double(s.replications) * bytes_per_replication(s);
+        c.bytes_kept += double(s.replications) * bytes_kept_per_replication();
         largest = std::max(largest, bytes_running(s));
         total_reps += std::size_t(std::max(s.replications, 0));
     }

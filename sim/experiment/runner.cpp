@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <exception>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 
 namespace caseload::experiment {
@@ -45,17 +46,18 @@ std::vector<ExperimentResult> run_experiments(const std::vector<scenario::Scenar
     };
     std::vector<Task> tasks;
     std::vector<std::vector<char>> finished(n_scenarios);
+    std::vector<std::vector<char>> to_load(n_scenarios);  // resumed, read back when folded
     std::size_t resumed = 0;
-    for (std::size_t s = 0; s < n_scenarios; ++s) finished[s].assign(results[s].replications.size(), 0);
+    for (std::size_t s = 0; s < n_scenarios; ++s) {
+        finished[s].assign(results[s].replications.size(), 0);
+        to_load[s].assign(results[s].replications.size(), 0);
+    }
     for (std::size_t r = 0; r < most; ++r)
         for (std::size_t s = 0; s < n_scenarios; ++s) {
             if (r >= results[s].replications.size()) continue;
-            if (options.resumed && s < options.resumed->size() && r < (*options.resumed)[s].size() &&
-                (*options.resumed)[s][r]) {
-                auto& slot = (*options.resumed)[s][r];
-                results[s].replications[r] = std::move(*slot);
-                slot.reset();
-                finished[s][r] = 1;
+            if (options.resumed && s < options.resumed->done.size() && r < options.resumed->done[s].size() &&
+                options.resumed->done[s][r]) {
+                finished[s][r] = to_load[s][r] = 1;
                 ++resumed;
             } else {
                 tasks.push_back({s, static_cast<std::uint32_t>(r)});
@@ -71,14 +73,20 @@ std::vector<ExperimentResult> run_experiments(const std::vector<scenario::Scenar
     std::size_t released = 0;  // the baseline's replications whose periods are let go
     ExperimentResult* const base = results.empty() ? nullptr : &results[0];
     const std::size_t n_base = base ? base->replications.size() : 0;
+    // A replication of another scenario pairs with the baseline's folded one.
     auto ready = [&](std::size_t s, std::size_t r) {
-        return finished[s][r] && (s == 0 || r >= n_base || finished[0][r]);
+        return finished[s][r] && (s == 0 || r >= n_base || folded[0] > r);
     };
     auto fold_scenario = [&](std::size_t s) {
         auto& res = results[s];
         while (folded[s] < res.replications.size() && ready(s, folded[s])) {
             const std::size_t r = folded[s];
             auto& rep = res.replications[r];
+            if (to_load[s][r]) {
+                rep = options.resumed->load(s, static_cast<std::uint32_t>(r));
+                if (rep.replication != r) throw std::logic_error("a resumed replication read back as another");
+                to_load[s][r] = 0;
+            }
             res.weekly.add(rep.weekly);
             std::vector<model::WeeklySample>().swap(rep.weekly);
             res.periods.add(rep.periods);

@@ -3,6 +3,7 @@
 #include "caseload/report/output.hpp"
 #include "caseload/scenario/loader.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <charconv>
 #include <cstdlib>
@@ -31,7 +32,7 @@ constexpr const char* kReplicationVersion = "caseload replication 2";
 constexpr const char* kManifestVersion = "caseload run-partial 1";
 constexpr const char* kManifest = "manifest.txt";
 constexpr const char* kJournal = "journal";
-constexpr const char* kLock = ".lock";  // held by the live run (see SavedReplications::Lock)
+constexpr const char* kLock = ".lock";  // held by the live run (see SavedReplications::lock_)
 
 // A journal record: a header, then the payload (replication_bytes). The
 // header's checksum covers the scenario index and the payload, so a record
@@ -44,6 +45,8 @@ constexpr char kRecordMagic[4] = {'C', 'L', 'R', '2'};
 // (same manifest) is continued with the replications it kept.
 constexpr char kRecordMagicV1[4] = {'C', 'L', 'R', '1'};
 constexpr std::size_t kHeaderBytes = 4 + 4 + 8 + 8;  // magic, scenario, payload bytes, checksum
+// More than any replication's payload (one read back is checked against it).
+constexpr std::uint64_t kMaxRecordBytes = std::uint64_t{1} << 34;
 // A batch is written and synced when it holds this many replications or
 // bytes, or its oldest replication has waited this long. The environment
 // variable CASELOAD_SYNC_EVERY=N (1..64) makes batches of at most N
@@ -229,11 +232,26 @@ std::string journal_record(std::size_t scenario, const model::ReplicationResult&
     return out;
 }
 
+// A record's replication, when its header and payload pass every check.
+std::optional<model::ReplicationResult> check_record(const char* header, std::string_view payload,
+                                                     std::uint32_t& scenario) {
+    const bool v1 = std::memcmp(header, kRecordMagicV1, 4) == 0;
+    std::uint64_t sum = 0;
+    std::memcpy(&scenario, header + 4, 4);
+    std::memcpy(&sum, header + 16, 8);
+    if (v1) return record_checksum_v1(scenario, payload) == sum ? parse_replication_bytes_v1(payload) : std::nullopt;
+    return record_checksum(scenario, payload) == sum ? parse_replication_bytes(payload) : std::nullopt;
+}
+
+bool record_magic(const char* header) {
+    return std::memcmp(header, kRecordMagic, 4) == 0 || std::memcmp(header, kRecordMagicV1, 4) == 0;
+}
+
 // Reads the whole records of a journal in order, calling f(scenario,
-// result) for each; stops at the first that is cut short or damaged.
-// Returns the bytes the whole records take; `damaged` (when given) is set
-// when it stopped at a whole record that fails its checks (not a tail cut
-// short by a kill).
+// result, where the record starts) for each; stops at the first that is cut
+// short or damaged. Returns the bytes the whole records take; `damaged`
+// (when given) is set when it stopped at a whole record that fails its
+// checks (not a tail cut short by a kill).
 template <class F>
 std::uint64_t read_journal(const fs::path& file, F&& f, bool* damaged = nullptr) {
     std::ifstream in(file, std::ios::binary);
@@ -246,29 +264,38 @@ std::uint64_t read_journal(const fs::path& file, F&& f, bool* damaged = nullptr)
     for (;;) {
         char header[kHeaderBytes];
         if (size - good < kHeaderBytes || !in.read(header, kHeaderBytes)) break;
-        const bool v1 = std::memcmp(header, kRecordMagicV1, 4) == 0;
-        if (!v1 && std::memcmp(header, kRecordMagic, 4) != 0) {
+        if (!record_magic(header)) {
             if (damaged) *damaged = true;
             break;
         }
-        std::uint32_t scenario = 0;
-        std::uint64_t bytes = 0, sum = 0;
-        std::memcpy(&scenario, header + 4, 4);
+        std::uint64_t bytes = 0;
         std::memcpy(&bytes, header + 8, 8);
-        std::memcpy(&sum, header + 16, 8);
         if (bytes > size - good - kHeaderBytes) break;
         payload.resize(std::size_t(bytes));
         if (!in.read(payload.data(), std::streamsize(bytes))) break;
-        auto r = v1 ? (record_checksum_v1(scenario, payload) == sum ? parse_replication_bytes_v1(payload) : std::nullopt)
-                    : (record_checksum(scenario, payload) == sum ? parse_replication_bytes(payload) : std::nullopt);
+        std::uint32_t scenario = 0;
+        auto r = check_record(header, payload, scenario);
         if (!r) {
             if (damaged) *damaged = true;
             break;
         }
-        f(std::size_t(scenario), std::move(*r));
+        f(std::size_t(scenario), std::move(*r), good);
         good += kHeaderBytes + bytes;
     }
     return good;
+}
+
+// Reads exactly `n` bytes at `offset`; false when they are not all there.
+bool read_at(int fd, char* out, std::size_t n, std::uint64_t offset) {
+    while (n > 0) {
+        const ssize_t got = ::pread(fd, out, n, off_t(offset));
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) return false;
+        out += got;
+        n -= std::size_t(got);
+        offset += std::uint64_t(got);
+    }
+    return true;
 }
 
 void sync_folder(const fs::path& dir) {
@@ -509,7 +536,7 @@ std::optional<model::ReplicationResult> parse_replication_bytes(std::string_view
 
 std::size_t count_kept(const fs::path& staging) {
     std::size_t n = 0;
-    read_journal(staging / kJournal, [&n](std::size_t, model::ReplicationResult&&) { ++n; });
+    read_journal(staging / kJournal, [&n](std::size_t, model::ReplicationResult&&, std::uint64_t) { ++n; });
     std::error_code ec;
     for (fs::directory_iterator it(staging, ec), end; !ec && it != end; it.increment(ec)) {
         std::size_t s = 0, r = 0;
@@ -639,7 +666,7 @@ fs::path run_staging(const fs::path& dir) {
     return parent / name;
 }
 
-SavedReplications::Lock::~Lock() {
+SavedReplications::Fd::~Fd() {
     if (fd >= 0) ::close(fd);
 }
 
@@ -660,7 +687,7 @@ void SavedReplications::lock(const fs::path& dir) {
 
 SavedReplications::SavedReplications(fs::path dir, const std::vector<scenario::Scenario>& scenarios,
                                      const std::vector<std::string>& yamls, Mode mode)
-    : staging_(run_staging(dir)), saved_(scenarios.size()) {
+    : staging_(run_staging(dir)), done_(scenarios.size()), at_(scenarios.size()) {
     const std::vector<std::string> manifest = manifest_lines(scenarios, yamls);
     std::error_code ec;
     // A live run into the same folder holds the lock: refused before its replications are looked at.
@@ -693,7 +720,10 @@ SavedReplications::SavedReplications(fs::path dir, const std::vector<scenario::S
 
     resuming_ = true;
     // The replications kept. Temporary files of writes that were cut short are removed.
-    for (std::size_t s = 0; s < scenarios.size(); ++s) saved_[s].resize(std::size_t(scenarios[s].replications));
+    for (std::size_t s = 0; s < scenarios.size(); ++s) {
+        done_[s].resize(std::size_t(scenarios[s].replications));
+        at_[s].resize(std::size_t(scenarios[s].replications));
+    }
     std::vector<fs::path> partial;
     for (const auto& e : fs::directory_iterator(staging_)) {
         const std::string name = e.path().filename().string();
@@ -703,7 +733,7 @@ SavedReplications::SavedReplications(fs::path dir, const std::vector<scenario::S
             continue;
         }
         std::size_t s = 0, r = 0;
-        if (!parse_name(name, s, r) || s >= saved_.size() || r >= saved_[s].size())
+        if (!parse_name(name, s, r) || s >= done_.size() || r >= done_[s].size())
             throw ResumeError("unexpected file " + e.path().string() +
                               " in an interrupted run; remove it, or add --force to start over");
         // A replication file of an earlier version carries no checksum: a
@@ -721,14 +751,15 @@ SavedReplications::SavedReplications(fs::path dir, const std::vector<scenario::S
         throw ResumeError(journal.string() +
                           " is not a regular file; it is not what an interrupted run keeps: add --force to start over");
     bool damaged = false;
-    const std::uint64_t good = read_journal(journal, [&](std::size_t s, model::ReplicationResult&& result) {
-        if (s >= saved_.size() || result.replication >= saved_[s].size())
+    const std::uint64_t good = read_journal(journal, [&](std::size_t s, model::ReplicationResult&& result,
+                                                         std::uint64_t at) {
+        if (s >= done_.size() || result.replication >= done_[s].size())
             throw ResumeError(journal.string() + " holds replication " + std::to_string(result.replication) +
                               " of scenario " + std::to_string(s) +
                               ", which this run does not have; add --force to start over");
-        auto& slot = saved_[s][result.replication];
-        if (!slot) ++count_;
-        slot = std::move(result);
+        if (!done_[s][result.replication]) ++count_;
+        done_[s][result.replication] = 1;
+        at_[s][result.replication] = at;  // a later record of the same replication wins
     }, &damaged);
     if (damaged)
         notices_.push_back(journal.string() + " is damaged after " + std::to_string(good) +
@@ -739,6 +770,32 @@ SavedReplications::SavedReplications(fs::path dir, const std::vector<scenario::S
         if (ec) throw OutputError("cannot repair " + journal.string() + ": " + ec.message());
     }
     journal_ = std::make_unique<Journal>(journal);
+    if (count_ > 0) {
+        reader_.fd = ::open(journal.c_str(), O_RDONLY | O_CLOEXEC);
+        if (reader_.fd < 0) throw OutputError("cannot read " + journal.string() + ": " + std::strerror(errno));
+    }
+}
+
+model::ReplicationResult SavedReplications::load(std::size_t scenario, std::uint32_t replication) const {
+    const fs::path journal = staging_ / kJournal;
+    if (scenario >= done_.size() || replication >= done_[scenario].size() || !done_[scenario][replication])
+        throw std::logic_error("replication " + std::to_string(replication) + " of scenario " +
+                               std::to_string(scenario) + " is not kept in " + journal.string());
+    const std::uint64_t at = at_[scenario][replication];
+    char header[kHeaderBytes];
+    std::optional<model::ReplicationResult> r;
+    std::uint32_t s = 0;
+    if (read_at(reader_.fd, header, kHeaderBytes, at) && record_magic(header)) {
+        std::uint64_t bytes = 0;
+        std::memcpy(&bytes, header + 8, 8);
+        std::string payload(std::size_t(std::min<std::uint64_t>(bytes, kMaxRecordBytes)), '\0');
+        if (bytes <= kMaxRecordBytes && read_at(reader_.fd, payload.data(), payload.size(), at + kHeaderBytes))
+            r = check_record(header, payload, s);
+    }
+    if (!r || s != scenario || r->replication != replication)
+        throw OutputError("cannot read back replication " + std::to_string(replication) + " from " + journal.string() +
+                          " at byte " + std::to_string(at) + ": it changed while the run was going");
+    return std::move(*r);
 }
 
 SavedReplications::~SavedReplications() {

@@ -11,6 +11,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -144,24 +145,32 @@ TEST_CASE("periods let go once folded: the same numbers, each replication seen o
     keep.threads = 2;
     const auto kept = experiment::run_experiments(three(), keep);
 
-    // Some replications done already, as a stopped run leaves them.
-    std::vector<std::vector<std::optional<model::ReplicationResult>>> resumed(3, std::vector<std::optional<model::ReplicationResult>>(30));
+    // Some replications done already, as a stopped run leaves them; each is
+    // read back once, when every replication before it has been folded in.
     const std::pair<std::size_t, std::uint32_t> done[] = {{0, 0}, {0, 7}, {1, 3}, {2, 29}, {1, 0}};
-    for (const auto& [s, r] : done)
-        resumed[s][r] = model::simulate(three()[s], r);
+    experiment::RunOptions::Resumed resumed;
+    resumed.done.assign(3, std::vector<char>(30, 0));
+    for (const auto& [s, r] : done) resumed.done[s][r] = 1;
+    std::vector<std::vector<std::uint32_t>> seen(3);
+    std::vector<std::pair<std::size_t, std::uint32_t>> loaded;
+    resumed.load = [&](std::size_t s, std::uint32_t r) {
+        CHECK(seen[s].size() == r);
+        loaded.emplace_back(s, r);
+        return model::simulate(three()[s], r);
+    };
 
     experiment::RunOptions go;
     go.threads = 3;
     go.keep_periods = false;
     go.resumed = &resumed;
-    std::vector<std::vector<std::uint32_t>> seen(3);
     bool all_periods = true;
     go.on_folded = [&](std::size_t s, const model::ReplicationResult& rep) {
         seen[s].push_back(rep.replication);
         all_periods = all_periods && rep.periods.size() == 6;
     };
     const auto let_go = experiment::run_experiments(three(), go);
-    for (const auto& [s, r] : done) CHECK_FALSE(resumed[s][r]);  // taken, not held twice
+    std::sort(loaded.begin(), loaded.end());
+    CHECK(loaded == std::vector<std::pair<std::size_t, std::uint32_t>>{{0, 0}, {0, 7}, {1, 0}, {1, 3}, {2, 29}});
     CHECK(all_periods);
     for (std::size_t s = 0; s < 3; ++s) {
         REQUIRE(seen[s].size() == 30);

@@ -10,6 +10,7 @@
 
 #include <array>
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <stdexcept>
@@ -30,12 +31,17 @@ struct RunOptions {
     // replication finishes: (scenario index, its result). So that a stopped
     // run keeps what it finished; an exception fails the run.
     std::function<void(std::size_t, const model::ReplicationResult&)> on_replication;
-    // Replications an earlier, stopped run finished (per scenario, by
-    // replication index): returned as they are, not run again. Results are the
-    // same as a run that was never stopped, since a replication depends only on
-    // (seed, replication index). Each is moved out (its slot left empty), so
-    // that it is held once, not twice, until it is folded in.
-    std::vector<std::vector<std::optional<model::ReplicationResult>>>* resumed = nullptr;
+    // Replications an earlier, stopped run finished: not run again. Results
+    // are the same as a run that was never stopped, since a replication
+    // depends only on (seed, replication index).
+    struct Resumed {
+        // Per scenario, by replication index: 1 for those finished.
+        std::vector<std::vector<char>> done;
+        // Reads one back, called (under a lock, once each) when it is its turn
+        // to be folded in: those kept are never all held at once.
+        std::function<model::ReplicationResult(std::size_t scenario, std::uint32_t replication)> load;
+    };
+    const Resumed* resumed = nullptr;
     // Called under a lock, in replication order for each scenario (and a
     // scenario's replication r after the first scenario's r; scenarios are not
     // otherwise in step), as each replication is folded into its

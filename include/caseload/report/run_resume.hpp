@@ -19,6 +19,7 @@
 #include "caseload/scenario/scenario.hpp"
 #include "caseload/scenario/input_error.hpp"
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -73,9 +74,13 @@ public:
     // was stopped or continues an earlier run: their replications are kept.
     ~SavedReplications();
 
-    // Per scenario, by replication index: those a stopped run finished, for
-    // RunOptions::resumed, which takes them (moves them out).
-    [[nodiscard]] std::vector<std::vector<std::optional<model::ReplicationResult>>>& saved() { return saved_; }
+    // Per scenario, by replication index: 1 for those a stopped run finished
+    // (RunOptions::Resumed::done).
+    [[nodiscard]] const std::vector<std::vector<char>>& done() const { return done_; }
+    // One of them, read back from the journal (RunOptions::Resumed::load):
+    // only where each record starts is held, not the records. Throws
+    // OutputError when it cannot be read back as it was checked on opening.
+    [[nodiscard]] model::ReplicationResult load(std::size_t scenario, std::uint32_t replication) const;
     [[nodiscard]] std::size_t count() const { return count_; }
     // A stopped run's replications were found and are continued.
     [[nodiscard]] bool resuming() const { return resuming_; }
@@ -95,21 +100,24 @@ public:
 
 private:
     class Journal;
-    // An exclusive lock (flock) on a file in the hidden folder, held while
-    // this process runs: a second run into the same folder is refused while
-    // this one is alive, with or without --force or --resume.
-    struct Lock {
+    // A file descriptor closed with its owner. lock_: an exclusive lock
+    // (flock) on a file in the hidden folder, held while this process runs:
+    // a second run into the same folder is refused while this one is alive,
+    // with or without --force or --resume.
+    struct Fd {
         int fd = -1;
-        Lock() = default;
-        Lock(const Lock&) = delete;
-        Lock& operator=(const Lock&) = delete;
-        ~Lock();
+        Fd() = default;
+        Fd(const Fd&) = delete;
+        Fd& operator=(const Fd&) = delete;
+        ~Fd();
     };
     void lock(const std::filesystem::path& dir);
     std::filesystem::path staging_;
-    Lock lock_;
+    Fd lock_;
+    Fd reader_;  // the journal, for load()
     std::unique_ptr<Journal> journal_;
-    std::vector<std::vector<std::optional<model::ReplicationResult>>> saved_;
+    std::vector<std::vector<char>> done_;
+    std::vector<std::vector<std::uint64_t>> at_;  // where each one's record starts in the journal
     std::vector<std::string> notices_;
     std::size_t count_ = 0;
     bool resuming_ = false;
