@@ -3,6 +3,8 @@
 // stopped writes, and refuses replications of another run.
 
 #include "caseload/cli/cli.hpp"
+#include "caseload/experiment/run_checks.hpp"
+#include "caseload/report/output.hpp"
 #include "caseload/report/run_resume.hpp"
 #include "caseload/scenario/loader.hpp"
 
@@ -453,6 +455,48 @@ TEST_CASE("resume: a damaged journal record or a replication file without a chec
                            "runs again\n") != std::string::npos);
     CHECK(resumed.err.find("resuming, 0 replications done already") != std::string::npos);
     check_same(tmp("whole"), out, kRunFiles);
+}
+
+TEST_CASE("resume: kept replications are read back one at a time from the journal, checked again as they are") {
+    Scratch tmp;
+    const auto [out, staging, journal, args] = whole_and_stopped(tmp, 3);
+    auto sc = scenario::load_scenario(kBaseline);
+    experiment::apply_overrides(sc, 8, 7);
+    report::SavedReplications saved(out, {sc}, {scenario::to_yaml(sc)}, report::SavedReplications::Mode::resume);
+    REQUIRE(saved.resuming());
+    REQUIRE(saved.count() >= 3);
+    REQUIRE(saved.done().size() == 1);
+    std::size_t done = 0;
+    for (std::uint32_t r = 0; r < 8; ++r) {
+        if (!saved.done()[0][r]) {
+            CHECK_THROWS_AS((void)saved.load(0, r), std::logic_error);
+            continue;
+        }
+        ++done;
+        CHECK(same_bits(saved.load(0, r), model::simulate(sc, r)));
+    }
+    CHECK(done == saved.count());
+    // A byte of a kept record changed after the run opened the journal.
+    const auto records = journal_records(slurp(journal));
+    REQUIRE(records.size() >= 3);
+    std::uint32_t first = 0, second = 0;  // after the payload's two counts, its replication index
+    std::memcpy(&first, records[0].payload.data() + 8, 4);
+    std::memcpy(&second, records[1].payload.data() + 8, 4);
+    REQUIRE(first != second);
+    {
+        std::fstream f(journal, std::ios::in | std::ios::out | std::ios::binary);
+        const std::streamoff at = std::streamoff(records[0].bytes.size() + 24 + 40);
+        f.seekg(at);
+        char c = 0;
+        f.read(&c, 1);
+        c = char(c ^ 0x10);
+        f.seekp(at);
+        f.write(&c, 1);
+    }
+    CHECK_THROWS_WITH_AS((void)saved.load(0, second), doctest::Contains("cannot read back replication"),
+                         report::OutputError);
+    CHECK(same_bits(saved.load(0, first), model::simulate(sc, first)));  // the others are read as before
+    saved.keep();
 }
 
 TEST_CASE("resume: a kept manifest or journal that is not a regular file is refused, not read") {
