@@ -101,7 +101,8 @@ bool replace_results(const RunFlags& c, const fs::path& out) {
 // After a failure (a full disk, the results folder made by someone else
 // meanwhile): keeps the replications for --resume, says so with the exact
 // command, and returns the exit code: finished work is never deleted.
-int keep_after(const std::exception& e, report::SavedReplications& saved, const std::string& resume,
+// `all_ran`: the failure came once every replication had run.
+int keep_after(const std::exception& e, report::SavedReplications& saved, bool all_ran, const std::string& resume,
                const Streams& io) {
     io.err << "error: " << e.what() << "\n";
     std::string lost;
@@ -110,13 +111,13 @@ int keep_after(const std::exception& e, report::SavedReplications& saved, const 
     } catch (const std::exception& k) {
         lost = k.what();
     }
-    if (lost.empty()) {
+    if (lost.empty() && all_ran) {
         io.err << "every replication has run and is kept in " << saved.staging().string()
                << "; once the cause is fixed, this writes the results without running them again:\n  " << resume
                << "\n";
     } else {
         io.err << "the replications saved so far are kept in " << saved.staging().string();
-        if (lost != e.what()) io.err << " (the others could not be: " << lost << ")";
+        if (!lost.empty() && lost != e.what()) io.err << " (the others could not be: " << lost << ")";
         io.err << "; once the cause is fixed, this runs only the missing ones:\n  " << resume << "\n";
     }
     return dynamic_cast<const InputError*>(&e) ? kExitBadInput : kExitFailed;
@@ -129,7 +130,7 @@ int keeping_replications(report::SavedReplications& saved, const std::string& re
         write();
         return kExitOk;
     } catch (const std::exception& e) {
-        return keep_after(e, saved, resume, io);
+        return keep_after(e, saved, true, resume, io);
     }
 }
 
@@ -184,9 +185,9 @@ std::optional<Outcome> execute(const std::vector<scenario::Scenario>& scenarios,
                << resume << "\n";
         failed = kExitInterrupted;
         return std::nullopt;
-    } catch (const report::OutputError& e) {  // the journal: those saved before it failed are kept
+    } catch (const report::OutputError& e) {  // the journal failed: those saved before are kept
         bar.finish();
-        failed = keep_after(e, saved, resume, io);
+        failed = keep_after(e, saved, false, resume, io);
         return std::nullopt;
     }
     o.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -45,8 +45,6 @@ constexpr char kRecordMagic[4] = {'C', 'L', 'R', '2'};
 // (same manifest) is continued with the replications it kept.
 constexpr char kRecordMagicV1[4] = {'C', 'L', 'R', '1'};
 constexpr std::size_t kHeaderBytes = 4 + 4 + 8 + 8;  // magic, scenario, payload bytes, checksum
-// More than any replication's payload (one read back is checked against it).
-constexpr std::uint64_t kMaxRecordBytes = std::uint64_t{1} << 34;
 // A batch is written and synced when it holds this many replications or
 // bytes, or its oldest replication has waited this long. The environment
 // variable CASELOAD_SYNC_EVERY=N (1..64) makes batches of at most N
@@ -248,7 +246,7 @@ bool record_magic(const char* header) {
 }
 
 // Reads the whole records of a journal in order, calling f(scenario,
-// result, where the record starts) for each; stops at the first that is cut
+// result, where the record starts, its payload's length) for each; stops at the first that is cut
 // short or damaged. Returns the bytes the whole records take; `damaged`
 // (when given) is set when it stopped at a whole record that fails its
 // checks (not a tail cut short by a kill).
@@ -279,23 +277,25 @@ std::uint64_t read_journal(const fs::path& file, F&& f, bool* damaged = nullptr)
             if (damaged) *damaged = true;
             break;
         }
-        f(std::size_t(scenario), std::move(*r), good);
+        f(std::size_t(scenario), std::move(*r), good, bytes);
         good += kHeaderBytes + bytes;
     }
     return good;
 }
 
-// Reads exactly `n` bytes at `offset`; false when they are not all there.
-bool read_at(int fd, char* out, std::size_t n, std::uint64_t offset) {
+// Reads exactly `n` bytes at `offset`: 0, else the error (errno), or -1
+// when the file ends before.
+int read_at(int fd, char* out, std::size_t n, std::uint64_t offset) {
     while (n > 0) {
         const ssize_t got = ::pread(fd, out, n, off_t(offset));
         if (got < 0 && errno == EINTR) continue;
-        if (got <= 0) return false;
+        if (got < 0) return errno;
+        if (got == 0) return -1;
         out += got;
         n -= std::size_t(got);
         offset += std::uint64_t(got);
     }
-    return true;
+    return 0;
 }
 
 void sync_folder(const fs::path& dir) {
@@ -536,7 +536,7 @@ std::optional<model::ReplicationResult> parse_replication_bytes(std::string_view
 
 std::size_t count_kept(const fs::path& staging) {
     std::size_t n = 0;
-    read_journal(staging / kJournal, [&n](std::size_t, model::ReplicationResult&&, std::uint64_t) { ++n; });
+    read_journal(staging / kJournal, [&n](std::size_t, model::ReplicationResult&&, std::uint64_t, std::uint64_t) { ++n; });
     std::error_code ec;
     for (fs::directory_iterator it(staging, ec), end; !ec && it != end; it.increment(ec)) {
         std::size_t s = 0, r = 0;
@@ -687,7 +687,7 @@ void SavedReplications::lock(const fs::path& dir) {
 
 SavedReplications::SavedReplications(fs::path dir, const std::vector<scenario::Scenario>& scenarios,
                                      const std::vector<std::string>& yamls, Mode mode)
-    : staging_(run_staging(dir)), done_(scenarios.size()), at_(scenarios.size()) {
+    : staging_(run_staging(dir)), done_(scenarios.size()), records_(scenarios.size()) {
     const std::vector<std::string> manifest = manifest_lines(scenarios, yamls);
     std::error_code ec;
     // A live run into the same folder holds the lock: refused before its replications are looked at.
@@ -722,7 +722,7 @@ SavedReplications::SavedReplications(fs::path dir, const std::vector<scenario::S
     // The replications kept. Temporary files of writes that were cut short are removed.
     for (std::size_t s = 0; s < scenarios.size(); ++s) {
         done_[s].resize(std::size_t(scenarios[s].replications));
-        at_[s].resize(std::size_t(scenarios[s].replications));
+        records_[s].resize(std::size_t(scenarios[s].replications));
     }
     std::vector<fs::path> partial;
     for (const auto& e : fs::directory_iterator(staging_)) {
@@ -752,14 +752,14 @@ SavedReplications::SavedReplications(fs::path dir, const std::vector<scenario::S
                           " is not a regular file; it is not what an interrupted run keeps: add --force to start over");
     bool damaged = false;
     const std::uint64_t good = read_journal(journal, [&](std::size_t s, model::ReplicationResult&& result,
-                                                         std::uint64_t at) {
+                                                         std::uint64_t at, std::uint64_t bytes) {
         if (s >= done_.size() || result.replication >= done_[s].size())
             throw ResumeError(journal.string() + " holds replication " + std::to_string(result.replication) +
                               " of scenario " + std::to_string(s) +
                               ", which this run does not have; add --force to start over");
         if (!done_[s][result.replication]) ++count_;
         done_[s][result.replication] = 1;
-        at_[s][result.replication] = at;  // a later record of the same replication wins
+        records_[s][result.replication] = {at, bytes};  // a later record of the same replication wins
     }, &damaged);
     if (damaged)
         notices_.push_back(journal.string() + " is damaged after " + std::to_string(good) +
@@ -781,20 +781,22 @@ model::ReplicationResult SavedReplications::load(std::size_t scenario, std::uint
     if (scenario >= done_.size() || replication >= done_[scenario].size() || !done_[scenario][replication])
         throw std::logic_error("replication " + std::to_string(replication) + " of scenario " +
                                std::to_string(scenario) + " is not kept in " + journal.string());
-    const std::uint64_t at = at_[scenario][replication];
+    const Record& kept = records_[scenario][replication];
     char header[kHeaderBytes];
+    std::string payload(std::size_t(kept.bytes), '\0');
+    int error = read_at(reader_.fd, header, kHeaderBytes, kept.at);
+    if (error == 0) error = read_at(reader_.fd, payload.data(), payload.size(), kept.at + kHeaderBytes);
     std::optional<model::ReplicationResult> r;
     std::uint32_t s = 0;
-    if (read_at(reader_.fd, header, kHeaderBytes, at) && record_magic(header)) {
-        std::uint64_t bytes = 0;
+    std::uint64_t bytes = 0;
+    if (error == 0 && record_magic(header)) {
         std::memcpy(&bytes, header + 8, 8);
-        std::string payload(std::size_t(std::min<std::uint64_t>(bytes, kMaxRecordBytes)), '\0');
-        if (bytes <= kMaxRecordBytes && read_at(reader_.fd, payload.data(), payload.size(), at + kHeaderBytes))
-            r = check_record(header, payload, s);
+        if (bytes == kept.bytes) r = check_record(header, payload, s);
     }
     if (!r || s != scenario || r->replication != replication)
         throw OutputError("cannot read back replication " + std::to_string(replication) + " from " + journal.string() +
-                          " at byte " + std::to_string(at) + ": it changed while the run was going");
+                          " at byte " + std::to_string(kept.at) + ": " +
+                          (error > 0 ? std::strerror(error) : "it changed while the run was going"));
     return std::move(*r);
 }
 

@@ -117,7 +117,11 @@ private:
     Fd reader_;  // the journal, for load()
     std::unique_ptr<Journal> journal_;
     std::vector<std::vector<char>> done_;
-    std::vector<std::vector<std::uint64_t>> at_;  // where each one's record starts in the journal
+    struct Record {
+        std::uint64_t at = 0;     // where it starts in the journal
+        std::uint64_t bytes = 0;  // its payload's length
+    };
+    std::vector<std::vector<Record>> records_;  // of those done
     std::vector<std::string> notices_;
     std::size_t count_ = 0;
     bool resuming_ = false;
