@@ -38,9 +38,13 @@ for run in 1 2 3 4 5 6 7 8; do
         cat "$work/err"
         exit 1
     fi
+    # A run that finished before its kill (exit 0, or killed after it wrote
+    # its results and dropped its kept replications) leaves a results folder
+    # that the next --resume would refuse ("exists already"): start over.
+    if [ -d "$work/killed" ] && [ ! -e "$work/.killed.run-partial" ]; then rm -rf "$work/killed"; fi
 done
 [ "$kills" -ge 3 ] || { echo "FAIL: only $kills kills landed (the runs finish too fast)"; exit 1; }
-rm -rf "$work/killed"  # when a run escaped its kill
+rm -rf "$work/killed"  # when the last run escaped its kill
 "$caseload" "$@" --out "$work/killed" --resume >/dev/null 2>"$work/err" || { cat "$work/err"; exit 1; }
 for f in summary.csv replications.csv timeseries.csv time_to_help_distribution.csv checks.csv report.md \
          report.html scenario.yaml; do
