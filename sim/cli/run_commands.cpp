@@ -179,7 +179,8 @@ std::optional<Outcome> execute(const std::vector<scenario::Scenario>& scenarios,
             io.err << e.done() << " of " << e.total() << " replications are saved in " << saved.staging().string()
                    << " (" << run_now.load() << " by this run).";
         else
-            io.err << "the replications saved before " << lost << " are kept in " << saved.staging().string() << ".";
+            io.err << "the replications saved before this error are kept in " << saved.staging().string() << ": "
+                   << lost << ".";
         io.err << " Results are unbiased only once every replication has run, so none are reported yet. To "
                   "continue with the rest:\n  "
                << resume << "\n";
