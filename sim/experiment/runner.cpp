@@ -46,18 +46,18 @@ std::vector<ExperimentResult> run_experiments(const std::vector<scenario::Scenar
     };
     std::vector<Task> tasks;
     std::vector<std::vector<char>> finished(n_scenarios);
-    std::vector<std::vector<char>> to_load(n_scenarios);  // resumed, read back when folded
     std::size_t resumed = 0;
-    for (std::size_t s = 0; s < n_scenarios; ++s) {
-        finished[s].assign(results[s].replications.size(), 0);
-        to_load[s].assign(results[s].replications.size(), 0);
-    }
+    // Finished by a stopped run: read back when its turn comes to be folded.
+    auto was_resumed = [&options](std::size_t s, std::size_t r) {
+        return options.resumed && s < options.resumed->done.size() && r < options.resumed->done[s].size() &&
+               options.resumed->done[s][r];
+    };
+    for (std::size_t s = 0; s < n_scenarios; ++s) finished[s].assign(results[s].replications.size(), 0);
     for (std::size_t r = 0; r < most; ++r)
         for (std::size_t s = 0; s < n_scenarios; ++s) {
             if (r >= results[s].replications.size()) continue;
-            if (options.resumed && s < options.resumed->done.size() && r < options.resumed->done[s].size() &&
-                options.resumed->done[s][r]) {
-                finished[s][r] = to_load[s][r] = 1;
+            if (was_resumed(s, r)) {
+                finished[s][r] = 1;
                 ++resumed;
             } else {
                 tasks.push_back({s, static_cast<std::uint32_t>(r)});
@@ -82,10 +82,9 @@ std::vector<ExperimentResult> run_experiments(const std::vector<scenario::Scenar
         while (folded[s] < res.replications.size() && ready(s, folded[s])) {
             const std::size_t r = folded[s];
             auto& rep = res.replications[r];
-            if (to_load[s][r]) {
+            if (was_resumed(s, r)) {  // each is folded once
                 rep = options.resumed->load(s, static_cast<std::uint32_t>(r));
                 if (rep.replication != r) throw std::logic_error("a resumed replication read back as another");
-                to_load[s][r] = 0;
             }
             res.weekly.add(rep.weekly);
             std::vector<model::WeeklySample>().swap(rep.weekly);

@@ -173,8 +173,11 @@ void FileWriter::write(std::string_view text) {
 }
 
 void FileWriter::flush() {
-    const char* p = buffer_.data();
-    std::size_t left = buffer_.size();
+    write_out(buffer_.data(), buffer_.size());
+    buffer_.clear();
+}
+
+void FileWriter::write_out(const char* p, std::size_t left) {
     while (left > 0) {
         const ssize_t n = ::write(fd_, p, left);
         if (n < 0) {
@@ -184,7 +187,6 @@ void FileWriter::flush() {
         p += n;
         left -= std::size_t(n);
     }
-    buffer_.clear();
 }
 
 void FileWriter::append(FileWriter& part) {
@@ -204,8 +206,7 @@ void FileWriter::append(FileWriter& part) {
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) throw OutputError("cannot read " + part.tmp_.string() + ": " + std::strerror(errno));
         if (n == 0) return;
-        buffer_.assign(chunk.data(), std::size_t(n));
-        flush();
+        write_out(chunk.data(), std::size_t(n));
     }
 }
 

@@ -91,6 +91,7 @@ public:
 
 private:
     void flush();
+    void write_out(const char* p, std::size_t n);  // to the temporary file, whole
     std::filesystem::path file_, tmp_;
     int fd_ = -1;
     std::string buffer_;
