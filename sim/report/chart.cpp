@@ -6,9 +6,11 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
+#include <vector>
 
 namespace caseload::report::detail {
 
@@ -24,10 +26,20 @@ constexpr std::array<const char*, 8> kColours{"#0b62a4", "#c2410c", "#15803d", "
                                               "#a16207", "#0e7490", "#be185d", "#374151"};
 constexpr std::array<const char*, 4> kDashes{"", "9 4", "2 3", "9 3 2 3"};
 
+// One decimal, as printf's "%.1f" (both round the exact binary value
+// correctly, ties to even) without printf's format parsing: a chart has
+// thousands of coordinates.
 std::string coord(double v) {
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%.1f", v);
-    std::string s = buf;
+    const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, 1);
+    std::string s;
+    if (r.ec == std::errc{}) {
+        s.assign(buf, r.ptr);
+    } else {  // beyond 10^28: no plot coordinate, but say it as printf would
+        std::vector<char> big(400);
+        std::snprintf(big.data(), big.size(), "%.1f", v);
+        s = big.data();
+    }
     if (s.size() > 2 && s.compare(s.size() - 2, 2, ".0") == 0) s.resize(s.size() - 2);
     if (s == "-0") s = "0";
     return s;

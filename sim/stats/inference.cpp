@@ -78,29 +78,36 @@ Interval unpaired_difference(std::span<const double> a, std::span<const double> 
 }
 
 namespace {
-// NaNs dropped, the rest in order.
-void sorted_values(std::vector<double>& v) {
+// NaNs dropped.
+void drop_nan(std::vector<double>& v) {
     v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return std::isnan(x); }), v.end());
-    std::sort(v.begin(), v.end());
 }
 
-double quantile_of_sorted(const std::vector<double>& v, double p) {
+// The p-quantile by linear interpolation between the order statistics at
+// floor(p (n - 1)) and the next: selected (nth_element, then the smallest of
+// those above), the same two values a full sort would put there, in O(n).
+// Reorders v.
+double select_quantile(std::vector<double>& v, double p) {
     if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
     const double pos = p * double(v.size() - 1);
     const auto lo = static_cast<std::size_t>(std::floor(pos));
-    const std::size_t hi = std::min(lo + 1, v.size() - 1);
-    return v[lo] + (pos - double(lo)) * (v[hi] - v[lo]);
+    const auto at = v.begin() + static_cast<std::ptrdiff_t>(lo);
+    std::nth_element(v.begin(), at, v.end());
+    const double a = *at;
+    const double b = lo + 1 < v.size() ? *std::min_element(at + 1, v.end()) : a;
+    return a + (pos - double(lo)) * (b - a);
 }
 }  // namespace
 
 double quantile(std::vector<double> v, double p) {
-    sorted_values(v);
-    return quantile_of_sorted(v, p);
+    drop_nan(v);
+    return select_quantile(v, p);
 }
 
 std::array<double, 2> quantiles(std::vector<double> v, double p, double q) {
-    sorted_values(v);
-    return {quantile_of_sorted(v, p), quantile_of_sorted(v, q)};
+    drop_nan(v);
+    const double first = select_quantile(v, p);
+    return {first, select_quantile(v, q)};
 }
 
 double ols_slope(std::span<const double> x, std::span<const double> y) {

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <boost/random/normal_distribution.hpp>
 #include <cmath>
+#include <limits>
 #include <vector>
 
 using namespace caseload::stats;
@@ -168,4 +169,42 @@ TEST_CASE("mean accumulator") {
     for (double x : {1.0, 2.0, 6.0}) m.add(x);
     CHECK(m.mean() == 3.0);
     CHECK(m.count() == 3);
+}
+
+// quantile() selects the two order statistics it needs; the definition is a
+// full sort and linear interpolation between positions floor(p (n - 1)) and
+// the next. Both must give the same value, bit for bit, on any input: ties,
+// NaNs (left out), one value, none.
+TEST_CASE("quantile by selection equals quantile by sorting, bit for bit") {
+    const auto by_sort = [](std::vector<double> v, double p) {
+        v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return std::isnan(x); }), v.end());
+        if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
+        std::sort(v.begin(), v.end());
+        const double pos = p * double(v.size() - 1);
+        const auto lo = static_cast<std::size_t>(std::floor(pos));
+        const std::size_t hi = std::min(lo + 1, v.size() - 1);
+        return v[lo] + (pos - double(lo)) * (v[hi] - v[lo]);
+    };
+    const auto same = [](double a, double b) { return (std::isnan(a) && std::isnan(b)) || a == b; };
+    caseload::kernel::Engine rng(11);
+    std::size_t cases = 0;
+    for (std::size_t n = 0; n <= 40; ++n)
+        for (int round = 0; round < 20; ++round) {
+            std::vector<double> v;
+            for (std::size_t i = 0; i < n; ++i) {
+                const double u = caseload::kernel::uniform01(rng);
+                // a third of the values from a few levels (ties), some NaN
+                v.push_back(u < 0.05 ? std::numeric_limits<double>::quiet_NaN()
+                            : u < 0.35 ? std::floor(u * 10.0)
+                                       : 1000.0 * caseload::kernel::uniform01(rng) - 300.0);
+            }
+            for (double p : {0.0, 0.1, 0.25, 0.5, 0.9, 0.97, 1.0}) {
+                CHECK(same(quantile(v, p), by_sort(v, p)));
+                ++cases;
+            }
+            const auto q = quantiles(v, 0.1, 0.9);
+            CHECK(same(q[0], by_sort(v, 0.1)));
+            CHECK(same(q[1], by_sort(v, 0.9)));
+        }
+    CHECK(cases == 41 * 20 * 7);
 }

@@ -41,7 +41,7 @@ struct Interval {
 // The p-quantile of `values` by linear interpolation between order
 // statistics; NaNs are skipped; NaN when nothing is left.
 [[nodiscard]] double quantile(std::vector<double> values, double p);
-// The p- and q-quantiles with one sort: the same as quantile(values, p) and quantile(values, q).
+// The p- and q-quantiles: the same as quantile(values, p) and quantile(values, q).
 [[nodiscard]] std::array<double, 2> quantiles(std::vector<double> values, double p, double q);
 
 // Least-squares slope of y against x.
