@@ -152,10 +152,17 @@ void write_file_atomic(const fs::path& file, const std::string& content) {
     }
 }
 
+namespace {
+// What a FileWriter holds before it writes: large enough that a write()
+// carries many rows, small enough that its pages stay few and warm (a
+// fresh page costs a fault; a buffer of a megabyte cost 256 of them).
+constexpr std::size_t kWriterBuffer = std::size_t{64} << 10;
+}  // namespace
+
 FileWriter::FileWriter(fs::path file) : file_(std::move(file)), tmp_(hidden_sibling(file_, ".partial-")) {
     fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd_ < 0) throw OutputError("cannot create " + tmp_.string() + ": " + std::strerror(errno));
-    buffer_.reserve(1 << 20);
+    buffer_.reserve(2 * kWriterBuffer);
 }
 
 FileWriter::~FileWriter() {
@@ -169,7 +176,7 @@ FileWriter::~FileWriter() {
 void FileWriter::write(std::string_view text) {
     if (fd_ < 0) throw OutputError("write to " + file_.string() + " after it was committed");
     buffer_.append(text);
-    if (buffer_.size() >= (1u << 20)) flush();
+    if (buffer_.size() >= kWriterBuffer) flush();
 }
 
 void FileWriter::flush() {
@@ -200,7 +207,7 @@ void FileWriter::append(FileWriter& part) {
     const Reader in{::open(part.tmp_.c_str(), O_RDONLY | O_CLOEXEC)};
     if (in.fd < 0) throw OutputError("cannot read " + part.tmp_.string() + ": " + std::strerror(errno));
     flush();
-    std::vector<char> chunk(std::size_t{1} << 20);
+    std::vector<char> chunk(kWriterBuffer);
     for (;;) {
         const ssize_t n = ::read(in.fd, chunk.data(), chunk.size());
         if (n < 0 && errno == EINTR) continue;
