@@ -40,7 +40,7 @@ for run in 1 2 3 4 5 6 7 8; do
     fi
     # A run that finished before its kill (exit 0, or killed after it wrote
     # its results and dropped its kept replications) leaves a results folder
-    # that the next --resume would refuse ("exists already"): start over.
+    # that the next --resume would refuse ("holds a finished run"): start over.
     if [ -d "$work/killed" ] && [ ! -e "$work/.killed.run-partial" ]; then rm -rf "$work/killed"; fi
 done
 [ "$kills" -ge 3 ] || { echo "FAIL: only $kills kills landed (the runs finish too fast)"; exit 1; }

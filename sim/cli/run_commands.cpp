@@ -93,9 +93,16 @@ report::SavedReplications::Mode saved_mode(const RunFlags& c) {
 }
 
 // A resumed run replaces the folder it was started to replace (with --force).
+// --resume into a folder whose run finished has nothing to continue: said
+// as such, not as a folder in the way.
 bool replace_results(const RunFlags& c, const fs::path& out) {
     std::error_code ec;
-    return c.force || (c.resume && fs::exists(report::run_staging(out), ec));
+    const bool stopped = fs::exists(report::run_staging(out), ec);
+    if (c.resume && !stopped && fs::exists(fs::symlink_status(out, ec)))
+        throw report::OutputExists(out.string() + " holds a finished run, not a stopped one: there is nothing to resume "
+                                   "(its results are there). To run it again, add --force instead of --resume, "
+                                   "or choose another --out");
+    return c.force || (c.resume && stopped);
 }
 
 // After a failure (a full disk, the results folder made by someone else

@@ -374,6 +374,27 @@ TEST_CASE("resume: refused with another seed, replications or scenario file, --f
     CHECK_FALSE(fs::exists(report::run_staging(out)));
 }
 
+TEST_CASE("resume: into a folder whose run finished says there is nothing to resume and leaves it as it was") {
+    Scratch tmp;
+    const std::string out = tmp("finished");
+    const auto first = run_cli({"run", kBaseline, "-r", "2", "--out", out, "-q"});
+    REQUIRE_MESSAGE(first.code == 0, first.err);
+    const std::string before = slurp(out + "/replications.csv");
+
+    const auto again = run_cli({"run", kBaseline, "-r", "2", "--out", out, "--resume", "-q"});
+    CHECK(again.code == cli::kExitBadInput);
+    CHECK(again.err.find("holds a finished run, not a stopped one: there is nothing to resume") != std::string::npos);
+    CHECK(again.err.find("add --force instead of --resume") != std::string::npos);
+    CHECK(slurp(out + "/replications.csv") == before);
+    CHECK_FALSE(fs::exists(report::run_staging(out)));
+
+    // a folder that does not exist yet: --resume starts the run
+    const std::string fresh = tmp("fresh");
+    const auto start = run_cli({"run", kBaseline, "-r", "2", "--out", fresh, "--resume", "-q"});
+    CHECK_MESSAGE(start.code == 0, start.err);
+    CHECK(slurp(fresh + "/replications.csv") == before);
+}
+
 TEST_CASE("resume: replications kept by a caseload of another results version are refused, not mixed") {
     Scratch tmp;
     const std::string out = tmp("stopped");
