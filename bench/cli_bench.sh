@@ -4,9 +4,9 @@
 # writing every output and the report), on 1 and 2 threads, beside the
 # in-process figure of caseload_bench, so the gap between them shows.
 #
-# Prints, per thread count, the best and median wall time and the median user
-# and system time (GNU time's accounting of the finished process), and the
-# events per second of the best wall time.
+# Prints, per thread count, the best and median wall time, the median user
+# and system time and minor page faults (GNU time's accounting of the
+# finished process), and the events per second of the best wall time.
 #
 #   sh bench/cli_bench.sh [replications] [trials] [caseload]
 set -eu
@@ -15,6 +15,8 @@ reps=${1:-200}
 trials=${2:-5}
 bin=${3:-build/release/caseload}
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time (Debian package time)"; exit 1; }
+profile=$(dirname "$bin")/caseload_profile
+[ -x "$profile" ] || { echo "needs $profile (built beside $bin) to count the events"; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -38,8 +40,8 @@ done
 # The events those replications hold (the same replications 0..N-1 of the
 # same file and seed, run in process by caseload_profile): 16,719 a
 # replication on average for 200, not the 17,194 of replication 0 alone.
-events=$(build/release/caseload_profile speed "$reps" bench/mmc350.yaml | awk '{ print $4 }')
-[ -n "$events" ] || { echo "needs build/release/caseload_profile (the release build)"; exit 1; }
+events=$("$profile" speed "$reps" bench/mmc350.yaml | awk '{ print $4 }')
+[ -n "$events" ] || { echo "$profile did not count the events"; exit 1; }
 echo "caseload run bench/mmc350.yaml -r $reps (whole process, $trials trials; $events events)"
 for t in 1 2; do
     best=$(awk '{ print $1 }' "$work/t$t" | sort -n | head -1)
@@ -55,8 +57,8 @@ for t in 1 2; do
                t, b, w, u, s, f, e / b / 1e6 }'
 done
 echo "in process (same model, caseload_bench):"
-if [ -x build/release/caseload_bench ]; then
-    build/release/caseload_bench "$reps" 2 3 10 2>&1 | grep -E '^(serial|parallel)' | head -2 >"$work/inproc"
+if [ -x "$(dirname "$bin")/caseload_bench" ]; then
+    "$(dirname "$bin")/caseload_bench" "$reps" 2 3 10 2>&1 | grep -E '^(serial|parallel)' | head -2 >"$work/inproc"
     sed 's/^/  /' "$work/inproc"
     # The gap: the whole process's best events per second over the in-process best, per thread count.
     for t in 1 2; do

@@ -98,7 +98,7 @@ report::SavedReplications::Mode saved_mode(const RunFlags& c) {
 bool replace_results(const RunFlags& c, const fs::path& out) {
     std::error_code ec;
     const bool stopped = fs::exists(report::run_staging(out), ec);
-    if (c.resume && !stopped && fs::exists(fs::symlink_status(out, ec)))
+    if (c.resume && !stopped && report::holds_results(out))
         throw report::OutputExists(out.string() + " holds a finished run, not a stopped one: there is nothing to resume "
                                    "(its results are there). To run it again, add --force instead of --resume, "
                                    "or choose another --out");

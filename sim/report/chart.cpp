@@ -35,7 +35,7 @@ std::string coord(double v) {
     std::string s;
     if (r.ec == std::errc{}) {
         s.assign(buf, r.ptr);
-    } else {  // beyond 10^28: no plot coordinate, but say it as printf would
+    } else {  // 30 characters and more (about 1e29): no plot coordinate, but said as printf would
         std::vector<char> big(400);
         std::snprintf(big.data(), big.size(), "%.1f", v);
         s = big.data();

@@ -120,14 +120,19 @@ void remove_stale_staging(const fs::path& parent) {
 bool replaceable(const fs::path& dir) {
     std::error_code ec;
     if (!fs::is_directory(fs::symlink_status(dir, ec))) return false;
-    if (fs::is_empty(dir, ec) && !ec) return true;
-    if (!fs::is_regular_file(fs::symlink_status(dir / "metadata.json", ec))) return false;
-    const ReadBack meta = read_capped(dir / "metadata.json", kMaxMetadataBytes);
-    return meta.error.empty() && meta.text.starts_with("{\n  \"tool\": \"caseload-sim\",\n");
+    return (fs::is_empty(dir, ec) && !ec) || holds_results(dir);
 }
 
 
 }  // namespace
+
+bool holds_results(const fs::path& dir) {
+    std::error_code ec;
+    if (!fs::is_directory(fs::symlink_status(dir, ec))) return false;
+    if (!fs::is_regular_file(fs::symlink_status(dir / "metadata.json", ec))) return false;
+    const ReadBack meta = read_capped(dir / "metadata.json", kMaxMetadataBytes);
+    return meta.error.empty() && meta.text.starts_with("{\n  \"tool\": \"caseload-sim\",\n");
+}
 
 void write_file(const fs::path& file, const std::string& content) { write_all(file, content); }
 

@@ -379,20 +379,60 @@ TEST_CASE("resume: into a folder whose run finished says there is nothing to res
     const std::string out = tmp("finished");
     const auto first = run_cli({"run", kBaseline, "-r", "2", "--out", out, "-q"});
     REQUIRE_MESSAGE(first.code == 0, first.err);
-    const std::string before = slurp(out + "/replications.csv");
+    const std::string csv = slurp(out + "/replications.csv");
+    const std::string meta = slurp(out + "/metadata.json");  // wall_seconds differs from run to run
 
-    const auto again = run_cli({"run", kBaseline, "-r", "2", "--out", out, "--resume", "-q"});
-    CHECK(again.code == cli::kExitBadInput);
-    CHECK(again.err.find("holds a finished run, not a stopped one: there is nothing to resume") != std::string::npos);
-    CHECK(again.err.find("add --force instead of --resume") != std::string::npos);
-    CHECK(slurp(out + "/replications.csv") == before);
+    const std::string plan = std::string(CASELOAD_SOURCE_DIR) + "/scenarios/caseload10.yaml";
+    for (const std::vector<std::string>& files : {std::vector<std::string>{"run", kBaseline},
+                                                  std::vector<std::string>{"compare", kBaseline, plan}}) {
+        std::vector<std::string> args = files;
+        args.insert(args.end(), {"-r", "2", "--out", out, "--resume", "-q"});
+        const auto again = run_cli(args);
+        CHECK(again.code == cli::kExitBadInput);
+        CHECK(again.err.find("holds a finished run, not a stopped one: there is nothing to resume") != std::string::npos);
+        CHECK(again.err.find("add --force instead of --resume") != std::string::npos);
+    }
+    CHECK(slurp(out + "/metadata.json") == meta);
     CHECK_FALSE(fs::exists(report::run_staging(out)));
 
     // a folder that does not exist yet: --resume starts the run
     const std::string fresh = tmp("fresh");
     const auto start = run_cli({"run", kBaseline, "-r", "2", "--out", fresh, "--resume", "-q"});
     CHECK_MESSAGE(start.code == 0, start.err);
-    CHECK(slurp(fresh + "/replications.csv") == before);
+    CHECK(slurp(fresh + "/replications.csv") == csv);
+
+    // a folder of something else is not called a finished run: it is in the way
+    const std::string other = tmp("other");
+    fs::create_directories(other);
+    std::ofstream(other + "/notes.txt") << "mine\n";
+    const auto in_the_way = run_cli({"run", kBaseline, "-r", "2", "--out", other, "--resume", "-q"});
+    CHECK(in_the_way.code == cli::kExitBadInput);
+    CHECK(in_the_way.err.find("exists already") != std::string::npos);
+    CHECK(in_the_way.err.find("finished run") == std::string::npos);
+    CHECK(slurp(other + "/notes.txt") == "mine\n");
+}
+
+TEST_CASE("resume: a run started over a finished one with --force, stopped, is resumed over it") {
+    Scratch tmp;
+    const std::string out = tmp("replaced");
+    const auto first = run_cli({"run", kBaseline, "-r", "2", "-s", "5", "--out", out, "-q"});
+    REQUIRE_MESSAGE(first.code == 0, first.err);
+    const std::string old_csv = slurp(out + "/replications.csv");
+
+    std::atomic<bool> stop{true};
+    std::ostringstream o, e;
+    const char* argv[] = {"caseload", "run", kBaseline.c_str(), "-r", "4", "-s", "3", "--out", out.c_str(), "--force", "-q"};
+    REQUIRE(cli::run(11, argv, {o, e, false, &stop}) == cli::kExitInterrupted);
+    REQUIRE(fs::exists(report::run_staging(out)));
+    CHECK(slurp(out + "/replications.csv") == old_csv);  // the finished run stays until the new one is complete
+
+    const auto resumed = run_cli({"run", kBaseline, "-r", "4", "-s", "3", "--out", out, "--resume", "-q"});
+    REQUIRE_MESSAGE(resumed.code == 0, resumed.err);
+    CHECK_FALSE(fs::exists(report::run_staging(out)));
+    const std::string whole = tmp("whole");
+    REQUIRE(run_cli({"run", kBaseline, "-r", "4", "-s", "3", "--out", whole, "-q"}).code == 0);
+    CHECK(slurp(out + "/replications.csv") == slurp(whole + "/replications.csv"));
+    CHECK(slurp(out + "/replications.csv") != old_csv);
 }
 
 TEST_CASE("resume: replications kept by a caseload of another results version are refused, not mixed") {

@@ -54,6 +54,10 @@ private:
     bool committed_ = false;
 };
 
+// Whether `dir` is a folder (not a link) holding the results of a finished
+// run: a metadata.json that caseload wrote.
+[[nodiscard]] bool holds_results(const std::filesystem::path& dir);
+
 // Write one file in place, checking every write and the final flush.
 void write_file(const std::filesystem::path& file, const std::string& content);
 // Write one file atomically (temporary name, fsync, rename). Refuses to
