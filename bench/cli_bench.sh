@@ -40,7 +40,8 @@ done
 # The events those replications hold (the same replications 0..N-1 of the
 # same file and seed, run in process by caseload_profile): 16,719 a
 # replication on average for 200, not the 17,194 of replication 0 alone.
-events=$("$profile" speed "$reps" bench/mmc350.yaml | awk '{ print $4 }')
+"$profile" speed "$reps" bench/mmc350.yaml >"$work/cold"
+events=$(awk '{ print $4 }' "$work/cold")
 [ -n "$events" ] || { echo "$profile did not count the events"; exit 1; }
 echo "caseload run bench/mmc350.yaml -r $reps (whole process, $trials trials; $events events)"
 for t in 1 2; do
@@ -68,3 +69,7 @@ if [ -x "$(dirname "$bin")/caseload_bench" ]; then
             "$work/inproc"
     done
 fi
+# The same replications once, in a fresh process, before any memory is warm:
+# between this and the warm figure above lies what touching memory for the
+# first time costs; between this and the whole process, the command's own work.
+awk '{ printf "in process, cold (one pass of caseload_profile in a fresh process): %.2f M events/s\n", $4 / $6 / 1e6 }' "$work/cold"
