@@ -15,7 +15,8 @@ reps=${1:-200}
 trials=${2:-5}
 bin=${3:-build/release/caseload}
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time (Debian package time)"; exit 1; }
-profile=$(dirname "$bin")/caseload_profile
+tools=$(dirname "$bin")  # caseload_profile and caseload_bench of the same build
+profile=$tools/caseload_profile
 [ -x "$profile" ] || { echo "needs $profile (built beside $bin) to count the events"; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -58,8 +59,8 @@ for t in 1 2; do
                t, b, w, u, s, f, e / b / 1e6 }'
 done
 echo "in process (same model, caseload_bench):"
-if [ -x "$(dirname "$bin")/caseload_bench" ]; then
-    "$(dirname "$bin")/caseload_bench" "$reps" 2 3 10 2>&1 | grep -E '^(serial|parallel)' | head -2 >"$work/inproc"
+if [ -x "$tools/caseload_bench" ]; then
+    "$tools/caseload_bench" "$reps" 2 3 10 2>&1 | grep -E '^(serial|parallel)' | head -2 >"$work/inproc"
     sed 's/^/  /' "$work/inproc"
     # The gap: the whole process's best events per second over the in-process best, per thread count.
     for t in 1 2; do
